@@ -1,0 +1,47 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One Vitest run, three kinds of suite:
+ * - unit: pure TypeScript, no services;
+ * - integration: against the real local services described by ORBIT_STACK_FILE
+ *   (started by `npm test`), run one file at a time because they share them;
+ * - ui: components in jsdom, REST answered by msw.
+ */
+export default defineConfig( {
+	test: {
+		projects: [
+			{
+				test: {
+					name: 'unit',
+					environment: 'node',
+					include: [ 'rest-bridge/test/unit/**/*.test.ts', 'scripts/test/unit/**/*.test.ts' ],
+					testTimeout: 60_000,
+				},
+			},
+			{
+				test: {
+					name: 'integration',
+					environment: 'node',
+					include: [
+						'rest-bridge/test/integration/**/*.test.ts',
+						'plugin/k8or-orbit/tests/http/**/*.test.ts',
+						'scripts/test/integration/**/*.test.ts',
+						'kustomize/test/**/*.test.ts',
+					],
+					fileParallelism: false,
+					testTimeout: 180_000,
+					hookTimeout: 180_000,
+				},
+			},
+			{
+				test: {
+					name: 'ui',
+					environment: 'jsdom',
+					include: [ 'blocks/src/**/test/*.test.{ts,tsx}', 'admin-app/test/**/*.test.{ts,tsx}' ],
+					setupFiles: [ 'admin-app/test/setup.ts' ],
+					testTimeout: 30_000,
+				},
+			},
+		],
+	},
+} );
