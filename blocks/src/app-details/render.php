@@ -1,0 +1,42 @@
+<?php
+/**
+ * Server render of k8or-orbit/app-details: the image facts, the scan badge and the
+ * status per environment of the current app or of the one chosen in the block.
+ *
+ * @package K8orOrbit
+ *
+ * @var array<string, mixed> $attributes Block attributes.
+ * @var string               $content    Inner content (unused).
+ * @var WP_Block             $block      The block.
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+require_once dirname( __DIR__ ) . '/shared/render-helpers.php';
+
+$k8or_orbit_app = k8or_orbit_blocks_resolve_app( $attributes, $block );
+if ( null === $k8or_orbit_app ) {
+	return;
+}
+$k8or_orbit_heading_id = wp_unique_id( 'k8or-orbit-app-details-' );
+?>
+<section <?php echo get_block_wrapper_attributes( array( 'aria-labelledby' => $k8or_orbit_heading_id ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by core. ?>>
+	<h2 id="<?php echo esc_attr( $k8or_orbit_heading_id ); ?>" class="wp-block-k8or-orbit-app-details__heading">
+		<?php
+		echo esc_html(
+			sprintf(
+				/* translators: %s: app title. */
+				__( 'Image of %s', 'k8or-orbit' ),
+				get_the_title( $k8or_orbit_app )
+			)
+		);
+		?>
+	</h2>
+	<?php if ( k8or_orbit_blocks_is_deleted( $k8or_orbit_app->ID ) ) : ?>
+		<p class="wp-block-k8or-orbit-app-details__deleted"><?php esc_html_e( 'This app is deleted. It can be restored from the Orbit console.', 'k8or-orbit' ); ?></p>
+	<?php endif; ?>
+	<p class="wp-block-k8or-orbit-app-details__badge"><?php echo k8or_orbit_blocks_scan_badge( k8or_orbit_blocks_meta( $k8or_orbit_app->ID, 'scan' ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
+	<?php echo k8or_orbit_blocks_image_facts( k8or_orbit_blocks_meta( $k8or_orbit_app->ID, 'image' ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
+	<h3 class="wp-block-k8or-orbit-app-details__subheading"><?php esc_html_e( 'Where it runs', 'k8or-orbit' ); ?></h3>
+	<?php echo k8or_orbit_blocks_environment_table( k8or_orbit_blocks_meta( $k8or_orbit_app->ID, 'environments' ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
+</section>

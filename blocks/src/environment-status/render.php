@@ -1,0 +1,23 @@
+<?php
+/**
+ * Server render of k8or-orbit/environment-status: where the app runs, per environment.
+ *
+ * @package K8orOrbit
+ *
+ * @var array<string, mixed> $attributes Block attributes.
+ * @var string               $content    Inner content (unused).
+ * @var WP_Block             $block      The block.
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+require_once dirname( __DIR__ ) . '/shared/render-helpers.php';
+
+$k8or_orbit_app = k8or_orbit_blocks_resolve_app( $attributes, $block );
+if ( null === $k8or_orbit_app ) {
+	return;
+}
+?>
+<section <?php echo get_block_wrapper_attributes( array( 'aria-label' => __( 'Environments', 'k8or-orbit' ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by core. ?>>
+	<?php echo k8or_orbit_blocks_environment_table( k8or_orbit_blocks_meta( $k8or_orbit_app->ID, 'environments' ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
+</section>

@@ -1,0 +1,6 @@
+import type { AppBlockAttributes } from '../shared/types';
+
+/**
+ * Attributes of k8or-orbit/scan-summary (see block.json).
+ */
+export type ScanSummaryAttributes = AppBlockAttributes;

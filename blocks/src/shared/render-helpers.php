@@ -1,0 +1,296 @@
+<?php
+/**
+ * Markup shared by the Orbit blocks' server renders.
+ *
+ * Every value read from post meta is escaped here, at output. The meta shapes are
+ * described in docs/architecture.md ("Shapes of those objects").
+ *
+ * @package K8orOrbit
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+if ( ! function_exists( 'k8or_orbit_blocks_meta' ) ) {
+	/**
+	 * An Orbit meta object of a post, always as an array.
+	 *
+	 * @param int    $post_id Post id.
+	 * @param string $key     Meta key without the k8or_orbit_ prefix.
+	 * @return array<string, mixed>
+	 */
+	function k8or_orbit_blocks_meta( $post_id, $key ) {
+		$value = get_post_meta( $post_id, 'k8or_orbit_' . $key, true );
+		return is_array( $value ) ? $value : array();
+	}
+
+	/**
+	 * Whether the app is marked deleted (deleted apps stay in wp-admin but are hidden from visitors).
+	 *
+	 * @param int $post_id Post id.
+	 * @return bool
+	 */
+	function k8or_orbit_blocks_is_deleted( $post_id ) {
+		$deleted = k8or_orbit_blocks_meta( $post_id, 'deleted' );
+		return ! empty( $deleted['deleted'] );
+	}
+
+	/**
+	 * Ids of all apps marked deleted, so listings can leave them out.
+	 *
+	 * The flag lives inside a serialised object, which SQL cannot filter on reliably,
+	 * so the few posts that carry the key are checked in PHP.
+	 *
+	 * @return int[]
+	 */
+	function k8or_orbit_blocks_deleted_app_ids() {
+		$candidates = get_posts(
+			array(
+				'post_type'              => 'orbit_app',
+				'post_status'            => 'any',
+				'fields'                 => 'ids',
+				'posts_per_page'         => -1,
+				'no_found_rows'          => true,
+				'update_post_term_cache' => false,
+				'meta_key'               => 'k8or_orbit_deleted', // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key
+			)
+		);
+		return array_values( array_filter( array_map( 'intval', $candidates ), 'k8or_orbit_blocks_is_deleted' ) );
+	}
+
+	/**
+	 * The app a block shows: the chosen one, else the post it sits in.
+	 *
+	 * Returns null when there is none or the visitor may not see it (unpublished
+	 * without read access, or deleted for someone who cannot follow jobs).
+	 *
+	 * @param array<string, mixed> $attributes Block attributes (appId).
+	 * @param WP_Block|null        $block      The block, for its postId context.
+	 * @return WP_Post|null
+	 */
+	function k8or_orbit_blocks_resolve_app( $attributes, $block ) {
+		$app_id = isset( $attributes['appId'] ) ? absint( $attributes['appId'] ) : 0;
+		if ( 0 === $app_id && $block instanceof WP_Block && isset( $block->context['postId'] ) ) {
+			$app_id = absint( $block->context['postId'] );
+		}
+		if ( 0 === $app_id ) {
+			$app_id = absint( get_the_ID() );
+		}
+		$post = $app_id ? get_post( $app_id ) : null;
+		if ( ! $post instanceof WP_Post || 'orbit_app' !== $post->post_type ) {
+			return null;
+		}
+		if ( 'publish' !== $post->post_status && ! current_user_can( 'read_post', $post->ID ) ) {
+			return null;
+		}
+		if ( k8or_orbit_blocks_is_deleted( $post->ID ) && ! current_user_can( 'orbit_read_jobs' ) ) {
+			return null;
+		}
+		return $post;
+	}
+
+	/**
+	 * Human-readable label of a scan status.
+	 *
+	 * @param string $status Scan status from the meta.
+	 * @return string
+	 */
+	function k8or_orbit_blocks_scan_status_label( $status ) {
+		$labels = array(
+			'none'        => __( 'Not scanned', 'k8or-orbit' ),
+			'pending'     => __( 'Scan pending', 'k8or-orbit' ),
+			'passed'      => __( 'Scan passed', 'k8or-orbit' ),
+			'blocked'     => __( 'Blocked by scan', 'k8or-orbit' ),
+			'failed'      => __( 'Scan failed', 'k8or-orbit' ),
+			'unavailable' => __( 'Scanner unavailable', 'k8or-orbit' ),
+		);
+		return isset( $labels[ $status ] ) ? $labels[ $status ] : $labels['none'];
+	}
+
+	/**
+	 * Severity names in the order they matter, with their labels.
+	 *
+	 * @return array<string, string>
+	 */
+	function k8or_orbit_blocks_severities() {
+		return array(
+			'critical' => __( 'Critical', 'k8or-orbit' ),
+			'high'     => __( 'High', 'k8or-orbit' ),
+			'medium'   => __( 'Medium', 'k8or-orbit' ),
+			'low'      => __( 'Low', 'k8or-orbit' ),
+			'unknown'  => __( 'Unknown', 'k8or-orbit' ),
+		);
+	}
+
+	/**
+	 * The scan badge: status plus the critical and high counts.
+	 *
+	 * @param array<string, mixed> $scan Scan meta.
+	 * @return string HTML.
+	 */
+	function k8or_orbit_blocks_scan_badge( $scan ) {
+		$status = isset( $scan['status'] ) && is_string( $scan['status'] ) ? $scan['status'] : 'none';
+		$counts = isset( $scan['counts'] ) && is_array( $scan['counts'] ) ? $scan['counts'] : array();
+		$detail = '';
+		if ( in_array( $status, array( 'passed', 'blocked' ), true ) ) {
+			$detail = sprintf(
+				/* translators: 1: number of critical findings, 2: number of high findings. */
+				__( '%1$d critical, %2$d high', 'k8or-orbit' ),
+				isset( $counts['critical'] ) ? (int) $counts['critical'] : 0,
+				isset( $counts['high'] ) ? (int) $counts['high'] : 0
+			);
+		}
+		$status_class = sanitize_html_class( $status, 'none' );
+		return sprintf(
+			'<span class="k8or-orbit-scan-badge is-status-%1$s">%2$s%3$s</span>',
+			esc_attr( $status_class ),
+			esc_html( k8or_orbit_blocks_scan_status_label( $status ) ),
+			'' === $detail ? '' : ' <span class="k8or-orbit-scan-badge__detail">(' . esc_html( $detail ) . ')</span>'
+		);
+	}
+
+	/**
+	 * Human-readable label of an environment status.
+	 *
+	 * @param string $status Environment status from the meta.
+	 * @return string
+	 */
+	function k8or_orbit_blocks_environment_status_label( $status ) {
+		$labels = array(
+			'none'        => __( 'Not deployed', 'k8or-orbit' ),
+			'deploying'   => __( 'Deploying', 'k8or-orbit' ),
+			'deployed'    => __( 'Deployed', 'k8or-orbit' ),
+			'failed'      => __( 'Deploy failed', 'k8or-orbit' ),
+			'deleted'     => __( 'Deleted', 'k8or-orbit' ),
+			'transferred' => __( 'Transferred', 'k8or-orbit' ),
+			'rolled-back' => __( 'Rolled back', 'k8or-orbit' ),
+		);
+		return isset( $labels[ $status ] ) ? $labels[ $status ] : $labels['none'];
+	}
+
+	/**
+	 * Formats an ISO 8601 time from the meta in the site's date and time format.
+	 *
+	 * @param mixed $iso_time Time string.
+	 * @return string Empty when missing or unreadable.
+	 */
+	function k8or_orbit_blocks_format_time( $iso_time ) {
+		if ( ! is_string( $iso_time ) || '' === $iso_time ) {
+			return '';
+		}
+		$timestamp = strtotime( $iso_time );
+		if ( false === $timestamp ) {
+			return '';
+		}
+		return wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $timestamp );
+	}
+
+	/**
+	 * Per-environment status as a table.
+	 *
+	 * @param array<string, mixed> $environments Environments meta keyed by environment name.
+	 * @return string HTML.
+	 */
+	function k8or_orbit_blocks_environment_table( $environments ) {
+		if ( empty( $environments ) ) {
+			return '<p class="k8or-orbit-environments__empty">' . esc_html__( 'Not deployed to any environment yet.', 'k8or-orbit' ) . '</p>';
+		}
+		$rows = '';
+		foreach ( $environments as $name => $state ) {
+			$state  = is_array( $state ) ? $state : array();
+			$status = isset( $state['status'] ) && is_string( $state['status'] ) ? $state['status'] : 'none';
+			$rows  .= sprintf(
+				'<tr><th scope="row">%1$s</th><td><span class="k8or-orbit-environment-status is-status-%2$s">%3$s</span></td><td>%4$s</td><td>%5$s</td><td>%6$s</td></tr>',
+				esc_html( (string) $name ),
+				esc_attr( sanitize_html_class( $status, 'none' ) ),
+				esc_html( k8or_orbit_blocks_environment_status_label( $status ) ),
+				isset( $state['revision'] ) ? esc_html( (string) absint( $state['revision'] ) ) : '&mdash;',
+				isset( $state['replicas'] ) ? esc_html( (string) absint( $state['replicas'] ) ) : '&mdash;',
+				esc_html( k8or_orbit_blocks_format_time( isset( $state['deployedAt'] ) ? $state['deployedAt'] : '' ) )
+			);
+		}
+		return sprintf(
+			'<table class="k8or-orbit-environments"><caption class="screen-reader-text">%1$s</caption><thead><tr><th scope="col">%2$s</th><th scope="col">%3$s</th><th scope="col">%4$s</th><th scope="col">%5$s</th><th scope="col">%6$s</th></tr></thead><tbody>%7$s</tbody></table>',
+			esc_html__( 'Status per environment', 'k8or-orbit' ),
+			esc_html__( 'Environment', 'k8or-orbit' ),
+			esc_html__( 'Status', 'k8or-orbit' ),
+			esc_html__( 'Revision', 'k8or-orbit' ),
+			esc_html__( 'Replicas', 'k8or-orbit' ),
+			esc_html__( 'Deployed at', 'k8or-orbit' ),
+			$rows
+		);
+	}
+
+	/**
+	 * Scan summary: status, when and by what, and the count per severity.
+	 *
+	 * @param array<string, mixed> $scan Scan meta.
+	 * @return string HTML.
+	 */
+	function k8or_orbit_blocks_scan_summary( $scan ) {
+		$counts  = isset( $scan['counts'] ) && is_array( $scan['counts'] ) ? $scan['counts'] : array();
+		$items   = '';
+		foreach ( k8or_orbit_blocks_severities() as $severity => $label ) {
+			$items .= sprintf(
+				'<li class="k8or-orbit-scan-summary__count is-severity-%1$s"><span class="k8or-orbit-scan-summary__number">%2$s</span> <span class="k8or-orbit-scan-summary__label">%3$s</span></li>',
+				esc_attr( $severity ),
+				esc_html( number_format_i18n( isset( $counts[ $severity ] ) ? absint( $counts[ $severity ] ) : 0 ) ),
+				esc_html( $label )
+			);
+		}
+		$scanned_at = k8or_orbit_blocks_format_time( isset( $scan['scannedAt'] ) ? $scan['scannedAt'] : '' );
+		$scanner    = trim(
+			( isset( $scan['scanner'] ) && is_string( $scan['scanner'] ) ? $scan['scanner'] : '' ) . ' ' .
+			( isset( $scan['scannerVersion'] ) && is_string( $scan['scannerVersion'] ) ? $scan['scannerVersion'] : '' )
+		);
+		$meta = '';
+		if ( '' !== $scanned_at ) {
+			$meta = sprintf(
+				/* translators: 1: date and time of the scan, 2: scanner name and version. */
+				__( 'Scanned %1$s with %2$s.', 'k8or-orbit' ),
+				$scanned_at,
+				'' === $scanner ? __( 'an unknown scanner', 'k8or-orbit' ) : $scanner
+			);
+		}
+		return sprintf(
+			'<div class="k8or-orbit-scan-summary">%1$s<ul class="k8or-orbit-scan-summary__counts" aria-label="%2$s">%3$s</ul>%4$s</div>',
+			k8or_orbit_blocks_scan_badge( $scan ),
+			esc_attr__( 'Findings per severity', 'k8or-orbit' ),
+			$items,
+			'' === $meta ? '' : '<p class="k8or-orbit-scan-summary__meta">' . esc_html( $meta ) . '</p>'
+		);
+	}
+
+	/**
+	 * Image facts as a description list.
+	 *
+	 * @param array<string, mixed> $image Image meta.
+	 * @return string HTML.
+	 */
+	function k8or_orbit_blocks_image_facts( $image ) {
+		$text  = static function ( $key ) use ( $image ) {
+			return isset( $image[ $key ] ) && is_scalar( $image[ $key ] ) ? (string) $image[ $key ] : '';
+		};
+		$ports = isset( $image['ports'] ) && is_array( $image['ports'] ) ? array_filter( $image['ports'], 'is_string' ) : array();
+		$facts = array(
+			'repository' => array( __( 'Repository', 'k8or-orbit' ), esc_html( $text( 'repository' ) ) ),
+			'tag'        => array( __( 'Tag', 'k8or-orbit' ), esc_html( $text( 'tag' ) ) ),
+			'digest'     => array( __( 'Digest', 'k8or-orbit' ), '<code>' . esc_html( $text( 'digest' ) ) . '</code>' ),
+			'size'       => array( __( 'Size', 'k8or-orbit' ), '' === $text( 'size' ) ? '' : esc_html( size_format( absint( $text( 'size' ) ), 1 ) ) ),
+			'platform'   => array(
+				__( 'OS / architecture', 'k8or-orbit' ),
+				esc_html( trim( $text( 'os' ) . ' / ' . $text( 'architecture' ), ' /' ) ),
+			),
+			'ports'      => array( __( 'Ports', 'k8or-orbit' ), esc_html( implode( ', ', $ports ) ) ),
+		);
+		$rows  = '';
+		foreach ( $facts as $key => $fact ) {
+			$rows .= sprintf(
+				'<div class="k8or-orbit-image-facts__fact is-fact-%1$s"><dt>%2$s</dt><dd>%3$s</dd></div>',
+				esc_attr( $key ),
+				esc_html( $fact[0] ),
+				'' === $fact[1] || '<code></code>' === $fact[1] ? '&mdash;' : $fact[1]
+			);
+		}
+		return '<dl class="k8or-orbit-image-facts">' . $rows . '</dl>';
+	}
+}
