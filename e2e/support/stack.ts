@@ -1,0 +1,53 @@
+/**
+ * The running stack the end-to-end tests walk through, and logging in as one of its users.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Page } from '@playwright/test';
+
+export interface StackUser {
+	id: number;
+	login: string;
+	password: string;
+	applicationPassword: string;
+	role: 'administrator' | 'orbit_operator' | 'editor';
+}
+
+export interface Stack {
+	dataDir: string;
+	wordpress: { url: string; adminUrl: string; restUrl: string; path: string; users: StackUser[] };
+	bridge: { url: string };
+	nats: { websocketUrl: string };
+	s3: { endpoint: string };
+	registry: { url: string };
+}
+
+export function readStack(): Stack {
+	const file = process.env.ORBIT_STACK_FILE;
+	if ( ! file ) {
+		throw new Error( 'ORBIT_STACK_FILE is not set: run the end-to-end tests through npm test.' );
+	}
+	return JSON.parse( fs.readFileSync( file, 'utf8' ) ) as Stack;
+}
+
+export function userWithRole( stack: Stack, role: StackUser[ 'role' ] ): StackUser {
+	const user = stack.wordpress.users.find( ( candidate ) => candidate.role === role );
+	if ( ! user ) {
+		throw new Error( `The stack has no ${ role } login.` );
+	}
+	return user;
+}
+
+export async function logIn( page: Page, stack: Stack, user: StackUser ) {
+	await page.goto( `${ stack.wordpress.url }/wp-login.php` );
+	await page.locator( '#user_login' ).fill( user.login );
+	await page.locator( '#user_pass' ).fill( user.password );
+	await page.locator( '#wp-submit' ).click();
+	await page.waitForURL( /\/wp-admin\// );
+}
+
+/** Screenshots a person can look at after the run, in the git-ignored artifacts folder. */
+export function screenshotPath( name: string ): string {
+	return path.resolve( __dirname, '..', '..', 'artifacts', 'screenshots', `${ name }.png` );
+}

@@ -1,0 +1,14 @@
+/**
+ * Everything before the services start: packages, npm dependencies, WordPress core, builds.
+ */
+import { ensureNodeModules, ensureSystemPackages, ensureWordPressCore } from './install.mjs';
+
+export async function prepare( config, { forTests = false } = {} ) {
+	await ensureSystemPackages( { forTests } );
+	await ensureNodeModules();
+	const coreDir = await ensureWordPressCore( config );
+	// Imported only now: building needs the npm dependencies installed above.
+	const { buildIfStale } = await import( './build.mjs' );
+	await buildIfStale();
+	return coreDir;
+}

@@ -1,0 +1,62 @@
+/**
+ * The rest-bridge: provisioned (buckets, tables, streams) and then started, connected to
+ * every other service and to WordPress through the signed link.
+ */
+import path from 'node:path';
+
+import { repoRoot } from '../config.mjs';
+import { run } from '../run.mjs';
+import { httpOk, startService, waitUntil } from '../processes.mjs';
+
+export function bridgeEnvironment( { config, secrets, nats, s3, dynamodb, registry, gitops, wordpressUrl } ) {
+	return {
+		PATH: process.env.PATH,
+		HOME: process.env.HOME,
+		NODE_ENV: 'production',
+		ORBIT_BRIDGE_HOST: config.host,
+		ORBIT_BRIDGE_PORT: String( config.ports.bridge ),
+		ORBIT_BRIDGE_SECRET: secrets.bridgeSecret,
+		ORBIT_WORDPRESS_URL: wordpressUrl,
+		ORBIT_NATS_URL: nats.url,
+		ORBIT_NATS_USER: nats.user,
+		ORBIT_NATS_PASSWORD: nats.password,
+		ORBIT_S3_ENDPOINT: s3.endpoint,
+		ORBIT_S3_REGION: s3.region,
+		ORBIT_S3_FORCE_PATH_STYLE: 'true',
+		AWS_ACCESS_KEY_ID: s3.accessKeyId,
+		AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+		ORBIT_BUCKET_PREFIX: s3.bucketPrefix,
+		ORBIT_DYNAMODB_ENDPOINT: dynamodb.endpoint,
+		ORBIT_DYNAMODB_REGION: dynamodb.region,
+		ORBIT_TABLE_PREFIX: dynamodb.tablePrefix,
+		ORBIT_REGISTRY_URL: registry.url,
+		ORBIT_GITOPS_URL: gitops.url,
+		...( process.env.ORBIT_TRIVY_PATH ? { ORBIT_TRIVY_PATH: process.env.ORBIT_TRIVY_PATH } : {} ),
+		...( process.env.ORBIT_TRIVY_SERVER_URL
+			? { ORBIT_TRIVY_SERVER_URL: process.env.ORBIT_TRIVY_SERVER_URL }
+			: {} ),
+		ORBIT_LOG_LEVEL: process.env.ORBIT_LOG_LEVEL ?? 'info',
+	};
+}
+
+export async function startBridge( context ) {
+	const { config } = context;
+	const env = bridgeEnvironment( context );
+	const bridgeDir = path.join( repoRoot, 'rest-bridge' );
+	await run( process.execPath, [ path.join( bridgeDir, 'bin', 'orbit-bridge.mjs' ), 'provision' ], { env } );
+	const service = startService( {
+		name: 'bridge',
+		dataDir: config.dataDir,
+		command: process.execPath,
+		args: [ path.join( bridgeDir, 'dist', 'server.js' ) ],
+		env,
+	} );
+	const url = `http://${ config.host }:${ config.ports.bridge }`;
+	await waitUntil( {
+		label: 'rest-bridge',
+		service,
+		timeoutMs: 45000,
+		check: () => httpOk( `${ url }/readyz`, ( status ) => status === 200 ),
+	} );
+	return { url, secret: context.secrets.bridgeSecret };
+}

@@ -1,0 +1,116 @@
+/**
+ * Starts the whole stack on one machine and describes it in <data dir>/stack.json.
+ * `npm start`, the test-stack command and the tests all start it through startStack().
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { StackError, seconds, step } from './console.mjs';
+import { PORTS } from './config.mjs';
+import { isAlive, isPortTaken, readPids, stopAll } from './processes.mjs';
+import { loadSecrets } from './secrets.mjs';
+import { startBridge } from './services/bridge.mjs';
+import { startGitops } from './services/gitops.mjs';
+import { startMariadb } from './services/mariadb.mjs';
+import { startNats } from './services/nats.mjs';
+import { startRegistry } from './services/registry.mjs';
+import { startDynamodb, startS3 } from './services/s3.mjs';
+import { startWordpress } from './services/wordpress.mjs';
+
+export function stackFile( dataDir ) {
+	return path.join( dataDir, 'stack.json' );
+}
+
+async function assertPortsFree( config ) {
+	for ( const [ name, port ] of Object.entries( config.ports ) ) {
+		if ( await isPortTaken( port, config.host ) ) {
+			const { variable, label } = PORTS[ name ];
+			throw new StackError(
+				`Port ${ port } (${ label }) is already in use by another program. ` +
+					`Stop that program or choose another port, e.g. ${ variable }=${ port + 1 } npm start`
+			);
+		}
+	}
+}
+
+function assertNotRunning( dataDir ) {
+	const running = Object.entries( readPids( dataDir ) ).filter( ( [ , pid ] ) => isAlive( pid ) );
+	if ( running.length > 0 ) {
+		throw new StackError(
+			`Orbit is already running from ${ dataDir } (${ running
+				.map( ( [ name, pid ] ) => `${ name } pid ${ pid }` )
+				.join( ', ' ) }). Stop it first with: npm run stop`
+		);
+	}
+}
+
+/** Empties the data directory but keeps the download cache that may live inside it. */
+export function resetData( config ) {
+	if ( ! fs.existsSync( config.dataDir ) ) {
+		return;
+	}
+	for ( const entry of fs.readdirSync( config.dataDir ) ) {
+		const full = path.join( config.dataDir, entry );
+		if ( full !== config.cacheDir ) {
+			fs.rmSync( full, { recursive: true, force: true } );
+		}
+	}
+}
+
+/**
+ * @param {object} options
+ * @param {object} options.config  From resolveConfig().
+ * @param {string} options.coreDir WordPress core folder.
+ * @return {Promise<object>} The stack description (also written to stack.json).
+ */
+export async function startStack( { config, coreDir } ) {
+	assertNotRunning( config.dataDir );
+	await assertPortsFree( config );
+	fs.mkdirSync( config.dataDir, { recursive: true } );
+	fs.rmSync( stackFile( config.dataDir ), { force: true } );
+	const secrets = loadSecrets( config.dataDir );
+	const context = { config, secrets, coreDir };
+	const startedAt = Date.now();
+	try {
+		step( 'Starting MariaDB, NATS, S3, DynamoDB, the registry and the GitOps repository' );
+		const [ mariadb, nats, s3, dynamodb, registry, gitops ] = await Promise.all( [
+			startMariadb( context ),
+			startNats( context ),
+			startS3( context ),
+			startDynamodb( context ),
+			startRegistry( context ),
+			startGitops( context ),
+		] );
+		step( 'Starting WordPress' );
+		const wordpress = await startWordpress( { ...context, mariadb, nats } );
+		step( 'Starting the rest-bridge' );
+		const bridge = await startBridge( {
+			...context,
+			nats,
+			s3,
+			dynamodb,
+			registry,
+			gitops,
+			wordpressUrl: wordpress.url,
+		} );
+		const stack = {
+			startedAt: new Date().toISOString(),
+			dataDir: config.dataDir,
+			logsDir: path.join( config.dataDir, 'logs' ),
+			wordpress,
+			mariadb,
+			bridge,
+			nats,
+			s3,
+			dynamodb,
+			registry,
+			gitops,
+		};
+		fs.writeFileSync( stackFile( config.dataDir ), JSON.stringify( stack, null, 2 ), { mode: 0o600 } );
+		step( `Stack up in ${ seconds( startedAt ) }` );
+		return stack;
+	} catch ( error ) {
+		await stopAll( config.dataDir );
+		throw error;
+	}
+}
