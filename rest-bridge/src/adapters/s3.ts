@@ -1,0 +1,263 @@
+import {
+	AbortMultipartUploadCommand,
+	CompleteMultipartUploadCommand,
+	CopyObjectCommand,
+	CreateBucketCommand,
+	CreateMultipartUploadCommand,
+	DeleteObjectCommand,
+	GetObjectCommand,
+	HeadBucketCommand,
+	HeadObjectCommand,
+	ListPartsCommand,
+	PutBucketCorsCommand,
+	PutObjectCommand,
+	S3Client,
+	UploadPartCommand,
+	type Part,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Readable } from 'node:stream';
+import type { BridgeConfig } from '../config.js';
+
+export interface UploadedPart {
+	partNumber: number;
+	etag: string;
+	size: number;
+}
+
+/** The object storage the bridge needs, nothing more. */
+export interface ObjectStore {
+	createMultipartUpload( bucket: string, key: string, contentType: string ): Promise< string >;
+	presignPart(
+		bucket: string,
+		key: string,
+		uploadId: string,
+		partNumber: number,
+		expiresInSeconds: number
+	): Promise< string >;
+	listParts( bucket: string, key: string, uploadId: string ): Promise< UploadedPart[] >;
+	completeMultipartUpload(
+		bucket: string,
+		key: string,
+		uploadId: string,
+		parts: { partNumber: number; etag: string }[]
+	): Promise< void >;
+	abortMultipartUpload( bucket: string, key: string, uploadId: string ): Promise< void >;
+	/** Size of an object, or undefined when it does not exist. */
+	headObject( bucket: string, key: string ): Promise< { size: number } | undefined >;
+	getObjectStream( bucket: string, key: string ): Promise< Readable >;
+	getObjectText( bucket: string, key: string ): Promise< string | undefined >;
+	putObject( bucket: string, key: string, body: string | Buffer, contentType: string ): Promise< void >;
+	copyObject( sourceBucket: string, sourceKey: string, bucket: string, key: string ): Promise< void >;
+	deleteObject( bucket: string, key: string ): Promise< void >;
+	ensureBucket( bucket: string, cors?: 'browser-upload' ): Promise< 'created' | 'exists' >;
+	ping( bucket: string ): Promise< void >;
+	close(): void;
+}
+
+function isNotFound( error: unknown ): boolean {
+	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+	return (
+		e?.name === 'NotFound' ||
+		e?.name === 'NoSuchKey' ||
+		e?.name === 'NoSuchUpload' ||
+		e?.$metadata?.httpStatusCode === 404
+	);
+}
+
+export function createS3Client( config: BridgeConfig[ 's3' ] ): S3Client {
+	return new S3Client( {
+		region: config.region,
+		forcePathStyle: config.forcePathStyle,
+		...( config.endpoint ? { endpoint: config.endpoint } : {} ),
+	} );
+}
+
+export class S3ObjectStore implements ObjectStore {
+	constructor( private readonly client: S3Client ) {}
+
+	async createMultipartUpload( bucket: string, key: string, contentType: string ) {
+		const out = await this.client.send(
+			new CreateMultipartUploadCommand( { Bucket: bucket, Key: key, ContentType: contentType } )
+		);
+		if ( ! out.UploadId ) {
+			throw new Error( `S3 returned no upload id for ${ bucket }/${ key }` );
+		}
+		return out.UploadId;
+	}
+
+	presignPart(
+		bucket: string,
+		key: string,
+		uploadId: string,
+		partNumber: number,
+		expiresInSeconds: number
+	) {
+		return getSignedUrl(
+			this.client,
+			new UploadPartCommand( {
+				Bucket: bucket,
+				Key: key,
+				UploadId: uploadId,
+				PartNumber: partNumber,
+			} ),
+			{ expiresIn: expiresInSeconds }
+		);
+	}
+
+	async listParts( bucket: string, key: string, uploadId: string ) {
+		const parts: UploadedPart[] = [];
+		let marker: string | undefined;
+		// Bounded: 10000 parts at most, 1000 per page.
+		for ( let page = 0; page < 11; page++ ) {
+			const out = await this.client.send(
+				new ListPartsCommand( {
+					Bucket: bucket,
+					Key: key,
+					UploadId: uploadId,
+					PartNumberMarker: marker,
+				} )
+			);
+			for ( const part of out.Parts ?? [] ) {
+				parts.push( {
+					partNumber: part.PartNumber ?? 0,
+					etag: part.ETag ?? '',
+					size: part.Size ?? 0,
+				} );
+			}
+			if ( ! out.IsTruncated || ! out.NextPartNumberMarker ) {
+				break;
+			}
+			marker = out.NextPartNumberMarker;
+		}
+		return parts;
+	}
+
+	async completeMultipartUpload(
+		bucket: string,
+		key: string,
+		uploadId: string,
+		parts: { partNumber: number; etag: string }[]
+	) {
+		const sorted: Part[] = [ ...parts ]
+			.sort( ( a, b ) => a.partNumber - b.partNumber )
+			.map( ( p ) => ( { PartNumber: p.partNumber, ETag: p.etag } ) );
+		await this.client.send(
+			new CompleteMultipartUploadCommand( {
+				Bucket: bucket,
+				Key: key,
+				UploadId: uploadId,
+				MultipartUpload: { Parts: sorted },
+			} )
+		);
+	}
+
+	async abortMultipartUpload( bucket: string, key: string, uploadId: string ) {
+		try {
+			await this.client.send(
+				new AbortMultipartUploadCommand( { Bucket: bucket, Key: key, UploadId: uploadId } )
+			);
+		} catch ( error ) {
+			if ( ! isNotFound( error ) ) {
+				throw error;
+			}
+		}
+	}
+
+	async headObject( bucket: string, key: string ) {
+		try {
+			const out = await this.client.send( new HeadObjectCommand( { Bucket: bucket, Key: key } ) );
+			return { size: out.ContentLength ?? 0 };
+		} catch ( error ) {
+			if ( isNotFound( error ) ) {
+				return undefined;
+			}
+			throw error;
+		}
+	}
+
+	async getObjectStream( bucket: string, key: string ) {
+		const out = await this.client.send( new GetObjectCommand( { Bucket: bucket, Key: key } ) );
+		if ( ! out.Body ) {
+			throw new Error( `S3 returned no body for ${ bucket }/${ key }` );
+		}
+		return out.Body as Readable;
+	}
+
+	async getObjectText( bucket: string, key: string ) {
+		try {
+			const out = await this.client.send( new GetObjectCommand( { Bucket: bucket, Key: key } ) );
+			return await out.Body?.transformToString( 'utf-8' );
+		} catch ( error ) {
+			if ( isNotFound( error ) ) {
+				return undefined;
+			}
+			throw error;
+		}
+	}
+
+	async putObject( bucket: string, key: string, body: string | Buffer, contentType: string ) {
+		await this.client.send(
+			new PutObjectCommand( { Bucket: bucket, Key: key, Body: body, ContentType: contentType } )
+		);
+	}
+
+	async copyObject( sourceBucket: string, sourceKey: string, bucket: string, key: string ) {
+		await this.client.send(
+			new CopyObjectCommand( {
+				Bucket: bucket,
+				Key: key,
+				CopySource: `${ sourceBucket }/${ sourceKey
+					.split( '/' )
+					.map( encodeURIComponent )
+					.join( '/' ) }`,
+			} )
+		);
+	}
+
+	async deleteObject( bucket: string, key: string ) {
+		await this.client.send( new DeleteObjectCommand( { Bucket: bucket, Key: key } ) );
+	}
+
+	async ensureBucket( bucket: string, cors?: 'browser-upload' ) {
+		let state: 'created' | 'exists' = 'exists';
+		try {
+			await this.client.send( new HeadBucketCommand( { Bucket: bucket } ) );
+		} catch ( error ) {
+			if ( ! isNotFound( error ) ) {
+				throw error;
+			}
+			await this.client.send( new CreateBucketCommand( { Bucket: bucket } ) );
+			state = 'created';
+		}
+		if ( cors === 'browser-upload' ) {
+			// Browsers PUT the parts straight to presigned URLs and must read
+			// each part's ETag to complete the upload.
+			await this.client.send(
+				new PutBucketCorsCommand( {
+					Bucket: bucket,
+					CORSConfiguration: {
+						CORSRules: [
+							{
+								AllowedOrigins: [ '*' ],
+								AllowedMethods: [ 'PUT', 'GET', 'HEAD' ],
+								AllowedHeaders: [ '*' ],
+								ExposeHeaders: [ 'ETag' ],
+								MaxAgeSeconds: 3600,
+							},
+						],
+					},
+				} )
+			);
+		}
+		return state;
+	}
+
+	async ping( bucket: string ) {
+		await this.client.send( new HeadBucketCommand( { Bucket: bucket } ) );
+	}
+
+	close() {
+		this.client.destroy();
+	}
+}

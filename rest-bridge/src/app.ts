@@ -1,0 +1,91 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { DocumentStore } from './adapters/dynamo.js';
+import type { MessageBus } from './adapters/nats.js';
+import type { ObjectStore } from './adapters/s3.js';
+import type { ImageScanner } from './adapters/trivy.js';
+import type { EventCallback } from './adapters/wordpress.js';
+import type { BridgeConfig } from './config.js';
+import { EventLog } from './events/log.js';
+import { errorHandler } from './http/errors.js';
+import { registerHealth } from './http/health.js';
+import { registerRoutes } from './http/routes.js';
+import { MAX_JSON_BODY_BYTES, requireSignedRequests } from './http/signed.js';
+import { JobEngine } from './jobs/engine.js';
+import { scanJob } from './jobs/scan.js';
+import type { JobServices } from './jobs/services.js';
+import { uploadJob } from './jobs/upload.js';
+import { resourceNames } from './resources.js';
+
+export interface Adapters {
+	objects: ObjectStore;
+	store: DocumentStore;
+	bus: MessageBus;
+	callback: EventCallback;
+	scanner: ImageScanner;
+}
+
+declare module 'fastify' {
+	interface FastifyInstance {
+		/** The job engine; the server starts and stops it. */
+		jobs: JobEngine;
+	}
+}
+
+export function buildApp( options: {
+	config: BridgeConfig;
+	adapters: Adapters;
+	logger?: FastifyServerOptions[ 'logger' ];
+} ): FastifyInstance {
+	const { config, adapters } = options;
+	const app = Fastify( {
+		logger: options.logger ?? { level: config.logLevel },
+		bodyLimit: MAX_JSON_BODY_BYTES,
+		disableRequestLogging: false,
+	} );
+	const names = resourceNames( config );
+	const events = new EventLog( adapters.store, names.tables.events, names.tables.errors );
+	const services: JobServices = {
+		config,
+		objects: adapters.objects,
+		names,
+		scanner: adapters.scanner,
+	};
+	const engine = new JobEngine( {
+		store: adapters.store,
+		bus: adapters.bus,
+		events,
+		callback: adapters.callback,
+		jobsTable: names.tables.jobs,
+		definitions: [ uploadJob( services ), scanJob( services ) ],
+		ackWaitMs: config.jobs.ackWaitMs,
+		maxAttempts: config.jobs.maxAttempts,
+		stepDelayMs: config.jobs.stepDelayMs,
+		logger: app.log,
+	} );
+	app.decorate( 'jobs', engine );
+	app.setErrorHandler( errorHandler );
+	app.setNotFoundHandler( ( request, reply ) =>
+		reply
+			.code( 404 )
+			.send( { code: 'orbit_not_found', message: `No route ${ request.method } ${ request.url }.` } )
+	);
+
+	registerHealth( app, { config, names, ...adapters } );
+	app.register( async ( signed ) => {
+		requireSignedRequests( signed, {
+			secret: config.secret,
+			store: adapters.store,
+			requestIdsTable: names.tables.requestIds,
+		} );
+		registerRoutes( signed, {
+			config,
+			names,
+			objects: adapters.objects,
+			store: adapters.store,
+			events,
+			engine,
+			services,
+		} );
+	} );
+	return app;
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const optionalUrl = z
+	.string()
+	.trim()
+	.transform( ( value ) => ( value === '' ? undefined : value ) )
+	.pipe( z.url().optional() )
+	.optional();
+
+const integer = ( fallback: number, min: number, max: number ) =>
+	z.coerce.number().int().min( min ).max( max ).default( fallback );
+
+const booleanFlag = z
+	.enum( [ 'true', 'false', '1', '0', '' ] )
+	.default( 'false' )
+	.transform( ( value ) => value === 'true' || value === '1' );
+
+/**
+ * Every environment variable the bridge reads, with its default. Names match
+ * the "Bridge configuration" table of docs/architecture.md.
+ */
+const environmentSchema = z.object( {
+	ORBIT_BRIDGE_HOST: z.string().min( 1 ).default( '127.0.0.1' ),
+	ORBIT_BRIDGE_PORT: integer( 8787, 0, 65535 ),
+	ORBIT_BRIDGE_SECRET: z
+		.string( { error: 'is required' } )
+		.min( 32, { error: 'must be at least 32 characters' } ),
+	ORBIT_WORDPRESS_URL: z.url( { error: 'must be an http(s) URL' } ),
+	ORBIT_NATS_URL: z.string().min( 1 ).default( 'nats://127.0.0.1:4222' ),
+	ORBIT_NATS_USER: z.string().optional(),
+	ORBIT_NATS_PASSWORD: z.string().optional(),
+	ORBIT_S3_ENDPOINT: optionalUrl,
+	ORBIT_S3_REGION: z.string().min( 1 ).default( 'us-east-1' ),
+	ORBIT_S3_FORCE_PATH_STYLE: booleanFlag,
+	ORBIT_BUCKET_PREFIX: z
+		.string()
+		.regex( /^[a-z0-9][a-z0-9.-]*$/, {
+			error: 'must be lower-case letters, digits, dots and hyphens',
+		} )
+		.default( 'orbit-' ),
+	ORBIT_DYNAMODB_ENDPOINT: optionalUrl,
+	ORBIT_DYNAMODB_REGION: z.string().min( 1 ).default( 'us-east-1' ),
+	ORBIT_TABLE_PREFIX: z
+		.string()
+		.regex( /^[a-zA-Z0-9_.-]*$/, { error: 'may contain only letters, digits, _ . and -' } )
+		.default( 'orbit-' ),
+	ORBIT_ENVIRONMENTS: z
+		.string()
+		.default( 'dev,test,prod' )
+		.transform( ( value ) => value.split( ',' ).map( ( name ) => name.trim() ) )
+		.pipe(
+			z
+				.array( z.string().regex( NAME_PATTERN, { error: 'each environment must be a DNS label' } ) )
+				.min( 1 )
+		),
+	ORBIT_REGISTRY_URL: optionalUrl,
+	ORBIT_GITOPS_URL: optionalUrl,
+	ORBIT_TRIVY_PATH: z
+		.string()
+		.optional()
+		.transform( ( value ) => ( value ? value : undefined ) ),
+	ORBIT_TRIVY_SERVER_URL: optionalUrl,
+	ORBIT_TRIVY_TIMEOUT_SECONDS: integer( 600, 1, 86400 ),
+	ORBIT_MAX_ARCHIVE_BYTES: integer( 4294967296, 1, 5 * 1024 ** 4 ),
+	ORBIT_UPLOAD_URL_EXPIRY_SECONDS: integer( 3600, 60, 7 * 24 * 3600 ),
+	ORBIT_JOB_ACK_WAIT_SECONDS: integer( 60, 2, 3600 ),
+	ORBIT_JOB_MAX_ATTEMPTS: integer( 5, 1, 100 ),
+	ORBIT_STEP_DELAY_MS: integer( 0, 0, 600000 ),
+	ORBIT_LOG_LEVEL: z
+		.enum( [ 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent' ] )
+		.default( 'info' ),
+} );
+
+export interface BridgeConfig {
+	host: string;
+	port: number;
+	secret: string;
+	wordpressUrl: string;
+	nats: { url: string; user?: string; password?: string };
+	s3: { endpoint?: string; region: string; forcePathStyle: boolean; bucketPrefix: string };
+	dynamodb: { endpoint?: string; region: string; tablePrefix: string };
+	environments: string[];
+	registryUrl?: string;
+	gitopsUrl?: string;
+	trivy: { path?: string; serverUrl?: string; timeoutMs: number };
+	maxArchiveBytes: number;
+	uploadUrlExpirySeconds: number;
+	jobs: {
+		ackWaitMs: number;
+		maxAttempts: number;
+		/** Fault injection for tests: a pause before each job step (default 0). */
+		stepDelayMs: number;
+	};
+	logLevel: string;
+}
+
+export class ConfigError extends Error {
+	readonly problems: string[];
+
+	constructor( problems: string[] ) {
+		super( `Invalid bridge configuration:\n  ${ problems.join( '\n  ' ) }` );
+		this.name = 'ConfigError';
+		this.problems = problems;
+	}
+}
+
+/**
+ * Parses the bridge configuration from an environment (process.env in the
+ * server). Throws a ConfigError naming every bad variable.
+ */
+export function loadConfig( env: Record< string, string | undefined > ): BridgeConfig {
+	const relevant = Object.fromEntries(
+		Object.entries( env ).filter(
+			( [ key, value ] ) => key.startsWith( 'ORBIT_' ) && value !== undefined
+		)
+	);
+	const parsed = environmentSchema.safeParse( relevant );
+	if ( ! parsed.success ) {
+		throw new ConfigError(
+			parsed.error.issues.map( ( issue ) => {
+				const name = String( issue.path[ 0 ] ?? 'environment' );
+				const shown = relevant[ name ] === undefined ? 'unset' : JSON.stringify( relevant[ name ] );
+				return `${ name } (${ shown }): ${ issue.message }`;
+			} )
+		);
+	}
+	const e = parsed.data;
+	return {
+		host: e.ORBIT_BRIDGE_HOST,
+		port: e.ORBIT_BRIDGE_PORT,
+		secret: e.ORBIT_BRIDGE_SECRET,
+		wordpressUrl: e.ORBIT_WORDPRESS_URL.replace( /\/+$/, '' ),
+		nats: { url: e.ORBIT_NATS_URL, user: e.ORBIT_NATS_USER, password: e.ORBIT_NATS_PASSWORD },
+		s3: {
+			endpoint: e.ORBIT_S3_ENDPOINT,
+			region: e.ORBIT_S3_REGION,
+			forcePathStyle: e.ORBIT_S3_FORCE_PATH_STYLE,
+			bucketPrefix: e.ORBIT_BUCKET_PREFIX,
+		},
+		dynamodb: {
+			endpoint: e.ORBIT_DYNAMODB_ENDPOINT,
+			region: e.ORBIT_DYNAMODB_REGION,
+			tablePrefix: e.ORBIT_TABLE_PREFIX,
+		},
+		environments: e.ORBIT_ENVIRONMENTS,
+		registryUrl: e.ORBIT_REGISTRY_URL,
+		gitopsUrl: e.ORBIT_GITOPS_URL,
+		trivy: {
+			path: e.ORBIT_TRIVY_PATH,
+			serverUrl: e.ORBIT_TRIVY_SERVER_URL,
+			timeoutMs: e.ORBIT_TRIVY_TIMEOUT_SECONDS * 1000,
+		},
+		maxArchiveBytes: e.ORBIT_MAX_ARCHIVE_BYTES,
+		uploadUrlExpirySeconds: e.ORBIT_UPLOAD_URL_EXPIRY_SECONDS,
+		jobs: {
+			ackWaitMs: e.ORBIT_JOB_ACK_WAIT_SECONDS * 1000,
+			maxAttempts: e.ORBIT_JOB_MAX_ATTEMPTS,
+			stepDelayMs: e.ORBIT_STEP_DELAY_MS,
+		},
+		logLevel: e.ORBIT_LOG_LEVEL,
+	};
+}

@@ -1,0 +1,127 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { TrivyReport } from '../adapters/trivy.js';
+import { summarizeReport } from '../scan/summary.js';
+import type { StepContext } from './engine.js';
+import { reportKeys, type JobServices } from './services.js';
+
+export type ScanSummary = ReturnType< typeof summarizeReport >;
+
+export interface Finding {
+	id: string;
+	pkg: string;
+	installedVersion: string;
+	fixedVersion: string;
+	severity: string;
+	title: string;
+	target: string;
+}
+
+/** The scan state of an image, as events and the plugin carry it. */
+export interface ScanRecord {
+	status: 'scanned' | 'unavailable';
+	reason?: string;
+	scanner?: string;
+	summary?: ScanSummary;
+	reportKey?: string;
+	scannedAt: string;
+}
+
+const MAX_FINDINGS = 5000;
+
+function findingsOf( report: TrivyReport ): Finding[] {
+	const findings: Finding[] = [];
+	const results = ( report as { Results?: unknown[] } ).Results ?? [];
+	for ( const result of results as {
+		Target?: string;
+		Vulnerabilities?: Record< string, unknown >[];
+	}[] ) {
+		for ( const v of result.Vulnerabilities ?? [] ) {
+			if ( findings.length >= MAX_FINDINGS ) {
+				return findings;
+			}
+			findings.push( {
+				id: String( v.VulnerabilityID ?? '' ),
+				pkg: String( v.PkgName ?? '' ),
+				installedVersion: String( v.InstalledVersion ?? '' ),
+				fixedVersion: String( v.FixedVersion ?? '' ),
+				severity: String( v.Severity ?? 'UNKNOWN' ),
+				title: String( v.Title ?? '' ),
+				target: String( result.Target ?? '' ),
+			} );
+		}
+	}
+	return findings;
+}
+
+/**
+ * Scans an archive stored in S3: the full report goes to the reports bucket,
+ * the summary (and findings) to `latest.json` for the app and environment.
+ */
+export async function scanStoredArchive(
+	context: StepContext,
+	services: JobServices,
+	archive: { bucket: string; key: string }
+): Promise< ScanRecord > {
+	const { job } = context;
+	const reports = services.names.buckets.reports;
+	await context.emit( 'image-scan-started', 'started', {} );
+	let record: ScanRecord;
+	let findings: Finding[] = [];
+	if ( ! services.scanner.configured ) {
+		const outcome = await services.scanner.scan( '' );
+		record = {
+			status: 'unavailable',
+			reason: outcome.status === 'unavailable' ? outcome.reason : 'no scanner',
+			scannedAt: new Date().toISOString(),
+		};
+	} else {
+		const folder = await mkdtemp( join( tmpdir(), 'orbit-scan-' ) );
+		try {
+			const file = join( folder, 'image.tar' );
+			await pipeline(
+				await services.objects.getObjectStream( archive.bucket, archive.key ),
+				createWriteStream( file )
+			);
+			context.heartbeat();
+			const outcome = await services.scanner.scan( file );
+			if ( outcome.status === 'unavailable' ) {
+				record = { status: 'unavailable', reason: outcome.reason, scannedAt: new Date().toISOString() };
+			} else {
+				const reportKey = reportKeys.report( job.appName, job.environment, job.jobId );
+				await services.objects.putObject(
+					reports,
+					reportKey,
+					JSON.stringify( outcome.report ),
+					'application/json'
+				);
+				findings = findingsOf( outcome.report );
+				record = {
+					status: 'scanned',
+					scanner: outcome.scanner,
+					summary: summarizeReport( outcome.report ),
+					reportKey,
+					scannedAt: new Date().toISOString(),
+				};
+			}
+		} finally {
+			await rm( folder, { recursive: true, force: true } );
+		}
+	}
+	await services.objects.putObject(
+		reports,
+		reportKeys.latest( job.appName, job.environment ),
+		JSON.stringify( { ...record, findings } ),
+		'application/json'
+	);
+	await context.emit(
+		'image-scanned',
+		'succeeded',
+		{ scan: record },
+		record.status === 'unavailable' ? `The image was not scanned: ${ record.reason }.` : undefined
+	);
+	return record;
+}

@@ -1,0 +1,46 @@
+import { DynamoDocumentStore } from './adapters/dynamo.js';
+import { NatsMessageBus } from './adapters/nats.js';
+import { S3ObjectStore, createS3Client } from './adapters/s3.js';
+import type { BridgeConfig } from './config.js';
+import { resourceNames, tableDefinitions } from './resources.js';
+
+/**
+ * Creates what the bridge needs, leaving what exists: the buckets (CORS on
+ * the temporary bucket, which browsers upload parts to), the tables with
+ * their indexes, and the NATS streams with the shared job consumer.
+ * Returns one line per resource.
+ */
+export async function provision( config: BridgeConfig ): Promise< string[] > {
+	const names = resourceNames( config );
+	const report: string[] = [];
+	const objects = new S3ObjectStore( createS3Client( config.s3 ) );
+	const store = DynamoDocumentStore.fromConfig( config.dynamodb );
+	try {
+		report.push(
+			`bucket ${ names.buckets.temporary }: ${ await objects.ensureBucket(
+				names.buckets.temporary,
+				'browser-upload'
+			) }`
+		);
+		for ( const bucket of [
+			names.buckets.deleted,
+			names.buckets.reports,
+			...config.environments.map( names.buckets.environment ),
+		] ) {
+			report.push( `bucket ${ bucket }: ${ await objects.ensureBucket( bucket ) }` );
+		}
+		for ( const table of tableDefinitions( names ) ) {
+			report.push( `table ${ table.name }: ${ await store.ensureTable( table ) }` );
+		}
+	} finally {
+		objects.close();
+		store.close();
+	}
+	const bus = await NatsMessageBus.connect( config.nats, 'orbit-bridge-provision' );
+	try {
+		report.push( ...( await bus.ensureStreams( config.jobs.ackWaitMs ) ) );
+	} finally {
+		await bus.drain();
+	}
+	return report;
+}
