@@ -14,21 +14,27 @@ function phpFiles( dir ) {
 	if ( ! fs.existsSync( dir ) ) {
 		return [];
 	}
-	return fs.readdirSync( dir, { withFileTypes: true } ).flatMap( ( entry ) => {
-		const full = path.join( dir, entry.name );
-		if ( entry.isDirectory() ) {
-			return SKIP.has( entry.name ) ? [] : phpFiles( full );
-		}
-		return entry.name.endsWith( '.php' ) ? [ full ] : [];
-	} );
+	return fs
+		.readdirSync( dir, { withFileTypes: true } )
+		.flatMap( ( entry ) => {
+			const full = path.join( dir, entry.name );
+			if ( entry.isDirectory() ) {
+				return SKIP.has( entry.name ) ? [] : phpFiles( full );
+			}
+			return entry.name.endsWith( '.php' ) ? [ full ] : [];
+		} );
 }
 
-const files = ROOTS.flatMap( ( root ) => phpFiles( path.join( repoRoot, root ) ) );
+const files = ROOTS.flatMap( ( root ) =>
+	phpFiles( path.join( repoRoot, root ) )
+);
 const failures = [];
 for ( const file of files ) {
 	const result = await run( 'php', [ '-l', file ], { allowFailure: true } );
 	if ( result.code !== 0 ) {
-		failures.push( `${ path.relative( repoRoot, file ) }: ${ ( result.stderr || result.stdout ).trim() }` );
+		failures.push(
+			`${ path.relative( repoRoot, file ) }: ${ ( result.stderr || result.stdout ).trim() }`
+		);
 	}
 }
 if ( failures.length > 0 ) {

@@ -13,7 +13,10 @@ import { resetData, stackFile, startStack } from './lib/stack.mjs';
 import { formatSummary } from './lib/summary.mjs';
 
 const { values } = parseArgs( {
-	options: { reset: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+	options: {
+		reset: { type: 'boolean', default: false },
+		help: { type: 'boolean', default: false },
+	},
 } );
 
 if ( values.help ) {
@@ -50,10 +53,14 @@ try {
 		resetData( config );
 	}
 	const stack = await startStack( { config, coreDir } );
-	process.stdout.write( formatSummary( stack, stackFile( config.dataDir ) ) + '\n' );
+	process.stdout.write(
+		formatSummary( stack, stackFile( config.dataDir ) ) + '\n'
+	);
 	// Stay in the foreground until a signal arrives.
-	setInterval( () => {}, 1 << 30 );
+	setInterval( () => {}, 2 ** 30 );
 } catch ( error ) {
-	process.stderr.write( `\n${ red( 'Orbit did not start:' ) } ${ error instanceof StackError ? error.message : error.stack }\n` );
+	process.stderr.write(
+		`\n${ red( 'Orbit did not start:' ) } ${ error instanceof StackError ? error.message : error.stack }\n`
+	);
 	process.exit( 1 );
 }

@@ -7,4 +7,8 @@ import { stopAll } from './lib/processes.mjs';
 
 const config = resolveConfig();
 const stopped = await stopAll( config.dataDir );
-step( stopped.length ? `Stopped ${ stopped.join( ', ' ) }` : `Nothing was running from ${ config.dataDir }` );
+step(
+	stopped.length
+		? `Stopped ${ stopped.join( ', ' ) }`
+		: `Nothing was running from ${ config.dataDir }`
+);

@@ -13,7 +13,10 @@ export function testStackConfig() {
 		dataDir: process.env.ORBIT_TEST_DATA_DIR ?? '.orbit-test',
 		portOffset: TEST_PORT_OFFSET,
 		// The test stack ignores the developer's port and data variables.
-		env: { ORBIT_CACHE_DIR: process.env.ORBIT_CACHE_DIR, WP_CORE_DIR: process.env.WP_CORE_DIR },
+		env: {
+			ORBIT_CACHE_DIR: process.env.ORBIT_CACHE_DIR,
+			WP_CORE_DIR: process.env.WP_CORE_DIR,
+		},
 	} );
 }
 
@@ -41,11 +44,15 @@ if ( import.meta.url === `file://${ process.argv[ 1 ] }` ) {
 			const stopped = await downTestStack();
 			step( `Stopped ${ stopped.length } processes` );
 		} else {
-			process.stderr.write( 'Usage: node scripts/test-stack.mjs up|down\n' );
+			process.stderr.write(
+				'Usage: node scripts/test-stack.mjs up|down\n'
+			);
 			process.exit( 2 );
 		}
 	} catch ( error ) {
-		process.stderr.write( `${ red( 'Test stack failed:' ) } ${ error instanceof StackError ? error.message : error.stack }\n` );
+		process.stderr.write(
+			`${ red( 'Test stack failed:' ) } ${ error instanceof StackError ? error.message : error.stack }\n`
+		);
 		process.exit( 1 );
 	}
 }

@@ -21,7 +21,9 @@ const { values } = parseArgs( { options: { only: { type: 'string' } } } );
 const selected = new Set( values.only ? values.only.split( ',' ) : SUITES );
 for ( const suite of selected ) {
 	if ( ! SUITES.includes( suite ) ) {
-		process.stderr.write( `Unknown suite "${ suite }". Choose from: ${ SUITES.join( ', ' ) }\n` );
+		process.stderr.write(
+			`Unknown suite "${ suite }". Choose from: ${ SUITES.join( ', ' ) }\n`
+		);
 		process.exit( 2 );
 	}
 }
@@ -32,19 +34,30 @@ fs.mkdirSync( artifacts, { recursive: true } );
 /** Per suite: passed, failed, skipped. */
 const results = [];
 
-function record( suite, counts ) {
+function record( suite, counts, startedAt ) {
 	results.push( { suite, passed: 0, failed: 0, skipped: 0, ...counts } );
 	const { passed = 0, failed = 0, skipped = 0 } = counts;
 	const line = `${ suite }: ${ passed } passed, ${ failed } failed${ skipped ? `, ${ skipped } skipped` : '' }`;
 	step( failed ? red( line ) : green( line ) );
+	if ( startedAt ) {
+		step( `${ suite } took ${ seconds( startedAt ) }` );
+	}
 }
 
 /** A check that is one command: passed when it exits 0. */
 async function check( suite, command, args, env ) {
 	const startedAt = Date.now();
-	const result = await run( command, args, { cwd: repoRoot, inherit: true, allowFailure: true, env } );
-	record( suite, result.code === 0 ? { passed: 1 } : { failed: 1 } );
-	step( `${ suite } took ${ seconds( startedAt ) }` );
+	const result = await run( command, args, {
+		cwd: repoRoot,
+		inherit: true,
+		allowFailure: true,
+		env,
+	} );
+	record(
+		suite,
+		result.code === 0 ? { passed: 1 } : { failed: 1 },
+		startedAt
+	);
 }
 
 function readJson( file ) {
@@ -62,79 +75,112 @@ async function vitest( suite, projects, env ) {
 	const result = await run(
 		'npx',
 		[
-			'vitest', 'run',
+			'vitest',
+			'run',
 			...projects.flatMap( ( project ) => [ '--project', project ] ),
-			'--reporter=default', '--reporter=json', `--outputFile.json=${ report }`,
+			'--reporter=default',
+			'--reporter=json',
+			`--outputFile.json=${ report }`,
 			'--passWithNoTests',
 		],
 		{ cwd: repoRoot, inherit: true, allowFailure: true, env }
 	);
 	const json = readJson( report );
 	if ( ! json ) {
-		record( suite, { failed: 1 } );
+		record( suite, { failed: 1 }, startedAt );
 	} else {
-		record( suite, {
-			passed: json.numPassedTests,
-			failed: json.numFailedTests + ( result.code !== 0 && json.numFailedTests === 0 ? 1 : 0 ),
-			skipped: json.numPendingTests + json.numTodoTests,
-		} );
+		record(
+			suite,
+			{
+				passed: json.numPassedTests,
+				failed:
+					json.numFailedTests +
+					( result.code !== 0 && json.numFailedTests === 0 ? 1 : 0 ),
+				skipped: json.numPendingTests + json.numTodoTests,
+			},
+			startedAt
+		);
 	}
-	step( `${ suite } took ${ seconds( startedAt ) }` );
 }
 
 async function phpunit( env ) {
-	const config = path.join( repoRoot, 'plugin', 'k8or-orbit', 'phpunit.xml.dist' );
+	const config = path.join(
+		repoRoot,
+		'plugin',
+		'k8or-orbit',
+		'phpunit.xml.dist'
+	);
 	if ( ! fs.existsSync( config ) ) {
 		return;
 	}
 	const report = path.join( artifacts, 'phpunit.xml' );
 	fs.rmSync( report, { force: true } );
 	const startedAt = Date.now();
-	const result = await run( 'phpunit', [ '-c', config, '--log-junit', report ], {
-		cwd: repoRoot,
-		inherit: true,
-		allowFailure: true,
-		env,
-	} );
-	const xml = fs.existsSync( report ) ? fs.readFileSync( report, 'utf8' ) : '';
+	const result = await run(
+		'phpunit',
+		[ '-c', config, '--log-junit', report ],
+		{
+			cwd: repoRoot,
+			inherit: true,
+			allowFailure: true,
+			env,
+		}
+	);
+	const xml = fs.existsSync( report )
+		? fs.readFileSync( report, 'utf8' )
+		: '';
 	const suiteTag = /<testsuite\b[^>]*>/.exec( xml )?.[ 0 ];
 	if ( ! suiteTag ) {
-		record( 'php', { failed: 1 } );
+		record( 'php', { failed: 1 }, startedAt );
 		return;
 	}
-	const attribute = ( name ) => Number( new RegExp( `\\b${ name }="(\\d+)"` ).exec( suiteTag )?.[ 1 ] ?? 0 );
+	const attribute = ( name ) =>
+		Number(
+			new RegExp( `\\b${ name }="(\\d+)"` ).exec( suiteTag )?.[ 1 ] ?? 0
+		);
 	const failed = attribute( 'failures' ) + attribute( 'errors' );
 	const skipped = attribute( 'skipped' );
-	record( 'php', {
-		passed: attribute( 'tests' ) - failed - skipped,
-		failed: failed + ( result.code !== 0 && failed === 0 ? 1 : 0 ),
-		skipped,
-	} );
-	step( `php took ${ seconds( startedAt ) }` );
+	record(
+		'php',
+		{
+			passed: attribute( 'tests' ) - failed - skipped,
+			failed: failed + ( result.code !== 0 && failed === 0 ? 1 : 0 ),
+			skipped,
+		},
+		startedAt
+	);
 }
 
 async function playwright( env ) {
 	const report = path.join( artifacts, 'playwright.json' );
 	fs.rmSync( report, { force: true } );
 	const startedAt = Date.now();
-	const result = await run( 'npx', [ 'playwright', 'test', '--config', 'e2e/playwright.config.ts' ], {
-		cwd: repoRoot,
-		inherit: true,
-		allowFailure: true,
-		env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
-	} );
+	const result = await run(
+		'npx',
+		[ 'playwright', 'test', '--config', 'e2e/playwright.config.ts' ],
+		{
+			cwd: repoRoot,
+			inherit: true,
+			allowFailure: true,
+			env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+		}
+	);
 	const json = readJson( report );
 	if ( ! json?.stats ) {
-		record( 'e2e', { failed: 1 } );
+		record( 'e2e', { failed: 1 }, startedAt );
 		return;
 	}
 	const { expected, unexpected, skipped, flaky } = json.stats;
-	record( 'e2e', {
-		passed: expected + flaky,
-		failed: unexpected + ( result.code !== 0 && unexpected === 0 ? 1 : 0 ),
-		skipped,
-	} );
-	step( `e2e took ${ seconds( startedAt ) }` );
+	record(
+		'e2e',
+		{
+			passed: expected + flaky,
+			failed:
+				unexpected + ( result.code !== 0 && unexpected === 0 ? 1 : 0 ),
+			skipped,
+		},
+		startedAt
+	);
 }
 
 const startedAt = Date.now();
@@ -151,11 +197,17 @@ try {
 	if ( selected.has( 'unit' ) ) {
 		await vitest( 'unit', [ 'unit', 'ui' ] );
 	}
-	const needsStack = [ 'integration', 'php', 'e2e' ].some( ( suite ) => selected.has( suite ) );
+	const needsStack = [ 'integration', 'php', 'e2e' ].some( ( suite ) =>
+		selected.has( suite )
+	);
 	if ( needsStack ) {
 		step( 'Starting the test stack' );
 		const { file, stack } = await upTestStack();
-		const env = { ...process.env, ORBIT_STACK_FILE: file, ORBIT_WP_PATH: stack.wordpress.path };
+		const env = {
+			...process.env,
+			ORBIT_STACK_FILE: file,
+			ORBIT_WP_PATH: stack.wordpress.path,
+		};
 		try {
 			if ( selected.has( 'integration' ) ) {
 				await vitest( 'integration', [ 'integration' ], env );
@@ -171,7 +223,9 @@ try {
 		}
 	}
 } catch ( error ) {
-	process.stderr.write( `\n${ red( 'npm test stopped:' ) } ${ error instanceof StackError ? error.message : error.stack }\n` );
+	process.stderr.write(
+		`\n${ red( 'npm test stopped:' ) } ${ error instanceof StackError ? error.message : error.stack }\n`
+	);
 	record( 'setup', { failed: 1 } );
 }
 
@@ -186,7 +240,9 @@ const total = results.reduce(
 if ( total.failed > 0 || total.passed === 0 ) {
 	exitCode = 1;
 }
-process.stdout.write( `\n${ bold( `Finished in ${ seconds( startedAt ) }` ) }\n` );
+process.stdout.write(
+	`\n${ bold( `Finished in ${ seconds( startedAt ) }` ) }\n`
+);
 process.stdout.write(
 	`${ total.passed } passed, ${ total.failed } failed${ total.skipped ? `, ${ total.skipped } skipped` : '' }\n`
 );

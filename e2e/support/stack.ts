@@ -16,7 +16,13 @@ export interface StackUser {
 
 export interface Stack {
 	dataDir: string;
-	wordpress: { url: string; adminUrl: string; restUrl: string; path: string; users: StackUser[] };
+	wordpress: {
+		url: string;
+		adminUrl: string;
+		restUrl: string;
+		path: string;
+		users: StackUser[];
+	};
 	bridge: { url: string };
 	nats: { websocketUrl: string };
 	s3: { endpoint: string };
@@ -26,13 +32,20 @@ export interface Stack {
 export function readStack(): Stack {
 	const file = process.env.ORBIT_STACK_FILE;
 	if ( ! file ) {
-		throw new Error( 'ORBIT_STACK_FILE is not set: run the end-to-end tests through npm test.' );
+		throw new Error(
+			'ORBIT_STACK_FILE is not set: run the end-to-end tests through npm test.'
+		);
 	}
 	return JSON.parse( fs.readFileSync( file, 'utf8' ) ) as Stack;
 }
 
-export function userWithRole( stack: Stack, role: StackUser[ 'role' ] ): StackUser {
-	const user = stack.wordpress.users.find( ( candidate ) => candidate.role === role );
+export function userWithRole(
+	stack: Stack,
+	role: StackUser[ 'role' ]
+): StackUser {
+	const user = stack.wordpress.users.find(
+		( candidate ) => candidate.role === role
+	);
 	if ( ! user ) {
 		throw new Error( `The stack has no ${ role } login.` );
 	}
@@ -49,5 +62,12 @@ export async function logIn( page: Page, stack: Stack, user: StackUser ) {
 
 /** Screenshots a person can look at after the run, in the git-ignored artifacts folder. */
 export function screenshotPath( name: string ): string {
-	return path.resolve( __dirname, '..', '..', 'artifacts', 'screenshots', `${ name }.png` );
+	return path.resolve(
+		__dirname,
+		'..',
+		'..',
+		'artifacts',
+		'screenshots',
+		`${ name }.png`
+	);
 }

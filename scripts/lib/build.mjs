@@ -20,7 +20,10 @@ function newestMtime( target ) {
 	let newest = stat.mtimeMs;
 	for ( const entry of fs.readdirSync( target ) ) {
 		if ( entry !== 'node_modules' ) {
-			newest = Math.max( newest, newestMtime( path.join( target, entry ) ) );
+			newest = Math.max(
+				newest,
+				newestMtime( path.join( target, entry ) )
+			);
 		}
 	}
 	return newest;
@@ -29,7 +32,11 @@ function newestMtime( target ) {
 const TARGETS = [
 	{
 		label: 'rest-bridge',
-		sources: [ 'rest-bridge/src', 'rest-bridge/tsconfig.json', 'tsconfig.base.json' ],
+		sources: [
+			'rest-bridge/src',
+			'rest-bridge/tsconfig.json',
+			'tsconfig.base.json',
+		],
 		output: 'rest-bridge/dist/server.js',
 		command: [ 'npx', 'tsc', '--build', 'rest-bridge' ],
 	},
@@ -49,9 +56,16 @@ const TARGETS = [
 
 export async function buildIfStale() {
 	for ( const target of TARGETS ) {
-		const sourceTime = Math.max( ...target.sources.map( ( source ) => newestMtime( path.join( repoRoot, source ) ) ) );
+		const sourceTime = Math.max(
+			...target.sources.map( ( source ) =>
+				newestMtime( path.join( repoRoot, source ) )
+			)
+		);
 		const outputPath = path.join( repoRoot, target.output );
-		if ( fs.existsSync( outputPath ) && newestMtime( outputPath ) >= sourceTime ) {
+		if (
+			fs.existsSync( outputPath ) &&
+			newestMtime( outputPath ) >= sourceTime
+		) {
 			continue;
 		}
 		const startedAt = Date.now();

@@ -2,7 +2,8 @@
  * Terminal output for the stack scripts: short, plain, and quiet unless something fails.
  */
 const useColour = process.stdout.isTTY && ! process.env.NO_COLOR;
-const paint = ( code, text ) => ( useColour ? `\x1b[${ code }m${ text }\x1b[0m` : text );
+const paint = ( code, text ) =>
+	useColour ? `\x1b[${ code }m${ text }\x1b[0m` : text;
 
 export const bold = ( text ) => paint( '1', text );
 export const dim = ( text ) => paint( '2', text );

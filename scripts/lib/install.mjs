@@ -61,7 +61,9 @@ async function missingPhpExtensions() {
 		return new Set( Object.values( PHP_EXTENSIONS ) );
 	}
 	const { stdout } = await run( 'php', [ '-m' ] );
-	const loaded = new Set( stdout.split( '\n' ).map( ( line ) => line.trim().toLowerCase() ) );
+	const loaded = new Set(
+		stdout.split( '\n' ).map( ( line ) => line.trim().toLowerCase() )
+	);
 	return new Set(
 		Object.entries( PHP_EXTENSIONS )
 			.filter( ( [ extension ] ) => ! loaded.has( extension ) )
@@ -80,11 +82,13 @@ function canUseApt() {
 /**
  * Installs the Debian packages behind any missing program.
  *
- * @param {object} [options]
+ * @param {Object}  [options]
  * @param {boolean} [options.forTests] Also the programs the test suites need.
  */
 export async function ensureSystemPackages( options = {} ) {
-	const programs = options.forTests ? { ...STACK_PROGRAMS, ...TEST_PROGRAMS } : STACK_PROGRAMS;
+	const programs = options.forTests
+		? { ...STACK_PROGRAMS, ...TEST_PROGRAMS }
+		: STACK_PROGRAMS;
 	const missing = new Set( [
 		...( await missingPackages( programs ) ),
 		...( await missingPhpExtensions() ),
@@ -107,19 +111,26 @@ export async function ensureSystemPackages( options = {} ) {
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	await run( 'apt-get', [ 'update', '-qq' ], { env } );
 	await run( 'apt-get', [ 'install', '-y', '-qq', ...packages ], { env } );
-	step( `Installed ${ packages.length } Debian packages in ${ seconds( startedAt ) }` );
+	step(
+		`Installed ${ packages.length } Debian packages in ${ seconds( startedAt ) }`
+	);
 }
 
 /** Runs `npm ci` when node_modules is missing or older than the lock file. */
 export async function ensureNodeModules() {
 	const lock = path.join( repoRoot, 'package-lock.json' );
 	const marker = path.join( repoRoot, 'node_modules', '.package-lock.json' );
-	if ( fs.existsSync( marker ) && fs.statSync( marker ).mtimeMs >= fs.statSync( lock ).mtimeMs ) {
+	if (
+		fs.existsSync( marker ) &&
+		fs.statSync( marker ).mtimeMs >= fs.statSync( lock ).mtimeMs
+	) {
 		return;
 	}
 	const startedAt = Date.now();
 	step( 'Installing npm dependencies (npm ci)' );
-	await run( 'npm', [ 'ci', '--no-audit', '--no-fund', '--loglevel=error' ], { cwd: repoRoot } );
+	await run( 'npm', [ 'ci', '--no-audit', '--no-fund', '--loglevel=error' ], {
+		cwd: repoRoot,
+	} );
 	step( `Installed npm dependencies in ${ seconds( startedAt ) }` );
 }
 
@@ -134,12 +145,15 @@ export function wordpressVersion( dir ) {
 	if ( ! fs.existsSync( file ) ) {
 		return undefined;
 	}
-	return /\$wp_version\s*=\s*'([^']+)'/.exec( fs.readFileSync( file, 'utf8' ) )?.[ 1 ];
+	return /\$wp_version\s*=\s*'([^']+)'/.exec(
+		fs.readFileSync( file, 'utf8' )
+	)?.[ 1 ];
 }
 
 export function isRecentEnough( version ) {
 	const [ major = 0, minor = 0 ] = version.split( /[.+-]/ ).map( Number );
-	const [ wantMajor, wantMinor ] = MIN_WORDPRESS_VERSION.split( '.' ).map( Number );
+	const [ wantMajor, wantMinor ] =
+		MIN_WORDPRESS_VERSION.split( '.' ).map( Number );
 	return major > wantMajor || ( major === wantMajor && minor >= wantMinor );
 }
 
@@ -147,7 +161,7 @@ export function isRecentEnough( version ) {
  * A WordPress core folder of at least MIN_WORDPRESS_VERSION: WP_CORE_DIR, the cached copy,
  * or a new copy from Debian's archive.
  *
- * @param {object} config From resolveConfig().
+ * @param {Object} config From resolveConfig().
  * @return {Promise<string>} The core folder.
  */
 export async function ensureWordPressCore( config ) {
@@ -167,8 +181,12 @@ export async function ensureWordPressCore( config ) {
 		return coreDir;
 	}
 	const startedAt = Date.now();
-	step( `Fetching WordPress core (≥ ${ MIN_WORDPRESS_VERSION }) from Debian's archive` );
-	const workDir = fs.mkdtempSync( path.join( os.tmpdir(), 'orbit-wordpress-' ) );
+	step(
+		`Fetching WordPress core (≥ ${ MIN_WORDPRESS_VERSION }) from Debian's archive`
+	);
+	const workDir = fs.mkdtempSync(
+		path.join( os.tmpdir(), 'orbit-wordpress-' )
+	);
 	try {
 		const extracted = await downloadDebianWordPress( workDir );
 		fs.rmSync( coreDir, { recursive: true, force: true } );
@@ -208,26 +226,43 @@ async function downloadDebianWordPress( workDir ) {
 		);
 	}
 	const keyring = `/usr/share/keyrings/debian-archive-${ WORDPRESS_SUITE }-stable.gpg`;
-	const signedBy = fs.existsSync( keyring ) ? `signed-by=${ keyring }` : `signed-by=/usr/share/keyrings/debian-archive-keyring.gpg`;
+	const signedBy = fs.existsSync( keyring )
+		? `signed-by=${ keyring }`
+		: `signed-by=/usr/share/keyrings/debian-archive-keyring.gpg`;
 	const sources = path.join( workDir, 'sources.list' );
 	fs.writeFileSync(
 		sources,
 		`deb [${ signedBy }] http://deb.debian.org/debian ${ WORDPRESS_SUITE } main\n`
 	);
-	for ( const dir of [ 'lists/partial', 'cache/archives/partial', 'debs', 'root' ] ) {
+	for ( const dir of [
+		'lists/partial',
+		'cache/archives/partial',
+		'debs',
+		'root',
+	] ) {
 		fs.mkdirSync( path.join( workDir, dir ), { recursive: true } );
 	}
 	const aptOptions = [
-		'-o', `Dir::Etc::SourceList=${ sources }`,
-		'-o', 'Dir::Etc::SourceParts=/dev/null',
-		'-o', `Dir::State::Lists=${ path.join( workDir, 'lists' ) }`,
-		'-o', `Dir::Cache=${ path.join( workDir, 'cache' ) }`,
-		'-o', 'Debug::NoLocking=1',
-		'-o', 'APT::Sandbox::User=root',
+		'-o',
+		`Dir::Etc::SourceList=${ sources }`,
+		'-o',
+		'Dir::Etc::SourceParts=/dev/null',
+		'-o',
+		`Dir::State::Lists=${ path.join( workDir, 'lists' ) }`,
+		'-o',
+		`Dir::Cache=${ path.join( workDir, 'cache' ) }`,
+		'-o',
+		'Debug::NoLocking=1',
+		'-o',
+		'APT::Sandbox::User=root',
 	];
 	await run( 'apt-get', [ ...aptOptions, 'update', '-qq' ] );
 	const debs = path.join( workDir, 'debs' );
-	await run( 'apt-get', [ ...aptOptions, 'download', ...WORDPRESS_PACKAGES ], { cwd: debs } );
+	await run(
+		'apt-get',
+		[ ...aptOptions, 'download', ...WORDPRESS_PACKAGES ],
+		{ cwd: debs }
+	);
 	const root = path.join( workDir, 'root' );
 	for ( const deb of fs.readdirSync( debs ) ) {
 		await run( 'dpkg-deb', [ '-x', path.join( debs, deb ), root ] );
@@ -236,13 +271,20 @@ async function downloadDebianWordPress( workDir ) {
 	// Debian's symlinks into /etc are replaced: ours is a self-contained core with its own wp-config.php.
 	fs.rmSync( path.join( wordpress, '.htaccess' ), { force: true } );
 	fs.rmSync( path.join( wordpress, 'wp-config.php' ), { force: true } );
-	const bundle = path.join( wordpress, 'wp-includes', 'certificates', 'ca-bundle.crt' );
+	const bundle = path.join(
+		wordpress,
+		'wp-includes',
+		'certificates',
+		'ca-bundle.crt'
+	);
 	if ( ! fs.existsSync( bundle ) ) {
 		fs.rmSync( bundle, { force: true } );
 	}
 	const themes = path.join( wordpress, 'wp-content', 'themes' );
 	if ( ! fs.existsSync( path.join( themes, 'twentytwentyfive' ) ) ) {
-		throw new StackError( 'The WordPress download lacks the Twenty Twenty-Five theme.' );
+		throw new StackError(
+			'The WordPress download lacks the Twenty Twenty-Five theme.'
+		);
 	}
 	return wordpress;
 }

@@ -1,7 +1,11 @@
 /**
  * Everything before the services start: packages, npm dependencies, WordPress core, builds.
  */
-import { ensureNodeModules, ensureSystemPackages, ensureWordPressCore } from './install.mjs';
+import {
+	ensureNodeModules,
+	ensureSystemPackages,
+	ensureWordPressCore,
+} from './install.mjs';
 
 export async function prepare( config, { forTests = false } = {} ) {
 	await ensureSystemPackages( { forTests } );

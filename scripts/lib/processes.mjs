@@ -38,7 +38,12 @@ function writePids( dataDir, pids ) {
 /** The last lines of a service's log, to explain why it failed. */
 export function logTail( logFile, lines = 15 ) {
 	try {
-		return fs.readFileSync( logFile, 'utf8' ).trimEnd().split( '\n' ).slice( -lines ).join( '\n' );
+		return fs
+			.readFileSync( logFile, 'utf8' )
+			.trimEnd()
+			.split( '\n' )
+			.slice( -lines )
+			.join( '\n' );
 	} catch {
 		return '(no log)';
 	}
@@ -47,12 +52,12 @@ export function logTail( logFile, lines = 15 ) {
 /**
  * Starts a long-running service.
  *
- * @param {object}   options
+ * @param {Object}   options
  * @param {string}   options.name    Key in pids.json and the log's name.
  * @param {string}   options.dataDir
  * @param {string}   options.command
  * @param {string[]} options.args
- * @param {object}   [options.env]
+ * @param {Object}   [options.env]
  * @param {string}   [options.cwd]
  * @return {{pid: number, logFile: string, exited: () => boolean}} The running service.
  */
@@ -109,7 +114,10 @@ export async function stopAll( dataDir, graceMs = 7000 ) {
 		signal( pid, 'SIGTERM' );
 	}
 	const deadline = Date.now() + graceMs;
-	while ( Date.now() < deadline && running.some( ( [ , pid ] ) => groupAlive( pid ) ) ) {
+	while (
+		Date.now() < deadline &&
+		running.some( ( [ , pid ] ) => groupAlive( pid ) )
+	) {
 		await sleep( 100 );
 	}
 	for ( const [ , pid ] of running ) {
@@ -126,20 +134,27 @@ export function isPortTaken( port, host = '127.0.0.1' ) {
 	return new Promise( ( resolve ) => {
 		const server = net.createServer();
 		server.once( 'error', () => resolve( true ) );
-		server.listen( { port, host, exclusive: true }, () => server.close( () => resolve( false ) ) );
+		server.listen( { port, host, exclusive: true }, () =>
+			server.close( () => resolve( false ) )
+		);
 	} );
 }
 
 /**
  * Waits until a check passes, failing early when the service's process has exited.
  *
- * @param {object}   options
+ * @param {Object}   options
  * @param {string}   options.label
- * @param {Function} options.check     Resolves truthy when ready.
- * @param {object}   [options.service] From startService().
+ * @param {Function} options.check       Resolves truthy when ready.
+ * @param {Object}   [options.service]   From startService().
  * @param {number}   [options.timeoutMs]
  */
-export async function waitUntil( { label, check, service, timeoutMs = 30000 } ) {
+export async function waitUntil( {
+	label,
+	check,
+	service,
+	timeoutMs = 30000,
+} ) {
 	const deadline = Date.now() + timeoutMs;
 	let lastError;
 	while ( Date.now() < deadline ) {
@@ -159,7 +174,9 @@ export async function waitUntil( { label, check, service, timeoutMs = 30000 } ) 
 		}
 		await sleep( 100 );
 	}
-	const tail = service ? `\nIts log (${ service.logFile }) ends with:\n${ logTail( service.logFile ) }` : '';
+	const tail = service
+		? `\nIts log (${ service.logFile }) ends with:\n${ logTail( service.logFile ) }`
+		: '';
 	throw new StackError(
 		`${ label } did not become ready within ${ timeoutMs / 1000 } s${
 			lastError ? ` (${ lastError.message })` : ''
@@ -179,7 +196,9 @@ export function canConnect( port, host = '127.0.0.1' ) {
 }
 
 export async function httpOk( url, accept = ( status ) => status < 500 ) {
-	const response = await fetch( url, { signal: AbortSignal.timeout( 2000 ) } );
+	const response = await fetch( url, {
+		signal: AbortSignal.timeout( 2000 ),
+	} );
 	await response.arrayBuffer();
 	return accept( response.status );
 }

@@ -10,11 +10,11 @@ import { StackError } from './console.mjs';
  *
  * @param {string}   command
  * @param {string[]} args
- * @param {object}   [options]
+ * @param {Object}   [options]
  * @param {string}   [options.cwd]
- * @param {object}   [options.env]
- * @param {string}   [options.input]       Written to stdin.
- * @param {boolean}  [options.inherit]     Show output live instead of capturing it.
+ * @param {Object}   [options.env]
+ * @param {string}   [options.input]        Written to stdin.
+ * @param {boolean}  [options.inherit]      Show output live instead of capturing it.
  * @param {boolean}  [options.allowFailure] Resolve with the result instead of throwing.
  * @return {Promise<{code: number, stdout: string, stderr: string}>} The result.
  */
@@ -23,14 +23,22 @@ export function run( command, args, options = {} ) {
 		const child = spawn( command, args, {
 			cwd: options.cwd,
 			env: options.env ?? process.env,
-			stdio: [ 'pipe', options.inherit ? 'inherit' : 'pipe', options.inherit ? 'inherit' : 'pipe' ],
+			stdio: [
+				'pipe',
+				options.inherit ? 'inherit' : 'pipe',
+				options.inherit ? 'inherit' : 'pipe',
+			],
 		} );
 		let stdout = '';
 		let stderr = '';
 		child.stdout?.on( 'data', ( chunk ) => ( stdout += chunk ) );
 		child.stderr?.on( 'data', ( chunk ) => ( stderr += chunk ) );
 		child.on( 'error', ( error ) =>
-			reject( new StackError( `Could not run ${ command }: ${ error.message }` ) )
+			reject(
+				new StackError(
+					`Could not run ${ command }: ${ error.message }`
+				)
+			)
 		);
 		child.on( 'close', ( code ) => {
 			const result = { code: code ?? 1, stdout, stderr };
@@ -38,9 +46,15 @@ export function run( command, args, options = {} ) {
 				resolve( result );
 				return;
 			}
-			const output = ( stderr || stdout ).trim().split( '\n' ).slice( -25 ).join( '\n' );
+			const output = ( stderr || stdout )
+				.trim()
+				.split( '\n' )
+				.slice( -25 )
+				.join( '\n' );
 			reject(
-				new StackError( `${ command } ${ args.join( ' ' ) } failed (exit ${ code }):\n${ output }` )
+				new StackError(
+					`${ command } ${ args.join( ' ' ) } failed (exit ${ code }):\n${ output }`
+				)
 			);
 		} );
 		child.stdin.end( options.input ?? '' );
@@ -54,6 +68,8 @@ export function run( command, args, options = {} ) {
  * @return {Promise<boolean>} True when found.
  */
 export async function has( program ) {
-	const result = await run( 'sh', [ '-c', `command -v ${ program }` ], { allowFailure: true } );
+	const result = await run( 'sh', [ '-c', `command -v ${ program }` ], {
+		allowFailure: true,
+	} );
 	return result.code === 0;
 }

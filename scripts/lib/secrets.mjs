@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const token = ( bytes = 24 ) => crypto.randomBytes( bytes ).toString( 'base64url' );
+const token = ( bytes = 24 ) =>
+	crypto.randomBytes( bytes ).toString( 'base64url' );
 
 const GENERATED = {
 	bridgeSecret: () => token( 48 ),
@@ -16,11 +17,22 @@ const GENERATED = {
 	registryHttpSecret: () => token(),
 	wordpressSalts: () =>
 		Object.fromEntries(
-			[ 'AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT' ].map(
-				( name ) => [ name, token( 48 ) ]
-			)
+			[
+				'AUTH_KEY',
+				'SECURE_AUTH_KEY',
+				'LOGGED_IN_KEY',
+				'NONCE_KEY',
+				'AUTH_SALT',
+				'SECURE_AUTH_SALT',
+				'LOGGED_IN_SALT',
+				'NONCE_SALT',
+			].map( ( name ) => [ name, token( 48 ) ] )
 		),
-	userPasswords: () => ( { admin: token( 12 ), operator: token( 12 ), editor: token( 12 ) } ),
+	userPasswords: () => ( {
+		admin: token( 12 ),
+		operator: token( 12 ),
+		editor: token( 12 ),
+	} ),
 };
 
 export function loadSecrets( dataDir ) {
@@ -44,7 +56,11 @@ export function loadSecrets( dataDir ) {
 
 export function saveSecrets( dataDir, secrets ) {
 	fs.mkdirSync( dataDir, { recursive: true } );
-	fs.writeFileSync( path.join( dataDir, 'secrets.json' ), JSON.stringify( secrets, null, 2 ), {
-		mode: 0o600,
-	} );
+	fs.writeFileSync(
+		path.join( dataDir, 'secrets.json' ),
+		JSON.stringify( secrets, null, 2 ),
+		{
+			mode: 0o600,
+		}
+	);
 }

@@ -34,7 +34,9 @@ async function assertPortsFree( config ) {
 }
 
 function assertNotRunning( dataDir ) {
-	const running = Object.entries( readPids( dataDir ) ).filter( ( [ , pid ] ) => isAlive( pid ) );
+	const running = Object.entries( readPids( dataDir ) ).filter(
+		( [ , pid ] ) => isAlive( pid )
+	);
 	if ( running.length > 0 ) {
 		throw new StackError(
 			`Orbit is already running from ${ dataDir } (${ running
@@ -58,8 +60,8 @@ export function resetData( config ) {
 }
 
 /**
- * @param {object} options
- * @param {object} options.config  From resolveConfig().
+ * @param {Object} options
+ * @param {Object} options.config  From resolveConfig().
  * @param {string} options.coreDir WordPress core folder.
  * @return {Promise<object>} The stack description (also written to stack.json).
  */
@@ -72,15 +74,18 @@ export async function startStack( { config, coreDir } ) {
 	const context = { config, secrets, coreDir };
 	const startedAt = Date.now();
 	try {
-		step( 'Starting MariaDB, NATS, S3, DynamoDB, the registry and the GitOps repository' );
-		const [ mariadb, nats, s3, dynamodb, registry, gitops ] = await Promise.all( [
-			startMariadb( context ),
-			startNats( context ),
-			startS3( context ),
-			startDynamodb( context ),
-			startRegistry( context ),
-			startGitops( context ),
-		] );
+		step(
+			'Starting MariaDB, NATS, S3, DynamoDB, the registry and the GitOps repository'
+		);
+		const [ mariadb, nats, s3, dynamodb, registry, gitops ] =
+			await Promise.all( [
+				startMariadb( context ),
+				startNats( context ),
+				startS3( context ),
+				startDynamodb( context ),
+				startRegistry( context ),
+				startGitops( context ),
+			] );
 		step( 'Starting WordPress' );
 		const wordpress = await startWordpress( { ...context, mariadb, nats } );
 		step( 'Starting the rest-bridge' );
@@ -106,7 +111,11 @@ export async function startStack( { config, coreDir } ) {
 			registry,
 			gitops,
 		};
-		fs.writeFileSync( stackFile( config.dataDir ), JSON.stringify( stack, null, 2 ), { mode: 0o600 } );
+		fs.writeFileSync(
+			stackFile( config.dataDir ),
+			JSON.stringify( stack, null, 2 ),
+			{ mode: 0o600 }
+		);
 		step( `Stack up in ${ seconds( startedAt ) }` );
 		return stack;
 	} catch ( error ) {

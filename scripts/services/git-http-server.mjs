@@ -15,12 +15,15 @@ const { values } = parseArgs( {
 } );
 
 /** Only paths git's protocol uses, under a repository named *.git, never "..". */
-const GIT_PATH = /^\/[A-Za-z0-9._-]+\.git\/(info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.+)$/;
+const GIT_PATH =
+	/^\/[A-Za-z0-9._-]+\.git\/(info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.+)$/;
 
 const server = http.createServer( ( request, response ) => {
 	const url = new URL( request.url ?? '/', 'http://git.invalid' );
 	if ( ! GIT_PATH.test( url.pathname ) || url.pathname.includes( '..' ) ) {
-		response.writeHead( 404, { 'Content-Type': 'text/plain' } ).end( 'Not a git repository path.\n' );
+		response
+			.writeHead( 404, { 'Content-Type': 'text/plain' } )
+			.end( 'Not a git repository path.\n' );
 		return;
 	}
 	const backend = spawn( 'git', [ 'http-backend' ], {
@@ -57,7 +60,10 @@ const server = http.createServer( ( request, response ) => {
 		}
 		let status = 200;
 		const headers = {};
-		for ( const line of head.subarray( 0, end ).toString( 'latin1' ).split( '\r\n' ) ) {
+		for ( const line of head
+			.subarray( 0, end )
+			.toString( 'latin1' )
+			.split( '\r\n' ) ) {
 			const colon = line.indexOf( ':' );
 			const name = line.slice( 0, colon ).trim();
 			const value = line.slice( colon + 1 ).trim();
@@ -82,7 +88,9 @@ const server = http.createServer( ( request, response ) => {
 } );
 
 server.listen( Number( values.port ), values.host, () => {
-	process.stdout.write( `git smart HTTP on http://${ values.host }:${ values.port }/ serving ${ values.root }\n` );
+	process.stdout.write(
+		`git smart HTTP on http://${ values.host }:${ values.port }/ serving ${ values.root }\n`
+	);
 } );
 
 const close = () => server.close( () => process.exit( 0 ) );

@@ -22,7 +22,9 @@ const server = new S3rver( {
 } );
 
 await server.run();
-process.stdout.write( `s3rver listening on http://${ values.host }:${ values.port }\n` );
+process.stdout.write(
+	`s3rver listening on http://${ values.host }:${ values.port }\n`
+);
 
 const close = async () => {
 	await server.close();

@@ -8,7 +8,16 @@ import { repoRoot } from '../config.mjs';
 import { run } from '../run.mjs';
 import { httpOk, startService, waitUntil } from '../processes.mjs';
 
-export function bridgeEnvironment( { config, secrets, nats, s3, dynamodb, registry, gitops, wordpressUrl } ) {
+export function bridgeEnvironment( {
+	config,
+	secrets,
+	nats,
+	s3,
+	dynamodb,
+	registry,
+	gitops,
+	wordpressUrl,
+} ) {
 	return {
 		PATH: process.env.PATH,
 		HOME: process.env.HOME,
@@ -31,7 +40,9 @@ export function bridgeEnvironment( { config, secrets, nats, s3, dynamodb, regist
 		ORBIT_TABLE_PREFIX: dynamodb.tablePrefix,
 		ORBIT_REGISTRY_URL: registry.url,
 		ORBIT_GITOPS_URL: gitops.url,
-		...( process.env.ORBIT_TRIVY_PATH ? { ORBIT_TRIVY_PATH: process.env.ORBIT_TRIVY_PATH } : {} ),
+		...( process.env.ORBIT_TRIVY_PATH
+			? { ORBIT_TRIVY_PATH: process.env.ORBIT_TRIVY_PATH }
+			: {} ),
 		...( process.env.ORBIT_TRIVY_SERVER_URL
 			? { ORBIT_TRIVY_SERVER_URL: process.env.ORBIT_TRIVY_SERVER_URL }
 			: {} ),
@@ -43,7 +54,11 @@ export async function startBridge( context ) {
 	const { config } = context;
 	const env = bridgeEnvironment( context );
 	const bridgeDir = path.join( repoRoot, 'rest-bridge' );
-	await run( process.execPath, [ path.join( bridgeDir, 'bin', 'orbit-bridge.mjs' ), 'provision' ], { env } );
+	await run(
+		process.execPath,
+		[ path.join( bridgeDir, 'bin', 'orbit-bridge.mjs' ), 'provision' ],
+		{ env }
+	);
 	const service = startService( {
 		name: 'bridge',
 		dataDir: config.dataDir,

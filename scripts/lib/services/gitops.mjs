@@ -21,11 +21,22 @@ const gitIdentity = {
 };
 
 async function seedRepository( bare ) {
-	await run( 'git', [ 'init', '--quiet', '--bare', '--initial-branch=main', bare ] );
+	await run( 'git', [
+		'init',
+		'--quiet',
+		'--bare',
+		'--initial-branch=main',
+		bare,
+	] );
 	await run( 'git', [ 'config', 'http.receivepack', 'true' ], { cwd: bare } );
 	const work = fs.mkdtempSync( path.join( os.tmpdir(), 'orbit-gitops-' ) );
 	try {
-		await run( 'git', [ 'init', '--quiet', '--initial-branch=main', work ] );
+		await run( 'git', [
+			'init',
+			'--quiet',
+			'--initial-branch=main',
+			work,
+		] );
 		fs.writeFileSync(
 			path.join( work, 'README.md' ),
 			'# Orbit GitOps repository\n\nDesired state per environment, written by k8or Orbit and synced by Argo CD.\n'
@@ -40,8 +51,15 @@ async function seedRepository( bare ) {
 		}
 		const env = { ...process.env, ...gitIdentity };
 		await run( 'git', [ 'add', '.' ], { cwd: work, env } );
-		await run( 'git', [ 'commit', '--quiet', '-m', 'Start the GitOps repository' ], { cwd: work, env } );
-		await run( 'git', [ 'push', '--quiet', bare, 'main' ], { cwd: work, env } );
+		await run(
+			'git',
+			[ 'commit', '--quiet', '-m', 'Start the GitOps repository' ],
+			{ cwd: work, env }
+		);
+		await run( 'git', [ 'push', '--quiet', bare, 'main' ], {
+			cwd: work,
+			env,
+		} );
 	} finally {
 		fs.rmSync( work, { recursive: true, force: true } );
 	}
@@ -60,16 +78,23 @@ export async function startGitops( { config } ) {
 		command: process.execPath,
 		args: [
 			path.join( repoRoot, 'scripts', 'services', 'git-http-server.mjs' ),
-			'--host', config.host,
-			'--port', String( config.ports.gitops ),
-			'--root', root,
+			'--host',
+			config.host,
+			'--port',
+			String( config.ports.gitops ),
+			'--root',
+			root,
 		],
 	} );
 	const url = `http://${ config.host }:${ config.ports.gitops }/${ GITOPS_REPOSITORY }`;
 	await waitUntil( {
 		label: 'GitOps repository',
 		service,
-		check: () => httpOk( `${ url }/info/refs?service=git-upload-pack`, ( status ) => status === 200 ),
+		check: () =>
+			httpOk(
+				`${ url }/info/refs?service=git-upload-pack`,
+				( status ) => status === 200
+			),
 	} );
 	return { url, path: bare };
 }

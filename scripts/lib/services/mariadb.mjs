@@ -18,7 +18,11 @@ function socketPath( dir ) {
 	if ( inside.length < 100 ) {
 		return inside;
 	}
-	const hash = crypto.createHash( 'sha256' ).update( dir ).digest( 'hex' ).slice( 0, 12 );
+	const hash = crypto
+		.createHash( 'sha256' )
+		.update( dir )
+		.digest( 'hex' )
+		.slice( 0, 12 );
 	return path.join( os.tmpdir(), `orbit-mariadb-${ hash }.sock` );
 }
 
@@ -54,7 +58,11 @@ export async function startMariadb( { config, secrets } ) {
 			'--innodb-buffer-pool-size=128M',
 		],
 	} );
-	await waitUntil( { label: 'MariaDB', service, check: () => canConnect( port ) } );
+	await waitUntil( {
+		label: 'MariaDB',
+		service,
+		check: () => canConnect( port ),
+	} );
 	const password = secrets.mariadbPassword;
 	const sql = [
 		`CREATE DATABASE IF NOT EXISTS \`${ DATABASE }\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
@@ -64,7 +72,11 @@ export async function startMariadb( { config, secrets } ) {
 			`GRANT ALL PRIVILEGES ON \`${ DATABASE }\`.* TO '${ DATABASE_USER }'@'${ host }';`,
 		] ),
 	].join( '\n' );
-	await run( 'mariadb', [ '--no-defaults', `--socket=${ socket }`, '-uroot' ], { input: sql } );
+	await run(
+		'mariadb',
+		[ '--no-defaults', `--socket=${ socket }`, '-uroot' ],
+		{ input: sql }
+	);
 	return {
 		host: config.host,
 		port,

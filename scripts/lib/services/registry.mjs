@@ -21,7 +21,10 @@ export async function startRegistry( { config, secrets } ) {
 					filesystem: { rootdirectory: path.join( dir, 'storage' ) },
 					delete: { enabled: true },
 				},
-				http: { addr: `${ config.host }:${ config.ports.registry }`, secret: secrets.registryHttpSecret },
+				http: {
+					addr: `${ config.host }:${ config.ports.registry }`,
+					secret: secrets.registryHttpSecret,
+				},
 			},
 			null,
 			2

@@ -9,7 +9,10 @@ import { repoRoot } from '../config.mjs';
 import { httpOk, startService, waitUntil } from '../processes.mjs';
 
 /** s3rver accepts any credentials; these are the ones it documents. */
-export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const LOCAL_S3_CREDENTIALS = {
+	accessKeyId: 'S3RVER',
+	secretAccessKey: 'S3RVER',
+};
 export const REGION = 'us-east-1';
 
 export async function startS3( { config } ) {
@@ -21,14 +24,26 @@ export async function startS3( { config } ) {
 		command: process.execPath,
 		args: [
 			path.join( repoRoot, 'scripts', 'services', 's3-server.mjs' ),
-			'--host', config.host,
-			'--port', String( config.ports.s3 ),
-			'--directory', directory,
+			'--host',
+			config.host,
+			'--port',
+			String( config.ports.s3 ),
+			'--directory',
+			directory,
 		],
 	} );
 	const endpoint = `http://${ config.host }:${ config.ports.s3 }`;
-	await waitUntil( { label: 'S3 server', service, check: () => httpOk( endpoint ) } );
-	return { endpoint, region: REGION, ...LOCAL_S3_CREDENTIALS, bucketPrefix: 'orbit-' };
+	await waitUntil( {
+		label: 'S3 server',
+		service,
+		check: () => httpOk( endpoint ),
+	} );
+	return {
+		endpoint,
+		region: REGION,
+		...LOCAL_S3_CREDENTIALS,
+		bucketPrefix: 'orbit-',
+	};
 }
 
 export async function startDynamodb( { config } ) {
@@ -40,15 +55,25 @@ export async function startDynamodb( { config } ) {
 		command: process.execPath,
 		args: [
 			path.join( repoRoot, 'node_modules', 'dynalite', 'cli.js' ),
-			'--host', config.host,
-			'--port', String( config.ports.dynamodb ),
-			'--path', directory,
-			'--createTableMs', '0',
-			'--deleteTableMs', '0',
-			'--updateTableMs', '0',
+			'--host',
+			config.host,
+			'--port',
+			String( config.ports.dynamodb ),
+			'--path',
+			directory,
+			'--createTableMs',
+			'0',
+			'--deleteTableMs',
+			'0',
+			'--updateTableMs',
+			'0',
 		],
 	} );
 	const endpoint = `http://${ config.host }:${ config.ports.dynamodb }`;
-	await waitUntil( { label: 'DynamoDB server', service, check: () => httpOk( endpoint ) } );
+	await waitUntil( {
+		label: 'DynamoDB server',
+		service,
+		check: () => httpOk( endpoint ),
+	} );
 	return { endpoint, region: REGION, tablePrefix: 'orbit-' };
 }

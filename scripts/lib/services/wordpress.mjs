@@ -17,8 +17,16 @@ const PLUGIN_SLUG = 'k8or-orbit';
 /** The three logins every stack has. */
 export function wantedUsers( secrets ) {
 	return [
-		{ login: 'admin', role: 'administrator', displayName: 'Orbit Administrator' },
-		{ login: 'operator', role: 'orbit_operator', displayName: 'Orbit Operator' },
+		{
+			login: 'admin',
+			role: 'administrator',
+			displayName: 'Orbit Administrator',
+		},
+		{
+			login: 'operator',
+			role: 'orbit_operator',
+			displayName: 'Orbit Operator',
+		},
 		{ login: 'editor', role: 'editor', displayName: 'Orbit Editor' },
 	].map( ( user ) => ( {
 		...user,
@@ -28,17 +36,29 @@ export function wantedUsers( secrets ) {
 }
 
 async function prepareSiteFolder( coreDir, siteDir ) {
-	if ( ! fs.existsSync( path.join( siteDir, 'wp-includes', 'version.php' ) ) ) {
+	if (
+		! fs.existsSync( path.join( siteDir, 'wp-includes', 'version.php' ) )
+	) {
 		fs.mkdirSync( path.dirname( siteDir ), { recursive: true } );
 		// Hard links make the copy instant and free; WordPress never changes core files here.
-		const linked = await run( 'cp', [ '-al', coreDir, siteDir ], { allowFailure: true } );
+		const linked = await run( 'cp', [ '-al', coreDir, siteDir ], {
+			allowFailure: true,
+		} );
 		if ( linked.code !== 0 ) {
 			await run( 'cp', [ '-r', coreDir, siteDir ] );
 		}
 	}
-	const pluginLink = path.join( siteDir, 'wp-content', 'plugins', PLUGIN_SLUG );
+	const pluginLink = path.join(
+		siteDir,
+		'wp-content',
+		'plugins',
+		PLUGIN_SLUG
+	);
 	const pluginSource = path.join( repoRoot, 'plugin', PLUGIN_SLUG );
-	if ( ! fs.existsSync( pluginLink ) || fs.realpathSync( pluginLink ) !== fs.realpathSync( pluginSource ) ) {
+	if (
+		! fs.existsSync( pluginLink ) ||
+		fs.realpathSync( pluginLink ) !== fs.realpathSync( pluginSource )
+	) {
 		fs.rmSync( pluginLink, { recursive: true, force: true } );
 		fs.symlinkSync( pluginSource, pluginLink );
 	}
@@ -48,7 +68,14 @@ function phpString( value ) {
 	return `'${ String( value ).replaceAll( '\\', '\\\\' ).replaceAll( "'", "\\'" ) }'`;
 }
 
-export function wpConfig( { url, mariadb, secrets, bridgeUrl, nats, logFile } ) {
+export function wpConfig( {
+	url,
+	mariadb,
+	secrets,
+	bridgeUrl,
+	nats,
+	logFile,
+} ) {
 	const constants = {
 		DB_NAME: mariadb.database,
 		DB_USER: mariadb.user,
@@ -101,7 +128,13 @@ function phpSettings( config ) {
 	].flatMap( ( [ name, value ] ) => [ '-d', `${ name }=${ value }` ] );
 }
 
-export async function startWordpress( { config, secrets, coreDir, mariadb, nats } ) {
+export async function startWordpress( {
+	config,
+	secrets,
+	coreDir,
+	mariadb,
+	nats,
+} ) {
 	const siteDir = path.join( config.dataDir, 'wordpress' );
 	await prepareSiteFolder( coreDir, siteDir );
 	const url = `http://${ config.host }:${ config.ports.wordpress }`;
@@ -124,8 +157,10 @@ export async function startWordpress( { config, secrets, coreDir, mariadb, nats 
 		command: 'php',
 		args: [
 			...phpSettings( config ),
-			'-S', `${ config.host }:${ config.ports.wordpress }`,
-			'-t', siteDir,
+			'-S',
+			`${ config.host }:${ config.ports.wordpress }`,
+			'-t',
+			siteDir,
 			path.join( repoRoot, 'scripts', 'wordpress', 'router.php' ),
 		],
 		env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' },
@@ -133,26 +168,36 @@ export async function startWordpress( { config, secrets, coreDir, mariadb, nats 
 	const users = wantedUsers( secrets );
 	const installed = await run(
 		'php',
-		[ ...phpSettings( config ), path.join( repoRoot, 'scripts', 'wordpress', 'install.php' ), siteDir ],
+		[
+			...phpSettings( config ),
+			path.join( repoRoot, 'scripts', 'wordpress', 'install.php' ),
+			siteDir,
+		],
 		{ input: JSON.stringify( { url, title: 'k8or Orbit', users } ) }
 	);
 	let report;
 	try {
-		report = JSON.parse( installed.stdout.slice( installed.stdout.indexOf( '{' ) ) );
+		report = JSON.parse(
+			installed.stdout.slice( installed.stdout.indexOf( '{' ) )
+		);
 	} catch {
-		throw new StackError( `Installing WordPress printed something unexpected:\n${ installed.stdout }` );
+		throw new StackError(
+			`Installing WordPress printed something unexpected:\n${ installed.stdout }`
+		);
 	}
 	secrets.applicationPasswords ??= {};
 	for ( const user of report.users ) {
 		if ( user.applicationPassword ) {
-			secrets.applicationPasswords[ user.login ] = user.applicationPassword;
+			secrets.applicationPasswords[ user.login ] =
+				user.applicationPassword;
 		}
 	}
 	saveSecrets( config.dataDir, secrets );
 	await waitUntil( {
 		label: 'WordPress',
 		service,
-		check: () => httpOk( `${ url }/?rest_route=/`, ( status ) => status === 200 ),
+		check: () =>
+			httpOk( `${ url }/?rest_route=/`, ( status ) => status === 200 ),
 	} );
 	return {
 		url,

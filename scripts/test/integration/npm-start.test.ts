@@ -39,10 +39,18 @@ const PORT_VARIABLES = {
 	ORBIT_BRIDGE_PORT: 8787,
 };
 const ports = Object.fromEntries(
-	Object.entries( PORT_VARIABLES ).map( ( [ name, port ] ) => [ name, String( port + 30000 ) ] )
+	Object.entries( PORT_VARIABLES ).map( ( [ name, port ] ) => [
+		name,
+		String( port + 30000 ),
+	] )
 );
-const env = { ...process.env, ...ports, ORBIT_DATA_DIR: dataDir };
-delete env.ORBIT_STACK_FILE;
+// The test suite's own stack variables must not leak into this second stack.
+const { ORBIT_STACK_FILE: _testStackFile, ...inherited } = process.env;
+const env: NodeJS.ProcessEnv = {
+	...inherited,
+	...ports,
+	ORBIT_DATA_DIR: dataDir,
+};
 
 interface Started {
 	child: ChildProcess;
@@ -50,16 +58,25 @@ interface Started {
 	exited: Promise< number | null >;
 }
 
-function npmStart( extraArgs: string[] = [], extraEnv: Record< string, string > = {} ): Started {
-	const child = spawn( 'npm', [ 'start', ...( extraArgs.length ? [ '--', ...extraArgs ] : [] ) ], {
-		cwd: repoRoot,
-		env: { ...env, ...extraEnv },
-		stdio: [ 'ignore', 'pipe', 'pipe' ],
-	} );
+function npmStart(
+	extraArgs: string[] = [],
+	extraEnv: Record< string, string > = {}
+): Started {
+	const child = spawn(
+		'npm',
+		[ 'start', ...( extraArgs.length ? [ '--', ...extraArgs ] : [] ) ],
+		{
+			cwd: repoRoot,
+			env: { ...env, ...extraEnv },
+			stdio: [ 'ignore', 'pipe', 'pipe' ],
+		}
+	);
 	let output = '';
 	child.stdout?.on( 'data', ( chunk ) => ( output += chunk ) );
 	child.stderr?.on( 'data', ( chunk ) => ( output += chunk ) );
-	const exited = new Promise< number | null >( ( resolve ) => child.on( 'exit', ( code ) => resolve( code ) ) );
+	const exited = new Promise< number | null >( ( resolve ) =>
+		child.on( 'exit', ( code ) => resolve( code ) )
+	);
 	return { child, output: () => output, exited };
 }
 
@@ -70,21 +87,32 @@ async function waitForStack( started: Started ): Promise< StackDescription > {
 	started.exited.then( ( code ) => ( exitCode = code ) );
 	while ( Date.now() < deadline ) {
 		if ( exitCode !== undefined ) {
-			throw new Error( `npm start exited (${ exitCode }) before the stack was up:\n${ started.output() }` );
+			throw new Error(
+				`npm start exited (${ exitCode }) before the stack was up:\n${ started.output() }`
+			);
 		}
-		if ( fs.existsSync( file ) && started.output().includes( 'k8or Orbit is running' ) ) {
-			return JSON.parse( fs.readFileSync( file, 'utf8' ) ) as StackDescription;
+		if (
+			fs.existsSync( file ) &&
+			started.output().includes( 'k8or Orbit is running' )
+		) {
+			return JSON.parse(
+				fs.readFileSync( file, 'utf8' )
+			) as StackDescription;
 		}
 		await sleep( 250 );
 	}
-	throw new Error( `npm start did not bring the stack up in time:\n${ started.output() }` );
+	throw new Error(
+		`npm start did not bring the stack up in time:\n${ started.output() }`
+	);
 }
 
 function portIsFree( port: number ): Promise< boolean > {
 	return new Promise( ( resolve ) => {
 		const server = net.createServer();
 		server.once( 'error', () => resolve( false ) );
-		server.listen( { port, host: '127.0.0.1', exclusive: true }, () => server.close( () => resolve( true ) ) );
+		server.listen( { port, host: '127.0.0.1', exclusive: true }, () =>
+			server.close( () => resolve( true ) )
+		);
 	} );
 }
 
@@ -100,14 +128,23 @@ function alive( pid: number ): boolean {
 /** Stops npm start with a signal and returns how long until every process and port was gone. */
 async function stopAndMeasure( started: Started, signal: NodeJS.Signals ) {
 	const pids = Object.values(
-		JSON.parse( fs.readFileSync( path.join( dataDir, 'pids.json' ), 'utf8' ) ) as Record< string, number >
+		JSON.parse(
+			fs.readFileSync( path.join( dataDir, 'pids.json' ), 'utf8' )
+		) as Record< string, number >
 	);
 	const startedAt = Date.now();
 	started.child.kill( signal );
 	await started.exited;
 	while ( Date.now() - startedAt < 15_000 ) {
-		const portsFree = await Promise.all( Object.values( ports ).map( ( port ) => portIsFree( Number( port ) ) ) );
-		if ( pids.every( ( pid ) => ! alive( pid ) ) && portsFree.every( Boolean ) ) {
+		const portsFree = await Promise.all(
+			Object.values( ports ).map( ( port ) =>
+				portIsFree( Number( port ) )
+			)
+		);
+		if (
+			pids.every( ( pid ) => ! alive( pid ) ) &&
+			portsFree.every( Boolean )
+		) {
 			break;
 		}
 		await sleep( 100 );
@@ -117,9 +154,11 @@ async function stopAndMeasure( started: Started, signal: NodeJS.Signals ) {
 		survivors: pids.filter( alive ),
 		busyPorts: (
 			await Promise.all(
-				Object.values( ports ).map( async ( port ) => ( ( await portIsFree( Number( port ) ) ) ? null : port ) )
+				Object.values( ports ).map( async ( port ) =>
+					( await portIsFree( Number( port ) ) ) ? null : port
+				)
 			)
-		 ).filter( Boolean ),
+		).filter( Boolean ),
 	};
 }
 
@@ -130,19 +169,26 @@ afterAll( async () => {
 		running.child.kill( 'SIGKILL' );
 	}
 	// Whatever happened above, leave no process behind.
-	spawn( process.execPath, [ path.join( repoRoot, 'scripts', 'stop.mjs' ) ], { env, stdio: 'ignore' } );
+	spawn( process.execPath, [ path.join( repoRoot, 'scripts', 'stop.mjs' ) ], {
+		env,
+		stdio: 'ignore',
+	} );
 	await sleep( 2000 );
 	fs.rmSync( dataDir, { recursive: true, force: true } );
 } );
 
 describe( 'npm start', () => {
 	it( 'refuses a port that is already taken and names the variable to change', async () => {
-		const blocker = net.createServer().listen( Number( ports.ORBIT_BRIDGE_PORT ), '127.0.0.1' );
+		const blocker = net
+			.createServer()
+			.listen( Number( ports.ORBIT_BRIDGE_PORT ), '127.0.0.1' );
 		try {
 			const started = npmStart();
 			const code = await started.exited;
 			expect( code ).toBe( 1 );
-			expect( started.output() ).toContain( `Port ${ ports.ORBIT_BRIDGE_PORT } (rest-bridge) is already in use` );
+			expect( started.output() ).toContain(
+				`Port ${ ports.ORBIT_BRIDGE_PORT } (rest-bridge) is already in use`
+			);
 			expect( started.output() ).toContain( 'ORBIT_BRIDGE_PORT=' );
 		} finally {
 			blocker.close();
@@ -154,11 +200,9 @@ describe( 'npm start', () => {
 		const stack = await waitForStack( running );
 
 		expect( running.output() ).toContain( stack.wordpress.url );
-		expect( stack.wordpress.users.map( ( user ) => user.role ).sort() ).toEqual( [
-			'administrator',
-			'editor',
-			'orbit_operator',
-		] );
+		expect(
+			stack.wordpress.users.map( ( user ) => user.role ).sort()
+		).toEqual( [ 'administrator', 'editor', 'orbit_operator' ] );
 		for ( const user of stack.wordpress.users ) {
 			expect( user.password.length ).toBeGreaterThanOrEqual( 12 );
 			expect( user.applicationPassword ).toMatch( /\S{4}/ );
@@ -171,15 +215,25 @@ describe( 'npm start', () => {
 		expect( live.received ).toBe( 'live progress' );
 		expect( live.errors.join( ' ' ) ).toMatch( /permissions violation/i );
 
-		expect( await s3RoundTrip( stack, 'stack-check', 'hello.txt', 'kept across restarts' ) ).toBe(
-			'kept across restarts'
-		);
+		expect(
+			await s3RoundTrip(
+				stack,
+				'stack-check',
+				'hello.txt',
+				'kept across restarts'
+			)
+		).toBe( 'kept across restarts' );
 		expect( await dynamodbRoundTrip( stack ) ).toEqual( [ 'C', 'B', 'A' ] );
 
-		const catalog = await registryPushAndCatalog( stack, 'stack-check/hello' );
+		const catalog = await registryPushAndCatalog(
+			stack,
+			'stack-check/hello'
+		);
 		expect( catalog.repositories ).toContain( 'stack-check/hello' );
 
-		expect( await gitopsCloneAndPush( stack, 'pushed-by-check.txt' ) ).toEqual( { seeded: true, pushed: true } );
+		expect(
+			await gitopsCloneAndPush( stack, 'pushed-by-check.txt' )
+		).toEqual( { seeded: true, pushed: true } );
 
 		const ready = await fetch( `${ stack.bridge.url }/readyz` );
 		expect( ready.status ).toBe( 200 );
@@ -197,13 +251,25 @@ describe( 'npm start', () => {
 	it( 'comes back with the same data on a second start, and Ctrl-C stops it', async () => {
 		running = npmStart();
 		const stack = await waitForStack( running );
-		expect( await s3Read( stack, 'stack-check', 'hello.txt' ) ).toBe( 'kept across restarts' );
-		const admin = stack.wordpress.users.find( ( user ) => user.role === 'administrator' )!;
+		expect( await s3Read( stack, 'stack-check', 'hello.txt' ) ).toBe(
+			'kept across restarts'
+		);
+		const admin = stack.wordpress.users.find(
+			( user ) => user.role === 'administrator'
+		)!;
 		const me = await fetch( `${ stack.wordpress.restUrl }/wp/v2/users/me`, {
-			headers: { Authorization: basicAuth( admin.login, admin.applicationPassword ) },
+			headers: {
+				Authorization: basicAuth(
+					admin.login,
+					admin.applicationPassword
+				),
+			},
 		} );
 		expect( me.status ).toBe( 200 );
-		expect( await gitopsCloneAndPush( stack, 'second-run.txt' ) ).toEqual( { seeded: true, pushed: true } );
+		expect( await gitopsCloneAndPush( stack, 'second-run.txt' ) ).toEqual( {
+			seeded: true,
+			pushed: true,
+		} );
 
 		const stopped = await stopAndMeasure( running, 'SIGINT' );
 		expect( stopped.survivors ).toEqual( [] );
@@ -214,7 +280,9 @@ describe( 'npm start', () => {
 	it( 'starts from empty data with --reset', async () => {
 		running = npmStart( [ '--reset' ] );
 		const stack = await waitForStack( running );
-		await expect( s3Read( stack, 'stack-check', 'hello.txt' ) ).rejects.toThrow();
+		await expect(
+			s3Read( stack, 'stack-check', 'hello.txt' )
+		).rejects.toThrow();
 		await stopAndMeasure( running, 'SIGTERM' );
 	} );
 } );

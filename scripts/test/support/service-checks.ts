@@ -7,9 +7,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+	CreateTableCommand,
+	DeleteTableCommand,
+	DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+	DynamoDBDocumentClient,
+	PutCommand,
+	QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+	CreateBucketCommand,
+	GetObjectCommand,
+	PutObjectCommand,
+	S3Client,
+} from '@aws-sdk/client-s3';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { wsconnect } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -24,11 +37,28 @@ export interface StackDescription {
 		path: string;
 		restUrl: string;
 		adminUrl: string;
-		users: Array< { login: string; password: string; applicationPassword: string; role: string } >;
+		users: Array< {
+			login: string;
+			password: string;
+			applicationPassword: string;
+			role: string;
+		} >;
 	};
 	bridge: { url: string; secret: string };
-	nats: { url: string; websocketUrl: string; user: string; password: string; liveUser: string; livePassword: string };
-	s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+	nats: {
+		url: string;
+		websocketUrl: string;
+		user: string;
+		password: string;
+		liveUser: string;
+		livePassword: string;
+	};
+	s3: {
+		endpoint: string;
+		region: string;
+		accessKeyId: string;
+		secretAccessKey: string;
+	};
 	dynamodb: { endpoint: string; region: string };
 	registry: { url: string };
 	gitops: { url: string };
@@ -40,29 +70,50 @@ export function s3Client( stack: StackDescription ): S3Client {
 		endpoint: stack.s3.endpoint,
 		region: stack.s3.region,
 		forcePathStyle: true,
-		credentials: { accessKeyId: stack.s3.accessKeyId, secretAccessKey: stack.s3.secretAccessKey },
+		credentials: {
+			accessKeyId: stack.s3.accessKeyId,
+			secretAccessKey: stack.s3.secretAccessKey,
+		},
 	} );
 }
 
-export async function s3RoundTrip( stack: StackDescription, bucket: string, key: string, body: string ) {
+export async function s3RoundTrip(
+	stack: StackDescription,
+	bucket: string,
+	key: string,
+	body: string
+) {
 	const client = s3Client( stack );
 	try {
-		await client.send( new CreateBucketCommand( { Bucket: bucket } ) ).catch( ( error: Error ) => {
-			if ( error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists' ) {
-				throw error;
-			}
-		} );
-		await client.send( new PutObjectCommand( { Bucket: bucket, Key: key, Body: body } ) );
+		await client
+			.send( new CreateBucketCommand( { Bucket: bucket } ) )
+			.catch( ( error: Error ) => {
+				if (
+					error.name !== 'BucketAlreadyOwnedByYou' &&
+					error.name !== 'BucketAlreadyExists'
+				) {
+					throw error;
+				}
+			} );
+		await client.send(
+			new PutObjectCommand( { Bucket: bucket, Key: key, Body: body } )
+		);
 		return await s3Read( stack, bucket, key );
 	} finally {
 		client.destroy();
 	}
 }
 
-export async function s3Read( stack: StackDescription, bucket: string, key: string ): Promise< string > {
+export async function s3Read(
+	stack: StackDescription,
+	bucket: string,
+	key: string
+): Promise< string > {
 	const client = s3Client( stack );
 	try {
-		const object = await client.send( new GetObjectCommand( { Bucket: bucket, Key: key } ) );
+		const object = await client.send(
+			new GetObjectCommand( { Bucket: bucket, Key: key } )
+		);
 		return ( await object.Body?.transformToString() ) ?? '';
 	} finally {
 		client.destroy();
@@ -93,7 +144,12 @@ export async function dynamodbRoundTrip( stack: StackDescription ) {
 			} )
 		);
 		for ( const sk of [ 'a', 'b', 'c' ] ) {
-			await documents.send( new PutCommand( { TableName, Item: { pk: 'job-1', sk, value: sk.toUpperCase() } } ) );
+			await documents.send(
+				new PutCommand( {
+					TableName,
+					Item: { pk: 'job-1', sk, value: sk.toUpperCase() },
+				} )
+			);
 		}
 		const result = await documents.send(
 			new QueryCommand( {
@@ -105,18 +161,30 @@ export async function dynamodbRoundTrip( stack: StackDescription ) {
 		);
 		return result.Items?.map( ( item ) => item.value );
 	} finally {
-		await client.send( new DeleteTableCommand( { TableName } ) ).catch( () => undefined );
+		await client
+			.send( new DeleteTableCommand( { TableName } ) )
+			.catch( () => undefined );
 		client.destroy();
 	}
 }
 
 /** Publishes through JetStream as the bridge user and reads the message back from the stream. */
-export async function jetstreamRoundTrip( stack: StackDescription, payload: string ) {
-	const nc = await connect( { servers: stack.nats.url, user: stack.nats.user, pass: stack.nats.password } );
+export async function jetstreamRoundTrip(
+	stack: StackDescription,
+	payload: string
+) {
+	const nc = await connect( {
+		servers: stack.nats.url,
+		user: stack.nats.user,
+		pass: stack.nats.password,
+	} );
 	const stream = `STACK_CHECK_${ Date.now() }`;
 	try {
 		const jsm = await jetstreamManager( nc );
-		await jsm.streams.add( { name: stream, subjects: [ `stackcheck.${ stream }.>` ] } );
+		await jsm.streams.add( {
+			name: stream,
+			subjects: [ `stackcheck.${ stream }.>` ],
+		} );
 		const js = jetstream( nc );
 		const ack = await js.publish( `stackcheck.${ stream }.one`, payload );
 		const consumer = await js.consumers.get( stream );
@@ -133,20 +201,32 @@ export async function jetstreamRoundTrip( stack: StackDescription, payload: stri
  * Subscribes over the websocket as the browsers' live user and receives what the bridge user
  * publishes on orbit.events.>; also reports whether the live user was refused a publish.
  */
-export async function websocketLiveRoundTrip( stack: StackDescription, payload: string ) {
+export async function websocketLiveRoundTrip(
+	stack: StackDescription,
+	payload: string
+) {
 	( globalThis as { WebSocket?: unknown } ).WebSocket ??= WebSocket;
 	const live = await wsconnect( {
 		servers: stack.nats.websocketUrl,
 		user: stack.nats.liveUser,
 		pass: stack.nats.livePassword,
 	} );
-	const bridge = await connect( { servers: stack.nats.url, user: stack.nats.user, pass: stack.nats.password } );
+	const bridge = await connect( {
+		servers: stack.nats.url,
+		user: stack.nats.user,
+		pass: stack.nats.password,
+	} );
 	try {
 		const errors: string[] = [];
 		( async () => {
 			for await ( const status of live.status() ) {
 				if ( status.type === 'error' ) {
-					errors.push( String( ( status as { error?: Error } ).error?.message ?? status.type ) );
+					errors.push(
+						String(
+							( status as { error?: Error } ).error?.message ??
+								status.type
+						)
+					);
 				}
 			}
 		} )();
@@ -167,16 +247,24 @@ export async function websocketLiveRoundTrip( stack: StackDescription, payload: 
 	}
 }
 
-export async function registryPushAndCatalog( stack: StackDescription, name: string ) {
-	const work = fs.mkdtempSync( path.join( os.tmpdir(), 'orbit-registry-check-' ) );
+export async function registryPushAndCatalog(
+	stack: StackDescription,
+	name: string
+) {
+	const work = fs.mkdtempSync(
+		path.join( os.tmpdir(), 'orbit-registry-check-' )
+	);
 	try {
 		const layout = path.join( work, 'layout' );
 		await exec( 'umoci', [ 'init', '--layout', layout ] );
 		await exec( 'umoci', [ 'new', '--image', `${ layout }:latest` ] );
 		const host = new URL( stack.registry.url ).host;
 		await exec( 'skopeo', [
-			'copy', '--quiet', '--dest-tls-verify=false',
-			`oci:${ layout }:latest`, `docker://${ host }/${ name }:latest`,
+			'copy',
+			'--quiet',
+			'--dest-tls-verify=false',
+			`oci:${ layout }:latest`,
+			`docker://${ host }/${ name }:latest`,
 		] );
 		const response = await fetch( `${ stack.registry.url }/v2/_catalog` );
 		return ( await response.json() ) as { repositories: string[] };
@@ -195,17 +283,51 @@ const gitEnv = {
 };
 
 /** Clones the GitOps repository, pushes a commit, and clones again to see it. */
-export async function gitopsCloneAndPush( stack: StackDescription, fileName: string ) {
-	const work = fs.mkdtempSync( path.join( os.tmpdir(), 'orbit-gitops-check-' ) );
+export async function gitopsCloneAndPush(
+	stack: StackDescription,
+	fileName: string
+) {
+	const work = fs.mkdtempSync(
+		path.join( os.tmpdir(), 'orbit-gitops-check-' )
+	);
 	try {
-		await exec( 'git', [ 'clone', '--quiet', stack.gitops.url, path.join( work, 'first' ) ], { env: gitEnv } );
+		await exec(
+			'git',
+			[
+				'clone',
+				'--quiet',
+				stack.gitops.url,
+				path.join( work, 'first' ),
+			],
+			{ env: gitEnv }
+		);
 		const first = path.join( work, 'first' );
-		const seeded = fs.existsSync( path.join( first, 'environments', 'dev', 'kustomization.yaml' ) );
-		fs.writeFileSync( path.join( first, fileName ), 'pushed by the stack check\n' );
+		const seeded = fs.existsSync(
+			path.join( first, 'environments', 'dev', 'kustomization.yaml' )
+		);
+		fs.writeFileSync(
+			path.join( first, fileName ),
+			'pushed by the stack check\n'
+		);
 		await exec( 'git', [ 'add', fileName ], { cwd: first, env: gitEnv } );
-		await exec( 'git', [ 'commit', '--quiet', '-m', `Add ${ fileName }` ], { cwd: first, env: gitEnv } );
-		await exec( 'git', [ 'push', '--quiet', 'origin', 'HEAD:main' ], { cwd: first, env: gitEnv } );
-		await exec( 'git', [ 'clone', '--quiet', stack.gitops.url, path.join( work, 'second' ) ], { env: gitEnv } );
+		await exec( 'git', [ 'commit', '--quiet', '-m', `Add ${ fileName }` ], {
+			cwd: first,
+			env: gitEnv,
+		} );
+		await exec( 'git', [ 'push', '--quiet', 'origin', 'HEAD:main' ], {
+			cwd: first,
+			env: gitEnv,
+		} );
+		await exec(
+			'git',
+			[
+				'clone',
+				'--quiet',
+				stack.gitops.url,
+				path.join( work, 'second' ),
+			],
+			{ env: gitEnv }
+		);
 		const pushed = fs.existsSync( path.join( work, 'second', fileName ) );
 		return { seeded, pushed };
 	} finally {
@@ -219,12 +341,25 @@ export function basicAuth( login: string, applicationPassword: string ) {
 
 /** WordPress pings the bridge with a signed request and reports the outcome. */
 export async function wordpressBridgeStatus( stack: StackDescription ) {
-	const admin = stack.wordpress.users.find( ( user ) => user.role === 'administrator' );
+	const admin = stack.wordpress.users.find(
+		( user ) => user.role === 'administrator'
+	);
 	if ( ! admin ) {
 		throw new Error( 'The stack has no administrator login.' );
 	}
-	const response = await fetch( `${ stack.wordpress.restUrl }/k8or-orbit/v1/bridge/status`, {
-		headers: { Authorization: basicAuth( admin.login, admin.applicationPassword ) },
-	} );
-	return { status: response.status, body: ( await response.json() ) as Record< string, unknown > };
+	const response = await fetch(
+		`${ stack.wordpress.restUrl }/k8or-orbit/v1/bridge/status`,
+		{
+			headers: {
+				Authorization: basicAuth(
+					admin.login,
+					admin.applicationPassword
+				),
+			},
+		}
+	);
+	return {
+		status: response.status,
+		body: ( await response.json() ) as Record< string, unknown >,
+	};
 }

@@ -1,0 +1,52 @@
+/**
+ * ESLint with the WordPress configs (formatting through Prettier with @wordpress/prettier-config).
+ */
+const wpPlugin = require( '@wordpress/eslint-plugin' );
+
+module.exports = [
+	{
+		ignores: [
+			'**/build/**',
+			'**/build-types/**',
+			'**/dist/**',
+			'**/dist-test-types/**',
+			'**/node_modules/**',
+			'**/vendor/**',
+			'artifacts/**',
+			'.orbit/**',
+			'.orbit-test/**',
+		],
+	},
+	...wpPlugin.configs.recommended,
+	...wpPlugin.configs[ 'test-playwright' ].map( ( config ) => ( {
+		...config,
+		files: [ 'e2e/**/*.ts' ],
+	} ) ),
+	{
+		files: [ '**/*.ts', '**/*.tsx' ],
+		rules: {
+			// TypeScript's signatures document parameters; JSDoc repeats only what they cannot say.
+			'jsdoc/require-param': 'off',
+			'jsdoc/require-returns': 'off',
+		},
+	},
+	{
+		files: [
+			'scripts/**/*.mjs',
+			'rest-bridge/bin/**',
+			'rest-bridge/bench/**',
+		],
+		languageOptions: {
+			globals: {
+				process: 'readonly',
+				Buffer: 'readonly',
+				console: 'readonly',
+			},
+		},
+		rules: {
+			'no-console': 'off',
+			// Small internal scripts: a sentence says more than a @param list.
+			'jsdoc/require-param': 'off',
+		},
+	},
+];
