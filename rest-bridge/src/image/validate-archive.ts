@@ -162,7 +162,8 @@ async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< 
 				'The archive is gzip-compressed. Upload the plain tar (gunzip it first, or use the output of docker save / skopeo copy directly).'
 			);
 		}
-		if ( failure instanceof ImageValidationError ) {
+		// A source that cannot be read (a missing file, a broken download) is not a bad archive.
+		if ( failure instanceof ImageValidationError || ( failure instanceof Error && 'syscall' in failure ) ) {
 			throw failure;
 		}
 		throw new ImageValidationError(
