@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const valid = {
+	ORBIT_BRIDGE_SECRET: 'x'.repeat( 32 ),
+	ORBIT_WORDPRESS_URL: 'http://127.0.0.1:8080/',
+};
+
+function problems( env: Record< string, string > ): string[] {
+	try {
+		loadConfig( env );
+	} catch ( error ) {
+		expect( error ).toBeInstanceOf( ConfigError );
+		return ( error as ConfigError ).problems;
+	}
+	throw new Error( 'expected a ConfigError' );
+}
+
+describe( 'bridge configuration', () => {
+	it( 'applies the documented defaults', () => {
+		const config = loadConfig( valid );
+		expect( config.host ).toBe( '127.0.0.1' );
+		expect( config.port ).toBe( 8787 );
+		expect( config.wordpressUrl ).toBe( 'http://127.0.0.1:8080' );
+		expect( config.nats.url ).toBe( 'nats://127.0.0.1:4222' );
+		expect( config.s3 ).toMatchObject( { region: 'us-east-1', forcePathStyle: false, bucketPrefix: 'orbit-' } );
+		expect( config.s3.endpoint ).toBeUndefined();
+		expect( config.dynamodb.tablePrefix ).toBe( 'orbit-' );
+		expect( config.environments ).toEqual( [ 'dev', 'test', 'prod' ] );
+		expect( config.trivy ).toEqual( { path: undefined, serverUrl: undefined, timeoutMs: 600_000 } );
+		expect( config.maxArchiveBytes ).toBe( 4294967296 );
+		expect( config.jobs.stepDelayMs ).toBe( 0 );
+	} );
+
+	it( 'names a missing secret and a missing WordPress URL', () => {
+		const found = problems( {} );
+		expect( found.some( ( p ) => p.startsWith( 'ORBIT_BRIDGE_SECRET (unset)' ) ) ).toBe( true );
+		expect( found.some( ( p ) => p.startsWith( 'ORBIT_WORDPRESS_URL (unset)' ) ) ).toBe( true );
+	} );
+
+	it( 'rejects a short secret, saying how long it must be', () => {
+		expect( problems( { ...valid, ORBIT_BRIDGE_SECRET: 'short' } ) ).toEqual( [
+			expect.stringMatching( /^ORBIT_BRIDGE_SECRET .*at least 32 characters/ ),
+		] );
+	} );
+
+	it( 'names a bad port, environment list and flag', () => {
+		const found = problems( {
+			...valid,
+			ORBIT_BRIDGE_PORT: 'eighty',
+			ORBIT_ENVIRONMENTS: 'dev,Prod',
+			ORBIT_S3_FORCE_PATH_STYLE: 'yes',
+		} );
+		expect( found.map( ( p ) => p.split( ' ' )[ 0 ] ).sort() ).toEqual( [
+			'ORBIT_BRIDGE_PORT',
+			'ORBIT_ENVIRONMENTS',
+			'ORBIT_S3_FORCE_PATH_STYLE',
+		] );
+		expect( found.find( ( p ) => p.startsWith( 'ORBIT_BRIDGE_PORT' ) ) ).toContain( '"eighty"' );
+	} );
+
+	it( 'parses the optional services and limits', () => {
+		const config = loadConfig( {
+			...valid,
+			ORBIT_S3_ENDPOINT: 'http://127.0.0.1:4568',
+			ORBIT_S3_FORCE_PATH_STYLE: 'true',
+			ORBIT_ENVIRONMENTS: 'dev, staging',
+			ORBIT_TRIVY_PATH: '/usr/local/bin/trivy',
+			ORBIT_TRIVY_TIMEOUT_SECONDS: '30',
+			ORBIT_MAX_ARCHIVE_BYTES: '1048576',
+			ORBIT_REGISTRY_URL: '',
+		} );
+		expect( config.s3 ).toMatchObject( { endpoint: 'http://127.0.0.1:4568', forcePathStyle: true } );
+		expect( config.environments ).toEqual( [ 'dev', 'staging' ] );
+		expect( config.trivy ).toEqual( { path: '/usr/local/bin/trivy', serverUrl: undefined, timeoutMs: 30_000 } );
+		expect( config.maxArchiveBytes ).toBe( 1048576 );
+		expect( config.registryUrl ).toBeUndefined();
+	} );
+
+	it( 'rejects a URL that is not one', () => {
+		expect( problems( { ...valid, ORBIT_GITOPS_URL: 'not a url' } )[ 0 ] ).toMatch( /^ORBIT_GITOPS_URL/ );
+	} );
+} );
