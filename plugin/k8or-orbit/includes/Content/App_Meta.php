@@ -1,0 +1,398 @@
+<?php
+/**
+ * The registered post meta of apps: image facts, scan summary, environments, deletion, deploy inputs.
+ *
+ * @package K8or\Orbit
+ */
+
+namespace K8or\Orbit\Content;
+
+use K8or\Orbit\Settings\Settings;
+use WP_Error;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Registers each key with a JSON schema, read-only through wp/v2. Only this plugin's own code
+ * writes them, through write(), which validates against the same schema.
+ */
+final class App_Meta {
+
+	public const IMAGE         = 'k8or_orbit_image';
+	public const SCAN          = 'k8or_orbit_scan';
+	public const ENVIRONMENTS  = 'k8or_orbit_environments';
+	public const DELETED       = 'k8or_orbit_deleted';
+	public const DEPLOY_INPUTS = 'k8or_orbit_deploy_inputs';
+
+	public const SCAN_STATUSES        = array( 'none', 'pending', 'passed', 'blocked', 'failed', 'unavailable' );
+	public const ENVIRONMENT_STATUSES = array( 'none', 'deploying', 'deployed', 'failed', 'deleted', 'transferred' );
+
+	/** Flat copies of nested values so that WP_Query can filter on them; protected by the underscore. */
+	public const INDEX_SCAN_STATUS        = '_k8or_orbit_scan_status';
+	public const INDEX_ENVIRONMENT_STATUS = '_k8or_orbit_environment_status';
+	public const INDEX_DELETED            = '_k8or_orbit_is_deleted';
+
+	private const DIGEST_PATTERN = '^sha256:[a-f0-9]{64}$';
+
+	/**
+	 * Adds hooks.
+	 */
+	public function add_hooks(): void {
+		add_action( 'init', array( $this, 'register' ) );
+		add_filter( 'is_protected_meta', array( $this, 'protect' ), 10, 2 );
+	}
+
+	/**
+	 * Registers every key.
+	 */
+	public function register(): void {
+		foreach ( self::keys() as $key ) {
+			register_post_meta(
+				App_Post_Type::NAME,
+				$key,
+				array(
+					'type'              => 'object',
+					'single'            => true,
+					'description'       => self::schema( $key )['description'],
+					'show_in_rest'      => self::DEPLOY_INPUTS === $key ? false : array( 'schema' => self::schema( $key ) ),
+					'sanitize_callback' => fn( $value ) => self::sanitize( $key, $value ),
+					// Nobody edits these through wp/v2, the block editor or the Custom Fields box.
+					'auth_callback'     => '__return_false',
+				)
+			);
+		}
+	}
+
+	/**
+	 * Hides the keys from the Custom Fields box.
+	 *
+	 * @param bool   $is_protected Whether core already protects the key.
+	 * @param string $meta_key     Meta key.
+	 */
+	public function protect( $is_protected, $meta_key ): bool {
+		return $is_protected || in_array( $meta_key, self::keys(), true );
+	}
+
+	/**
+	 * The registered keys.
+	 *
+	 * @return list<string>
+	 */
+	public static function keys(): array {
+		return array( self::IMAGE, self::SCAN, self::ENVIRONMENTS, self::DELETED, self::DEPLOY_INPUTS );
+	}
+
+	/**
+	 * The JSON schema of a key. Properties only administrators and operators may see carry the
+	 * `edit` context alone.
+	 *
+	 * @param string $key Meta key.
+	 */
+	public static function schema( string $key ): array {
+		$date = array(
+			'type'   => 'string',
+			'format' => 'date-time',
+		);
+		switch ( $key ) {
+			case self::IMAGE:
+				return self::object(
+					__( 'Facts about the uploaded image.', 'k8or-orbit' ),
+					array(
+						'repository'     => array(
+							'type'      => 'string',
+							'pattern'   => '^[^\s]+$',
+							'maxLength' => 255,
+						),
+						'tag'            => array(
+							'type'    => 'string',
+							'pattern' => '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$',
+						),
+						'manifestDigest' => array(
+							'type'    => 'string',
+							'pattern' => self::DIGEST_PATTERN,
+						),
+						'configDigest'   => array(
+							'type'    => 'string',
+							'pattern' => self::DIGEST_PATTERN,
+						),
+						'size'           => array(
+							'type'    => 'integer',
+							'minimum' => 0,
+						),
+						'os'             => array(
+							'type'      => 'string',
+							'maxLength' => 32,
+						),
+						'architecture'   => array(
+							'type'      => 'string',
+							'maxLength' => 32,
+						),
+						'exposedPorts'   => array(
+							'type'     => 'array',
+							'maxItems' => 64,
+							'items'    => array(
+								'type'    => 'string',
+								'pattern' => '^[0-9]{1,5}(/(tcp|udp|sctp))?$',
+							),
+						),
+						'layerCount'     => array(
+							'type'    => 'integer',
+							'minimum' => 0,
+							'maximum' => 1000,
+						),
+						'uploadedBy'     => self::object(
+							__( 'The WordPress user who uploaded the image.', 'k8or-orbit' ),
+							array(
+								'id'    => array(
+									'type'    => 'integer',
+									'minimum' => 0,
+								),
+								'login' => array(
+									'type'      => 'string',
+									'maxLength' => 60,
+								),
+							),
+							array( 'edit' )
+						),
+						'uploadedAt'     => $date,
+						'updatedAt'      => $date,
+					)
+				);
+			case self::SCAN:
+				$count = array(
+					'type'    => 'integer',
+					'minimum' => 0,
+				);
+				return self::object(
+					__( 'Summary of the latest vulnerability scan.', 'k8or-orbit' ),
+					array(
+						'status'         => array(
+							'type' => 'string',
+							'enum' => self::SCAN_STATUSES,
+						),
+						'counts'         => self::object(
+							__( 'Findings per severity.', 'k8or-orbit' ),
+							array(
+								'critical' => $count,
+								'high'     => $count,
+								'medium'   => $count,
+								'low'      => $count,
+								'unknown'  => $count,
+							)
+						),
+						'scannedAt'      => $date,
+						'scanner'        => array(
+							'type'      => 'string',
+							'maxLength' => 64,
+						),
+						'scannerVersion' => array(
+							'type'      => 'string',
+							'maxLength' => 64,
+						),
+						'reportLocation' => array(
+							'type'      => 'string',
+							'maxLength' => 1024,
+							'context'   => array( 'edit' ),
+						),
+						'message'        => array(
+							'type'      => 'string',
+							'maxLength' => 2000,
+						),
+						'updatedAt'      => $date,
+					)
+				);
+			case self::ENVIRONMENTS:
+				$schema                         = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
+				$schema['patternProperties']    = array(
+					Settings::ENVIRONMENT_NAME_PATTERN => self::object(
+						__( 'State of the app in one environment.', 'k8or-orbit' ),
+						array(
+							'status'     => array(
+								'type' => 'string',
+								'enum' => self::ENVIRONMENT_STATUSES,
+							),
+							'revision'   => array(
+								'type'    => 'integer',
+								'minimum' => 0,
+							),
+							'deployedAt' => $date,
+							'replicas'   => array(
+								'type'    => 'integer',
+								'minimum' => 0,
+								'maximum' => 1000,
+							),
+							'rolledBack' => array( 'type' => 'boolean' ),
+							'message'    => array(
+								'type'      => 'string',
+								'maxLength' => 2000,
+							),
+							'updatedAt'  => $date,
+						)
+					),
+				);
+				$schema['maxProperties'] = Settings::MAX_ENVIRONMENTS;
+				return $schema;
+			case self::DELETED:
+				return self::object(
+					__( 'Whether the app is deleted (restorable) and from which environment.', 'k8or-orbit' ),
+					array(
+						'deleted'     => array( 'type' => 'boolean' ),
+						'environment' => array(
+							'type'    => 'string',
+							'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
+						),
+						'at'          => $date,
+					),
+					array( 'edit' )
+				);
+			case self::DEPLOY_INPUTS:
+				return self::object(
+					__( 'What the uploader asked for when deploying: replicas, container port, environment variables.', 'k8or-orbit' ),
+					array(
+						'replicas'      => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 100,
+						),
+						'containerPort' => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 65535,
+						),
+						'env'           => array(
+							'type'                 => 'object',
+							'maxProperties'        => 100,
+							'patternProperties'    => array(
+								'^[A-Za-z_][A-Za-z0-9_]{0,127}$' => array(
+									'type'      => 'string',
+									'maxLength' => 4096,
+								),
+							),
+							'additionalProperties' => false,
+						),
+					),
+					array( 'edit' )
+				);
+		}
+		return array();
+	}
+
+	/**
+	 * Checks a value against the key's schema.
+	 *
+	 * @param string $key   Meta key.
+	 * @param mixed  $value Value to check.
+	 * @return true|WP_Error
+	 */
+	public static function validate( string $key, $value ) {
+		if ( ! in_array( $key, self::keys(), true ) ) {
+			/* translators: %s: meta key. */
+			return new WP_Error( 'orbit_unknown_meta', sprintf( __( '%s is not an Orbit meta key.', 'k8or-orbit' ), $key ), array( 'status' => 400 ) );
+		}
+		return rest_validate_value_from_schema( $value, self::schema( $key ), $key );
+	}
+
+	/**
+	 * Coerces a value to the key's schema, dropping unknown properties.
+	 *
+	 * @param string $key   Meta key.
+	 * @param mixed  $value Value to sanitise.
+	 * @return array
+	 */
+	public static function sanitize( string $key, $value ): array {
+		if ( ! is_array( $value ) && ! is_object( $value ) ) {
+			return array();
+		}
+		$sanitized = rest_sanitize_value_from_schema( $value, self::schema( $key ), $key );
+		return is_array( $sanitized ) ? $sanitized : array();
+	}
+
+	/**
+	 * Validates and stores a value, keeping the query index in step.
+	 *
+	 * @param int    $post_id Post id.
+	 * @param string $key     Meta key.
+	 * @param array  $value   New value.
+	 * @return true|WP_Error
+	 */
+	public static function write( int $post_id, string $key, array $value ) {
+		$valid = self::validate( $key, $value );
+		if ( is_wp_error( $valid ) ) {
+			return $valid;
+		}
+		update_post_meta( $post_id, $key, self::sanitize( $key, $value ) );
+		self::reindex( $post_id );
+		return true;
+	}
+
+	/**
+	 * The stored value of a key, or an empty array.
+	 *
+	 * @param int    $post_id Post id.
+	 * @param string $key     Meta key.
+	 */
+	public static function read( int $post_id, string $key ): array {
+		$value = get_post_meta( $post_id, $key, true );
+		return is_array( $value ) ? $value : array();
+	}
+
+	/**
+	 * Whether the app is deleted.
+	 *
+	 * @param int $post_id Post id.
+	 */
+	public static function is_deleted( int $post_id ): bool {
+		return ! empty( self::read( $post_id, self::DELETED )['deleted'] );
+	}
+
+	/**
+	 * A meta_query clause that keeps deleted apps out.
+	 */
+	public static function not_deleted_clause(): array {
+		return array(
+			'key'     => self::INDEX_DELETED,
+			'compare' => 'NOT EXISTS',
+		);
+	}
+
+	/**
+	 * Rewrites the flat index copies from the stored objects.
+	 *
+	 * @param int $post_id Post id.
+	 */
+	private static function reindex( int $post_id ): void {
+		$scan_status = self::read( $post_id, self::SCAN )['status'] ?? 'none';
+		update_post_meta( $post_id, self::INDEX_SCAN_STATUS, $scan_status );
+
+		delete_post_meta( $post_id, self::INDEX_ENVIRONMENT_STATUS );
+		foreach ( self::read( $post_id, self::ENVIRONMENTS ) as $environment => $state ) {
+			$status = is_array( $state ) ? ( $state['status'] ?? 'none' ) : 'none';
+			if ( 'none' !== $status ) {
+				add_post_meta( $post_id, self::INDEX_ENVIRONMENT_STATUS, $environment . ':' . $status );
+			}
+		}
+
+		if ( self::is_deleted( $post_id ) ) {
+			update_post_meta( $post_id, self::INDEX_DELETED, '1' );
+		} else {
+			delete_post_meta( $post_id, self::INDEX_DELETED );
+		}
+	}
+
+	/**
+	 * An object schema that accepts only the listed properties.
+	 *
+	 * @param string       $description What the object holds.
+	 * @param array        $properties  Property schemas.
+	 * @param list<string> $context     Contexts in which the object is shown.
+	 */
+	private static function object( string $description, array $properties, array $context = array( 'view', 'edit' ) ): array {
+		return array(
+			'description'          => $description,
+			'type'                 => 'object',
+			'context'              => $context,
+			'properties'           => $properties,
+			'additionalProperties' => false,
+		);
+	}
+}

@@ -1,0 +1,122 @@
+<?php
+/**
+ * The `orbit_app` post type: one catalog page per application.
+ *
+ * @package K8or\Orbit
+ */
+
+namespace K8or\Orbit\Content;
+
+use K8or\Orbit\Access\Capabilities;
+use WP_Post;
+use WP_Query;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Registers the post type and hides deleted apps from visitors.
+ */
+final class App_Post_Type {
+
+	public const NAME = 'orbit_app';
+
+	/**
+	 * Adds hooks.
+	 */
+	public function add_hooks(): void {
+		add_action( 'init', array( $this, 'register' ) );
+		add_action( 'pre_get_posts', array( $this, 'hide_deleted_from_visitors' ) );
+		add_filter( 'rest_' . self::NAME . '_query', array( $this, 'hide_deleted_from_rest' ) );
+	}
+
+	/**
+	 * Registers the post type.
+	 */
+	public function register(): void {
+		register_post_type(
+			self::NAME,
+			array(
+				'labels'       => array(
+					'name'               => __( 'Apps', 'k8or-orbit' ),
+					'singular_name'      => __( 'App', 'k8or-orbit' ),
+					'add_new_item'       => __( 'Add New App', 'k8or-orbit' ),
+					'edit_item'          => __( 'Edit App', 'k8or-orbit' ),
+					'view_item'          => __( 'View App', 'k8or-orbit' ),
+					'search_items'       => __( 'Search Apps', 'k8or-orbit' ),
+					'not_found'          => __( 'No apps found.', 'k8or-orbit' ),
+					'not_found_in_trash' => __( 'No apps found in Trash.', 'k8or-orbit' ),
+					'all_items'          => __( 'All Apps', 'k8or-orbit' ),
+				),
+				'public'       => true,
+				'show_in_rest' => true,
+				'rest_base'    => 'orbit-apps',
+				'has_archive'  => 'apps',
+				'rewrite'      => array(
+					'slug'       => 'apps',
+					'with_front' => false,
+				),
+				'menu_icon'    => 'dashicons-cloud',
+				'supports'     => array( 'title', 'editor', 'excerpt', 'thumbnail', 'revisions', 'custom-fields' ),
+				'map_meta_cap' => true,
+			)
+		);
+	}
+
+	/**
+	 * Keeps deleted apps out of the front-end archive, search and single pages for visitors.
+	 *
+	 * @param WP_Query $query The query being prepared.
+	 */
+	public function hide_deleted_from_visitors( WP_Query $query ): void {
+		if ( is_admin() || ! $query->is_main_query() || current_user_can( Capabilities::READ_JOBS ) ) {
+			return;
+		}
+		$post_type = (array) $query->get( 'post_type' );
+		if ( ! in_array( self::NAME, $post_type, true ) && ! $query->is_search() && ! $query->is_tax( Category_Taxonomy::NAME ) ) {
+			return;
+		}
+		$meta_query   = (array) $query->get( 'meta_query' );
+		$meta_query[] = App_Meta::not_deleted_clause();
+		$query->set( 'meta_query', $meta_query );
+	}
+
+	/**
+	 * Keeps deleted apps out of wp/v2 lists for users who may not see them.
+	 *
+	 * @param array $args WP_Query arguments of the wp/v2 collection.
+	 */
+	public function hide_deleted_from_rest( array $args ): array {
+		if ( ! current_user_can( Capabilities::READ_JOBS ) ) {
+			$args['meta_query']   = isset( $args['meta_query'] ) ? (array) $args['meta_query'] : array(); // phpcs:ignore WordPress.DB.SlowDBQuery
+			$args['meta_query'][] = App_Meta::not_deleted_clause();
+		}
+		return $args;
+	}
+
+	/**
+	 * The app name (the post slug) of a post.
+	 *
+	 * @param WP_Post $post An orbit_app post.
+	 */
+	public static function app_name( WP_Post $post ): string {
+		return $post->post_name;
+	}
+
+	/**
+	 * Finds the app post by its app name, whatever its status.
+	 *
+	 * @param string $name App name.
+	 */
+	public static function find_by_name( string $name ): ?WP_Post {
+		$posts = get_posts(
+			array(
+				'post_type'        => self::NAME,
+				'name'             => $name,
+				'post_status'      => array( 'publish', 'draft', 'pending', 'private', 'future', 'trash' ),
+				'numberposts'      => 1,
+				'suppress_filters' => true,
+			)
+		);
+		return $posts[0] ?? null;
+	}
+}

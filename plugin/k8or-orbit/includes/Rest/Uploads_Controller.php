@@ -1,0 +1,322 @@
+<?php
+/**
+ * /uploads: start, resume, complete and abort image uploads, all through the bridge.
+ *
+ * @package K8or\Orbit
+ */
+
+namespace K8or\Orbit\Rest;
+
+use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Content\App_Meta;
+use K8or\Orbit\Settings\Settings;
+use WP_REST_Request;
+use WP_REST_Response;
+use WP_REST_Server;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The browser uploads the archive straight to storage with presigned part URLs; WordPress checks
+ * who may upload and what, then forwards each step to the bridge signed.
+ */
+final class Uploads_Controller extends Controller {
+
+	/** Default largest archive, matching the bridge's ORBIT_MAX_ARCHIVE_BYTES default (4 GiB). */
+	public const DEFAULT_MAX_ARCHIVE_BYTES = 4294967296;
+
+	/** S3 multipart uploads have at most 10,000 parts. */
+	private const MAX_PARTS = 10000;
+
+	private const UPLOAD_ID_PATTERN = '[A-Za-z0-9._~-]{1,256}';
+
+	/**
+	 * Registers the routes.
+	 */
+	public function register_routes(): void {
+		$this->rest_base = 'uploads';
+		$upload_id       = array(
+			'description' => __( 'Upload id returned when the upload started.', 'k8or-orbit' ),
+			'type'        => 'string',
+			'required'    => true,
+		);
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base,
+			array(
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'create_item' ),
+					'permission_callback' => array( $this, 'create_item_permissions_check' ),
+					'args'                => array(
+						'appName'  => array(
+							'description' => __( 'App name: lowercase letters, digits and dashes, at most 63 characters (a DNS label).', 'k8or-orbit' ),
+							'type'        => 'string',
+							'pattern'     => Settings::DNS_LABEL_PATTERN,
+							'required'    => true,
+						),
+						'filename' => array(
+							'description' => __( 'Name of the image archive file (.tar, .tar.gz or .tgz).', 'k8or-orbit' ),
+							'type'        => 'string',
+							'pattern'     => '^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(tar|tar\.gz|tgz)$',
+							'required'    => true,
+						),
+						'size'     => array(
+							'description' => __( 'Archive size in bytes.', 'k8or-orbit' ),
+							'type'        => 'integer',
+							'minimum'     => 1,
+							'maximum'     => self::max_archive_bytes(),
+							'required'    => true,
+						),
+					),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base . '/(?P<id>' . self::UPLOAD_ID_PATTERN . ')',
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_item' ),
+					'permission_callback' => array( $this, 'create_item_permissions_check' ),
+					'args'                => array( 'id' => $upload_id ),
+				),
+				array(
+					'methods'             => WP_REST_Server::DELETABLE,
+					'callback'            => array( $this, 'delete_item' ),
+					'permission_callback' => array( $this, 'create_item_permissions_check' ),
+					'args'                => array( 'id' => $upload_id ),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base . '/(?P<id>' . self::UPLOAD_ID_PATTERN . ')/complete',
+			array(
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'complete_item' ),
+					'permission_callback' => array( $this, 'create_item_permissions_check' ),
+					'args'                => $this->complete_args( $upload_id ),
+				),
+			)
+		);
+	}
+
+	/**
+	 * Every upload step needs orbit_upload.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return bool|\WP_Error
+	 */
+	public function create_item_permissions_check( $request ) {
+		return $this->require_any( Capabilities::UPLOAD );
+	}
+
+	/**
+	 * Starts an upload: the bridge answers with presigned part URLs.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|\WP_Error
+	 */
+	public function create_item( $request ) {
+		return $this->relay(
+			$this->bridge()->request(
+				'POST',
+				'/v1/uploads',
+				array(
+					'appName'  => $request['appName'],
+					'filename' => $request['filename'],
+					'size'     => (int) $request['size'],
+					'actor'    => $this->actor(),
+				)
+			)
+		);
+	}
+
+	/**
+	 * Resumes an upload: which parts arrived, fresh URLs for the rest.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|\WP_Error
+	 */
+	public function get_item( $request ) {
+		return $this->relay( $this->bridge()->request( 'GET', '/v1/uploads/' . rawurlencode( $request['id'] ) ) );
+	}
+
+	/**
+	 * Aborts an upload.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|\WP_Error
+	 */
+	public function delete_item( $request ) {
+		$answer = $this->bridge()->request( 'DELETE', '/v1/uploads/' . rawurlencode( $request['id'] ) );
+		if ( is_wp_error( $answer ) ) {
+			return $answer;
+		}
+		return new WP_REST_Response( null, 204 );
+	}
+
+	/**
+	 * Completes an upload: the bridge starts the upload job (validate, scan, store, publish).
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|\WP_Error
+	 */
+	public function complete_item( $request ) {
+		$app = $request['app'];
+		return $this->relay(
+			$this->bridge()->request(
+				'POST',
+				'/v1/uploads/' . rawurlencode( $request['id'] ) . '/complete',
+				array(
+					'parts' => array_map(
+						fn( $part ) => array(
+							'partNumber' => (int) $part['partNumber'],
+							'etag'       => (string) $part['etag'],
+						),
+						$request['parts']
+					),
+					'actor' => $this->actor(),
+					'app'   => array(
+						'name'         => $app['name'],
+						'title'        => sanitize_text_field( $app['title'] ?? '' ),
+						'description'  => wp_kses_post( $app['description'] ?? '' ),
+						'category'     => sanitize_text_field( $app['category'] ?? '' ),
+						'environment'  => $app['environment'],
+						'deployInputs' => (object) ( $app['deployInputs'] ?? array() ),
+					),
+				),
+				'complete-' . $request['id']
+			)
+		);
+	}
+
+	/**
+	 * Arguments of the complete step.
+	 *
+	 * @param array $upload_id The id argument.
+	 */
+	private function complete_args( array $upload_id ): array {
+		return array(
+			'id'    => $upload_id,
+			'parts' => array(
+				'description' => __( 'Every uploaded part with the ETag storage returned for it.', 'k8or-orbit' ),
+				'type'        => 'array',
+				'required'    => true,
+				'minItems'    => 1,
+				'maxItems'    => self::MAX_PARTS,
+				'items'       => array(
+					'type'                 => 'object',
+					'required'             => array( 'partNumber', 'etag' ),
+					'additionalProperties' => false,
+					'properties'           => array(
+						'partNumber' => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => self::MAX_PARTS,
+						),
+						'etag'       => array(
+							'type'      => 'string',
+							'minLength' => 1,
+							'maxLength' => 128,
+						),
+					),
+				),
+			),
+			'app'   => array(
+				'description' => __( 'The catalog entry and where the image goes.', 'k8or-orbit' ),
+				'type'        => 'object',
+				'required'    => true,
+				'properties'  => array(
+					'name'         => array(
+						'type'     => 'string',
+						'pattern'  => Settings::DNS_LABEL_PATTERN,
+						'required' => true,
+					),
+					'title'        => array(
+						'type'      => 'string',
+						'maxLength' => 200,
+					),
+					'description'  => array(
+						'type'      => 'string',
+						'maxLength' => 20000,
+					),
+					'category'     => array(
+						'type'      => 'string',
+						'maxLength' => 200,
+					),
+					'environment'  => array(
+						'type'     => 'string',
+						'enum'     => Settings::environment_names(),
+						'required' => true,
+					),
+					'deployInputs' => App_Meta::schema( App_Meta::DEPLOY_INPUTS ),
+				),
+			),
+		);
+	}
+
+	/**
+	 * The start answer schema.
+	 */
+	protected function build_schema(): array {
+		$both = array( 'view', 'edit' );
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'orbit-upload',
+			'type'       => 'object',
+			'properties' => array(
+				'uploadId'  => array(
+					'type'     => 'string',
+					'context'  => $both,
+					'readonly' => true,
+				),
+				'key'       => array(
+					'type'     => 'string',
+					'context'  => $both,
+					'readonly' => true,
+				),
+				'size'      => array(
+					'type'     => 'integer',
+					'context'  => $both,
+					'readonly' => true,
+				),
+				'partSize'  => array(
+					'type'     => 'integer',
+					'context'  => $both,
+					'readonly' => true,
+				),
+				'partCount' => array(
+					'type'     => 'integer',
+					'context'  => $both,
+					'readonly' => true,
+				),
+				'parts'     => array(
+					'description' => __( 'Presigned URLs of the parts still to upload.', 'k8or-orbit' ),
+					'type'        => 'array',
+					'items'       => array( 'type' => 'object' ),
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'expiresAt' => array(
+					'type'     => 'string',
+					'format'   => 'date-time',
+					'context'  => $both,
+					'readonly' => true,
+				),
+			),
+		);
+	}
+
+	/**
+	 * The largest archive accepted: K8OR_ORBIT_MAX_ARCHIVE_BYTES when defined, else 4 GiB.
+	 */
+	public static function max_archive_bytes(): int {
+		return defined( 'K8OR_ORBIT_MAX_ARCHIVE_BYTES' ) ? max( 1, (int) K8OR_ORBIT_MAX_ARCHIVE_BYTES ) : self::DEFAULT_MAX_ARCHIVE_BYTES;
+	}
+}
