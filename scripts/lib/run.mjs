@@ -24,7 +24,7 @@ export function run( command, args, options = {} ) {
 			cwd: options.cwd,
 			env: options.env ?? process.env,
 			stdio: [
-				'pipe',
+				options.input === undefined ? 'ignore' : 'pipe',
 				options.inherit ? 'inherit' : 'pipe',
 				options.inherit ? 'inherit' : 'pipe',
 			],
@@ -46,7 +46,7 @@ export function run( command, args, options = {} ) {
 				resolve( result );
 				return;
 			}
-			const output = ( stderr || stdout )
+			const output = `${ stdout }\n${ stderr }`
 				.trim()
 				.split( '\n' )
 				.slice( -25 )
@@ -57,7 +57,11 @@ export function run( command, args, options = {} ) {
 				)
 			);
 		} );
-		child.stdin.end( options.input ?? '' );
+		if ( child.stdin ) {
+			// A program may exit without reading its input; that is its answer, not our error.
+			child.stdin.on( 'error', () => {} );
+			child.stdin.end( options.input );
+		}
 	} );
 }
 

@@ -44,7 +44,9 @@ if ( is_wp_error( $activation ) ) {
 if ( 'twentytwentyfive' !== get_stylesheet() ) {
 	switch_theme( 'twentytwentyfive' );
 }
-flush_rewrite_rules( false );
+// Plugins do not load while installing, so rules built now would lack the plugin's post type:
+// dropping them makes the next ordinary request rebuild them complete.
+delete_option( 'rewrite_rules' );
 
 $result = array();
 foreach ( $settings['users'] as $wanted ) {
