@@ -66,7 +66,7 @@ abstract class Controller extends WP_REST_Controller {
 			'rest_forbidden',
 			sprintf(
 				/* translators: %s: capability names. */
-				__( 'You are not allowed to do this: it needs the capability %s. Ask an administrator for the Orbit Operator role.', 'k8or-orbit' ),
+				__( 'You are not allowed to do this: it needs the capability %s. Ask an administrator to grant it.', 'k8or-orbit' ),
 				implode( ' or ', $capabilities )
 			),
 			array( 'status' => 403 )
