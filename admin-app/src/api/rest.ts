@@ -1,0 +1,184 @@
+/**
+ * Typed calls to `k8or-orbit/v1`. apiFetch carries the REST root and the `wp_rest`
+ * nonce that WordPress sets up for the page.
+ */
+
+/**
+ * WordPress dependencies
+ */
+import apiFetch from '@wordpress/api-fetch';
+import { addQueryArgs } from '@wordpress/url';
+
+/**
+ * Internal dependencies
+ */
+import type {
+	AppDetailsInput,
+	CurrentUser,
+	Environment,
+	EventPage,
+	Job,
+	LiveCredentials,
+	OrbitApp,
+	ScanReport,
+	UploadSession,
+	UploadState,
+	UploadedPart,
+} from './types';
+
+const NAMESPACE = '/k8or-orbit/v1';
+
+export type AppQuery = {
+	search?: string;
+	category?: string;
+	environment?: string;
+	environment_status?: string;
+	scan_status?: string;
+	orderby?: 'title' | 'date' | 'modified';
+	order?: 'asc' | 'desc';
+	page?: number;
+	per_page?: number;
+	include_deleted?: boolean;
+	/** true: only deleted apps; false: none (needs include_deleted for true). */
+	deleted?: boolean;
+};
+
+export interface AppList {
+	items: OrbitApp[];
+	total: number;
+	totalPages: number;
+}
+
+/**
+ * A page of apps with the totals WordPress sends in X-WP-Total / X-WP-TotalPages.
+ *
+ * @param query Filters, sorting and page.
+ */
+export async function listApps( query: AppQuery ): Promise< AppList > {
+	const response = await apiFetch< Response, false >( {
+		path: addQueryArgs( `${ NAMESPACE }/apps`, query ),
+		parse: false,
+	} );
+	const items = ( await response.json() ) as OrbitApp[];
+	return {
+		items,
+		total: Number( response.headers.get( 'X-WP-Total' ) ?? items.length ),
+		totalPages: Number( response.headers.get( 'X-WP-TotalPages' ) ?? 1 ),
+	};
+}
+
+export const getApp = ( id: number ) =>
+	apiFetch< OrbitApp >( { path: `${ NAMESPACE }/apps/${ id }` } );
+
+export const listEnvironments = () =>
+	apiFetch< Environment[] >( { path: `${ NAMESPACE }/environments` } );
+
+export const listCategories = () =>
+	apiFetch< Array< { id: number; name: string; slug: string } > >( {
+		path: addQueryArgs( '/wp/v2/orbit_category', {
+			per_page: 100,
+			_fields: 'id,name,slug',
+		} ),
+	} );
+
+export const getCurrentUser = () =>
+	apiFetch< CurrentUser >( {
+		path: addQueryArgs( '/wp/v2/users/me', {
+			context: 'edit',
+			_fields: 'id,name,capabilities',
+		} ),
+	} );
+
+export const startUpload = ( body: {
+	name: string;
+	filename: string;
+	size: number;
+} ) =>
+	apiFetch< UploadSession >( {
+		path: `${ NAMESPACE }/uploads`,
+		method: 'POST',
+		data: body,
+	} );
+
+export const getUpload = ( uploadId: string ) =>
+	apiFetch< UploadState >( {
+		path: `${ NAMESPACE }/uploads/${ encodeURIComponent( uploadId ) }`,
+	} );
+
+export const completeUpload = (
+	uploadId: string,
+	parts: Array< Pick< UploadedPart, 'partNumber' | 'etag' > >,
+	app: AppDetailsInput
+) =>
+	apiFetch< { jobId: string } >( {
+		path: `${ NAMESPACE }/uploads/${ encodeURIComponent(
+			uploadId
+		) }/complete`,
+		method: 'POST',
+		data: { parts, app },
+	} );
+
+export const abortUpload = ( uploadId: string ) =>
+	apiFetch< void, false >( {
+		path: `${ NAMESPACE }/uploads/${ encodeURIComponent( uploadId ) }`,
+		method: 'DELETE',
+		parse: false,
+	} );
+
+export const scanApp = ( appId: number, environment?: string ) =>
+	apiFetch< { jobId: string } >( {
+		path: `${ NAMESPACE }/apps/${ appId }/scan`,
+		method: 'POST',
+		data: environment ? { environment } : {},
+	} );
+
+export const getScanReport = ( appId: number ) =>
+	apiFetch< ScanReport >( { path: `${ NAMESPACE }/apps/${ appId }/scan` } );
+
+export const getJob = ( jobId: string ) =>
+	apiFetch< Job >( {
+		path: `${ NAMESPACE }/jobs/${ encodeURIComponent( jobId ) }`,
+	} );
+
+export type EventSource = { appId: number } | { jobId: string };
+
+/**
+ * One page of the event log, newest first.
+ *
+ * @param source Whose events: an app's or a job's.
+ * @param limit  Page size.
+ * @param cursor The `nextCursor` of the previous page, if any.
+ */
+export function listEvents(
+	source: EventSource,
+	limit: number,
+	cursor?: string | null
+) {
+	const base =
+		'appId' in source
+			? `${ NAMESPACE }/apps/${ source.appId }/events`
+			: `${ NAMESPACE }/jobs/${ encodeURIComponent(
+					source.jobId
+				) }/events`;
+	return apiFetch< EventPage >( {
+		path: addQueryArgs( base, cursor ? { limit, cursor } : { limit } ),
+	} );
+}
+
+export const getLiveCredentials = () =>
+	apiFetch< LiveCredentials >( { path: `${ NAMESPACE }/live` } );
+
+/**
+ * The message of a failed REST call, for showing to the user.
+ *
+ * @param error What apiFetch threw.
+ */
+export function errorMessage( error: unknown ): string {
+	if ( error && typeof error === 'object' && 'message' in error ) {
+		const { message } = error as { message: unknown };
+		if ( typeof message === 'string' && message ) {
+			return message;
+		}
+	}
+	return String( error );
+}

@@ -1,0 +1,97 @@
+/**
+ * WordPress dependencies
+ */
+import { Button, Notice, Spinner } from '@wordpress/components';
+import { useCallback, useEffect, useState } from '@wordpress/element';
+import { __ } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { errorMessage, getCurrentUser } from './api/rest';
+import type { CurrentUser } from './api/types';
+import { formatRoute, parseRoute, type Route } from './routes';
+import { EventLogScreen } from './screens/event-log';
+import { ImagesScreen } from './screens/images';
+import { ScanReportScreen } from './screens/scan-report';
+import { UploadScreen } from './screens/upload';
+
+/**
+ * The operator console: the screens the user's capabilities allow, chosen by URL hash.
+ */
+export function App() {
+	const [ user, setUser ] = useState< CurrentUser | null >( null );
+	const [ error, setError ] = useState< string | null >( null );
+	const [ route, setRoute ] = useState< Route >( () => parseRoute( window.location.hash ) );
+
+	useEffect( () => {
+		getCurrentUser()
+			.then( setUser )
+			.catch( ( failure ) => setError( errorMessage( failure ) ) );
+		const onHashChange = () => setRoute( parseRoute( window.location.hash ) );
+		window.addEventListener( 'hashchange', onHashChange );
+		return () => window.removeEventListener( 'hashchange', onHashChange );
+	}, [] );
+
+	const navigate = useCallback( ( next: Route ) => {
+		window.location.hash = formatRoute( next );
+		setRoute( next );
+	}, [] );
+
+	if ( error ) {
+		return (
+			<Notice status="error" isDismissible={ false }>
+				{ error }
+			</Notice>
+		);
+	}
+	if ( ! user ) {
+		return <Spinner />;
+	}
+
+	const can = ( capability: string ) => user.capabilities[ capability ] === true;
+	const tabs: Array< { screen: Route[ 'screen' ]; label: string; allowed: boolean } > = [
+		{ screen: 'upload', label: __( 'Upload', 'k8or-orbit' ), allowed: can( 'orbit_upload' ) },
+		{ screen: 'images', label: __( 'Images', 'k8or-orbit' ), allowed: true },
+		{ screen: 'scan', label: __( 'Scan report', 'k8or-orbit' ), allowed: can( 'orbit_read_jobs' ) },
+		{ screen: 'events', label: __( 'Event log', 'k8or-orbit' ), allowed: can( 'orbit_read_jobs' ) },
+	];
+	const allowed = tabs.filter( ( tab ) => tab.allowed );
+	// A screen the user may not use (an old link, a bookmark) falls back to Images.
+	const shown: Route = allowed.some( ( tab ) => tab.screen === route.screen ) ? route : { screen: 'images' };
+
+	return (
+		<div className="k8or-orbit-console">
+			<nav className="k8or-orbit-console__nav" aria-label={ __( 'Orbit console', 'k8or-orbit' ) }>
+				{ allowed.map( ( tab ) => (
+					<Button
+						key={ tab.screen }
+						variant={ tab.screen === shown.screen ? 'primary' : 'tertiary' }
+						aria-current={ tab.screen === shown.screen ? 'page' : undefined }
+						onClick={ () =>
+							navigate(
+								tab.screen === 'scan'
+									? { screen: 'scan', appId: null }
+									: tab.screen === 'events'
+									? { screen: 'events', source: null }
+									: { screen: tab.screen }
+							)
+						}
+					>
+						{ tab.label }
+					</Button>
+				) ) }
+			</nav>
+			<main className="k8or-orbit-console__screen">
+				{ shown.screen === 'upload' && <UploadScreen /> }
+				{ shown.screen === 'images' && (
+					<ImagesScreen canScan={ can( 'orbit_scan' ) } seesDeleted={ can( 'orbit_read_jobs' ) } navigate={ navigate } />
+				) }
+				{ shown.screen === 'scan' && (
+					<ScanReportScreen appId={ shown.appId } canScan={ can( 'orbit_scan' ) } navigate={ navigate } />
+				) }
+				{ shown.screen === 'events' && <EventLogScreen source={ shown.source } /> }
+			</main>
+		</div>
+	);
+}

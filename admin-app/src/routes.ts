@@ -1,0 +1,56 @@
+/**
+ * Screens of the console, kept in the URL hash so reloads and the back button work:
+ * #upload, #images, #scan/12, #events/app/12, #events/job/<jobId>.
+ */
+
+export type Route =
+	| { screen: 'upload' }
+	| { screen: 'images' }
+	| { screen: 'scan'; appId: number | null }
+	| {
+			screen: 'events';
+			source: { appId: number } | { jobId: string } | null;
+	  };
+
+export function parseRoute( hash: string ): Route {
+	const [ screen, ...rest ] = hash.replace( /^#/, '' ).split( '/' );
+	switch ( screen ) {
+		case 'upload':
+			return { screen: 'upload' };
+		case 'scan': {
+			const appId = Number( rest[ 0 ] );
+			return {
+				screen: 'scan',
+				appId: Number.isInteger( appId ) && appId > 0 ? appId : null,
+			};
+		}
+		case 'events': {
+			const [ kind, id ] = rest;
+			if ( kind === 'app' && Number( id ) > 0 ) {
+				return { screen: 'events', source: { appId: Number( id ) } };
+			}
+			if ( kind === 'job' && id && /^[A-Za-z0-9_-]{1,128}$/.test( id ) ) {
+				return { screen: 'events', source: { jobId: id } };
+			}
+			return { screen: 'events', source: null };
+		}
+		default:
+			return { screen: 'images' };
+	}
+}
+
+export function formatRoute( route: Route ): string {
+	switch ( route.screen ) {
+		case 'scan':
+			return route.appId ? `#scan/${ route.appId }` : '#scan';
+		case 'events':
+			if ( ! route.source ) {
+				return '#events';
+			}
+			return 'appId' in route.source
+				? `#events/app/${ route.source.appId }`
+				: `#events/job/${ route.source.jobId }`;
+		default:
+			return `#${ route.screen }`;
+	}
+}

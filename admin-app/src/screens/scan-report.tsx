@@ -1,0 +1,274 @@
+/**
+ * WordPress dependencies
+ */
+import { Button, Notice, Spinner } from '@wordpress/components';
+import {
+	DataViews,
+	filterSortAndPaginate,
+	type Field,
+	type View,
+} from '@wordpress/dataviews';
+import { useEffect, useMemo, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { errorMessage, getApp, getScanReport, scanApp } from '../api/rest';
+import { SEVERITIES, type Finding, type OrbitApp, type ScanReport, type Severity } from '../api/types';
+import { formatTime } from '../components/format';
+import type { Route } from '../routes';
+
+const SEVERITY_LABELS: Record< Severity, string > = {
+	critical: __( 'Critical', 'k8or-orbit' ),
+	high: __( 'High', 'k8or-orbit' ),
+	medium: __( 'Medium', 'k8or-orbit' ),
+	low: __( 'Low', 'k8or-orbit' ),
+	unknown: __( 'Unknown', 'k8or-orbit' ),
+};
+
+const SEVERITY_COLOURS: Record< Severity, string > = {
+	critical: '#8a0000',
+	high: '#d63638',
+	medium: '#b26200',
+	low: '#2271b1',
+	unknown: '#646970',
+};
+
+interface FindingRow extends Finding {
+	key: string;
+	severityName: Severity;
+}
+
+const normaliseSeverity = ( severity: string ): Severity => {
+	const lower = severity.toLowerCase() as Severity;
+	return SEVERITIES.includes( lower ) ? lower : 'unknown';
+};
+
+/**
+ * Severity counts as a horizontal bar chart; the numbers are in the text too, so the
+ * chart is an addition, not the only way to read them.
+ *
+ * @param props        Component props.
+ * @param props.counts Findings per severity.
+ */
+export function SeverityChart( { counts }: { counts: Record< Severity, number > } ) {
+	const largest = Math.max( 1, ...SEVERITIES.map( ( severity ) => counts[ severity ] ) );
+	const rowHeight = 28;
+	return (
+		<svg
+			className="k8or-orbit-severity-chart"
+			role="img"
+			aria-labelledby="k8or-orbit-severity-chart-title"
+			viewBox={ `0 0 400 ${ SEVERITIES.length * rowHeight }` }
+			width="400"
+			height={ SEVERITIES.length * rowHeight }
+		>
+			<title id="k8or-orbit-severity-chart-title">
+				{ SEVERITIES.map( ( severity ) => `${ SEVERITY_LABELS[ severity ] }: ${ counts[ severity ] }` ).join( ', ' ) }
+			</title>
+			{ SEVERITIES.map( ( severity, index ) => (
+				<g key={ severity } transform={ `translate(0 ${ index * rowHeight })` } data-severity={ severity }>
+					<text x="0" y="18" fontSize="13">
+						{ SEVERITY_LABELS[ severity ] }
+					</text>
+					<rect
+						x="80"
+						y="5"
+						height="16"
+						width={ Math.round( ( counts[ severity ] / largest ) * 260 ) }
+						fill={ SEVERITY_COLOURS[ severity ] }
+					/>
+					<text x={ 86 + Math.round( ( counts[ severity ] / largest ) * 260 ) } y="18" fontSize="13">
+						{ counts[ severity ] }
+					</text>
+				</g>
+			) ) }
+		</svg>
+	);
+}
+
+const FINDING_FIELDS: Field< FindingRow >[] = [
+	{ id: 'id', label: __( 'Vulnerability', 'k8or-orbit' ), enableGlobalSearch: true, enableHiding: false },
+	{ id: 'package', label: __( 'Package', 'k8or-orbit' ), enableGlobalSearch: true },
+	{ id: 'installed', label: __( 'Installed', 'k8or-orbit' ), enableSorting: false },
+	{
+		id: 'fixed',
+		label: __( 'Fixed in', 'k8or-orbit' ),
+		enableSorting: false,
+		getValue: ( { item } ) => item.fixed ?? '',
+	},
+	{
+		id: 'fixable',
+		label: __( 'Fix available', 'k8or-orbit' ),
+		enableSorting: false,
+		enableHiding: false,
+		elements: [
+			{ value: 'yes', label: __( 'Fix available', 'k8or-orbit' ) },
+			{ value: 'no', label: __( 'No fix yet', 'k8or-orbit' ) },
+		],
+		filterBy: { operators: [ 'is' ] },
+		getValue: ( { item } ) => ( item.fixed ? 'yes' : 'no' ),
+	},
+	{
+		id: 'severityName',
+		label: __( 'Severity', 'k8or-orbit' ),
+		elements: SEVERITIES.map( ( severity ) => ( { value: severity, label: SEVERITY_LABELS[ severity ] } ) ),
+		filterBy: { operators: [ 'isAny' ] },
+		sort: ( a: Severity, b: Severity, direction ) =>
+			( SEVERITIES.indexOf( a ) - SEVERITIES.indexOf( b ) ) * ( direction === 'asc' ? 1 : -1 ),
+	},
+	{ id: 'title', label: __( 'Title', 'k8or-orbit' ), enableSorting: false, enableGlobalSearch: true, getValue: ( { item } ) => item.title ?? '' },
+];
+
+const DEFAULT_VIEW: View = {
+	type: 'table',
+	search: '',
+	page: 1,
+	perPage: 25,
+	sort: { field: 'severityName', direction: 'asc' },
+	filters: [],
+	titleField: 'id',
+	fields: [ 'package', 'installed', 'fixed', 'severityName', 'title' ],
+};
+
+interface ScanReportScreenProps {
+	appId: number | null;
+	canScan: boolean;
+	navigate: ( route: Route ) => void;
+}
+
+/**
+ * An app's scan: severity chart, the findings with filters, and the deploy gate per
+ * environment with what blocks it.
+ *
+ * @param props Component props.
+ */
+export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreenProps ) {
+	const [ app, setApp ] = useState< OrbitApp | null >( null );
+	const [ report, setReport ] = useState< ScanReport | null >( null );
+	const [ error, setError ] = useState< string | null >( null );
+	const [ notice, setNotice ] = useState< string | null >( null );
+	const [ view, setView ] = useState< View >( DEFAULT_VIEW );
+
+	useEffect( () => {
+		if ( ! appId ) {
+			return;
+		}
+		setReport( null );
+		setError( null );
+		Promise.all( [ getApp( appId ), getScanReport( appId ) ] )
+			.then( ( [ loadedApp, loadedReport ] ) => {
+				setApp( loadedApp );
+				setReport( loadedReport );
+			} )
+			.catch( ( failure ) => setError( errorMessage( failure ) ) );
+	}, [ appId ] );
+
+	const rows = useMemo< FindingRow[] >(
+		() =>
+			( report?.findings ?? [] ).map( ( finding, index ) => ( {
+				...finding,
+				key: `${ finding.id }:${ finding.package }:${ finding.target ?? '' }:${ index }`,
+				severityName: normaliseSeverity( finding.severity ),
+			} ) ),
+		[ report ]
+	);
+	const counts = useMemo( () => {
+		const result = Object.fromEntries( SEVERITIES.map( ( severity ) => [ severity, 0 ] ) ) as Record< Severity, number >;
+		const summaryCounts = report?.summary.counts;
+		for ( const severity of SEVERITIES ) {
+			result[ severity ] = summaryCounts?.[ severity ] ?? rows.filter( ( row ) => row.severityName === severity ).length;
+		}
+		return result;
+	}, [ report, rows ] );
+	const shown = useMemo( () => filterSortAndPaginate( rows, view, FINDING_FIELDS ), [ rows, view ] );
+
+	if ( ! appId ) {
+		return (
+			<div className="k8or-orbit-scan-report">
+				<h2>{ __( 'Scan report', 'k8or-orbit' ) }</h2>
+				<p>
+					{ __( 'Choose an app in Images and pick “Scan report”.', 'k8or-orbit' ) }{ ' ' }
+					<Button variant="link" onClick={ () => navigate( { screen: 'images' } ) }>
+						{ __( 'Go to Images', 'k8or-orbit' ) }
+					</Button>
+				</p>
+			</div>
+		);
+	}
+
+	return (
+		<div className="k8or-orbit-scan-report">
+			<h2>
+				{ app
+					? sprintf( /* translators: %s: app title. */ __( 'Scan report: %s', 'k8or-orbit' ), app.title || app.name )
+					: __( 'Scan report', 'k8or-orbit' ) }
+			</h2>
+			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
+			{ notice && <Notice status="success" onRemove={ () => setNotice( null ) }>{ notice }</Notice> }
+			{ ! report && ! error && <Spinner /> }
+			{ report && (
+				<>
+					<p>
+						{ sprintf(
+							/* translators: 1: scan status, 2: time, 3: scanner. */
+							__( 'Status: %1$s. Scanned: %2$s. Scanner: %3$s.', 'k8or-orbit' ),
+							report.summary.status,
+							formatTime( report.summary.scannedAt ) || __( 'never', 'k8or-orbit' ),
+							[ report.summary.scanner, report.summary.scannerVersion ].filter( Boolean ).join( ' ' ) || '—'
+						) }
+						{ canScan && app && ! app.deleted.deleted && (
+							<>
+								{ ' ' }
+								<Button
+									variant="secondary"
+									onClick={ () =>
+										scanApp( app.id )
+											.then( ( { jobId } ) =>
+												setNotice( sprintf( /* translators: %s: job id. */ __( 'Scan started (job %s).', 'k8or-orbit' ), jobId ) )
+											)
+											.catch( ( failure ) => setError( errorMessage( failure ) ) )
+									}
+								>
+									{ __( 'Scan again', 'k8or-orbit' ) }
+								</Button>
+							</>
+						) }
+					</p>
+					<h3>{ __( 'Findings per severity', 'k8or-orbit' ) }</h3>
+					<SeverityChart counts={ counts } />
+
+					<h3>{ __( 'Deploy gate per environment', 'k8or-orbit' ) }</h3>
+					<ul className="k8or-orbit-gates">
+						{ report.gates.map( ( gate ) => (
+							<li key={ gate.environment } className={ gate.allowed ? 'is-allowed' : 'is-blocked' }>
+								<strong>{ gate.environment }</strong>:{ ' ' }
+								{ gate.allowed ? __( 'may be deployed', 'k8or-orbit' ) : __( 'blocked', 'k8or-orbit' ) }
+								{ ! gate.allowed && gate.reasons.length > 0 && (
+									<ul>
+										{ gate.reasons.map( ( reason ) => (
+											<li key={ reason }>{ reason }</li>
+										) ) }
+									</ul>
+								) }
+							</li>
+						) ) }
+					</ul>
+
+					<h3>{ __( 'Findings', 'k8or-orbit' ) }</h3>
+					<DataViews< FindingRow >
+						data={ shown.data }
+						fields={ FINDING_FIELDS }
+						view={ view }
+						onChangeView={ setView }
+						getItemId={ ( row ) => row.key }
+						paginationInfo={ shown.paginationInfo }
+						defaultLayouts={ { table: {} } }
+						searchLabel={ __( 'Search findings', 'k8or-orbit' ) }
+					/>
+				</>
+			) }
+		</div>
+	);
+}
