@@ -4,11 +4,23 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { ConfigError, loadConfig } from './config.js';
 import { formatImageFacts, imageFactsJson } from './image/format.js';
-import { ImageValidationError, validateArchive } from './image/validate-archive.js';
+import {
+	ImageValidationError,
+	validateArchive,
+} from './image/validate-archive.js';
 import { provision } from './provision.js';
 import { formatGate, formatSummary } from './scan/format.js';
-import { evaluateGate, GatePolicyError, parseExemptions, parseGateSeverity } from './scan/gate.js';
-import { parseTrivyReportText, TrivyReportError, type TrivyReport } from './scan/report.js';
+import {
+	evaluateGate,
+	GatePolicyError,
+	parseExemptions,
+	parseGateSeverity,
+} from './scan/gate.js';
+import {
+	parseTrivyReportText,
+	TrivyReportError,
+	type TrivyReport,
+} from './scan/report.js';
 import { listFindings, summarizeReport } from './scan/summary.js';
 
 /** A command: gets its arguments, returns the exit code. */
@@ -21,20 +33,26 @@ const EXIT = { ok: 0, failed: 1, invalidInput: 2, usage: 64 } as const;
 class UsageError extends Error {}
 
 /** Parses a command's arguments; unknown options and missing operands are usage errors. */
-function parseCommandArgs< O extends NonNullable< ParseArgsConfig[ 'options' ] > >(
-	args: string[],
-	options: O,
-	operands: string[],
-	usageLine: string
-) {
+function parseCommandArgs<
+	O extends NonNullable< ParseArgsConfig[ 'options' ] >,
+>( args: string[], options: O, operands: string[], usageLine: string ) {
 	let parsed;
 	try {
-		parsed = parseArgs( { args, options, allowPositionals: true, strict: true } );
+		parsed = parseArgs( {
+			args,
+			options,
+			allowPositionals: true,
+			strict: true,
+		} );
 	} catch ( error ) {
-		throw new UsageError( `${ ( error as Error ).message }\nusage: orbit-bridge ${ usageLine }` );
+		throw new UsageError(
+			`${ ( error as Error ).message }\nusage: orbit-bridge ${ usageLine }`
+		);
 	}
 	if ( parsed.positionals.length !== operands.length ) {
-		throw new UsageError( `expected ${ operands.join( ' ' ) }, got ${ parsed.positionals.length } operand(s)\nusage: orbit-bridge ${ usageLine }` );
+		throw new UsageError(
+			`expected ${ operands.join( ' ' ) }, got ${ parsed.positionals.length } operand(s)\nusage: orbit-bridge ${ usageLine }`
+		);
 	}
 	return parsed;
 }
@@ -43,17 +61,23 @@ async function readJsonFile( file: string, what: string ): Promise< string > {
 	try {
 		return await readFile( file, 'utf8' );
 	} catch ( error ) {
-		throw new UsageError( `cannot read the ${ what } "${ file }": ${ ( error as Error ).message }` );
+		throw new UsageError(
+			`cannot read the ${ what } "${ file }": ${ ( error as Error ).message }`
+		);
 	}
 }
 
 async function readTrivyReport( file: string ): Promise< TrivyReport > {
-	return parseTrivyReportText( await readJsonFile( file, 'Trivy report' ), `"${ file }"` );
+	return parseTrivyReportText(
+		await readJsonFile( file, 'Trivy report' ),
+		`"${ file }"`
+	);
 }
 
 const VALIDATE_USAGE = 'validate-image ARCHIVE [--json] [--image NAME]';
 const SUMMARY_USAGE = 'scan-summary TRIVY_JSON [--json]';
-const GATE_USAGE = 'gate TRIVY_JSON --max-severity NONE|LOW|MEDIUM|HIGH|CRITICAL [--exemptions FILE]';
+const GATE_USAGE =
+	'gate TRIVY_JSON --max-severity NONE|LOW|MEDIUM|HIGH|CRITICAL [--exemptions FILE]';
 
 const commands: Record< string, { usage: string; run: Command } > = {
 	provision: {
@@ -68,16 +92,34 @@ const commands: Record< string, { usage: string; run: Command } > = {
 	'validate-image': {
 		usage: `${ VALIDATE_USAGE }    check a docker-archive or OCI archive; exit 0 valid, 2 invalid, 1 could not check`,
 		async run( args ) {
-			const options = { json: { type: 'boolean' }, image: { type: 'string' } } as const;
-			const { positionals, values } = parseCommandArgs( args, options, [ 'ARCHIVE' ], VALIDATE_USAGE );
+			const options = {
+				json: { type: 'boolean' },
+				image: { type: 'string' },
+			} as const;
+			const { positionals, values } = parseCommandArgs(
+				args,
+				options,
+				[ 'ARCHIVE' ],
+				VALIDATE_USAGE
+			);
 			const archive = positionals[ 0 ] as string;
 			try {
-				const facts = await validateArchive( createReadStream( archive ), {}, values.image ? { image: values.image } : {} );
-				process.stdout.write( values.json ? `${ JSON.stringify( imageFactsJson( facts ), null, 2 ) }\n` : formatImageFacts( facts ) );
+				const facts = await validateArchive(
+					createReadStream( archive ),
+					{},
+					values.image ? { image: values.image } : {}
+				);
+				process.stdout.write(
+					values.json
+						? `${ JSON.stringify( imageFactsJson( facts ), null, 2 ) }\n`
+						: formatImageFacts( facts )
+				);
 				return EXIT.ok;
 			} catch ( error ) {
 				if ( error instanceof ImageValidationError && values.json ) {
-					process.stdout.write( `${ JSON.stringify( { error: { code: error.code, message: error.message } }, null, 2 ) }\n` );
+					process.stdout.write(
+						`${ JSON.stringify( { error: { code: error.code, message: error.message } }, null, 2 ) }\n`
+					);
 				}
 				throw error;
 			}
@@ -86,33 +128,65 @@ const commands: Record< string, { usage: string; run: Command } > = {
 	'scan-summary': {
 		usage: `${ SUMMARY_USAGE }    count a Trivy JSON report's findings per severity`,
 		async run( args ) {
-			const { positionals, values } = parseCommandArgs( args, { json: { type: 'boolean' } } as const, [ 'TRIVY_JSON' ], SUMMARY_USAGE );
+			const { positionals, values } = parseCommandArgs(
+				args,
+				{ json: { type: 'boolean' } } as const,
+				[ 'TRIVY_JSON' ],
+				SUMMARY_USAGE
+			);
 			const report = await readTrivyReport( positionals[ 0 ] as string );
 			const summary = summarizeReport( report );
-			process.stdout.write( values.json ? `${ JSON.stringify( summary, null, 2 ) }\n` : formatSummary( summary, listFindings( report ) ) );
+			process.stdout.write(
+				values.json
+					? `${ JSON.stringify( summary, null, 2 ) }\n`
+					: formatSummary( summary, listFindings( report ) )
+			);
 			return EXIT.ok;
 		},
 	},
 	gate: {
 		usage: `${ GATE_USAGE }    exit 0 if no finding is above the limit, 1 if blocked (exemptions: [{"id","reason","expires":"YYYY-MM-DD"}], expiry day inclusive, UTC)`,
 		async run( args ) {
-			const options = { 'max-severity': { type: 'string' }, exemptions: { type: 'string' } } as const;
-			const { positionals, values } = parseCommandArgs( args, options, [ 'TRIVY_JSON' ], GATE_USAGE );
+			const options = {
+				'max-severity': { type: 'string' },
+				exemptions: { type: 'string' },
+			} as const;
+			const { positionals, values } = parseCommandArgs(
+				args,
+				options,
+				[ 'TRIVY_JSON' ],
+				GATE_USAGE
+			);
 			if ( ! values[ 'max-severity' ] ) {
-				throw new UsageError( `--max-severity is required\nusage: orbit-bridge ${ GATE_USAGE }` );
+				throw new UsageError(
+					`--max-severity is required\nusage: orbit-bridge ${ GATE_USAGE }`
+				);
 			}
 			const maxSeverity = parseGateSeverity( values[ 'max-severity' ] );
 			const exemptionsFile = values.exemptions;
 			let exemptions;
 			if ( exemptionsFile ) {
-				const text = await readJsonFile( exemptionsFile, 'exemption list' );
+				const text = await readJsonFile(
+					exemptionsFile,
+					'exemption list'
+				);
 				try {
-					exemptions = parseExemptions( JSON.parse( text ), `"${ exemptionsFile }"` );
+					exemptions = parseExemptions(
+						JSON.parse( text ),
+						`"${ exemptionsFile }"`
+					);
 				} catch ( error ) {
-					throw error instanceof SyntaxError ? new GatePolicyError( `"${ exemptionsFile }" is not JSON: ${ error.message }` ) : error;
+					throw error instanceof SyntaxError
+						? new GatePolicyError(
+								`"${ exemptionsFile }" is not JSON: ${ error.message }`
+							)
+						: error;
 				}
 			}
-			const result = evaluateGate( await readTrivyReport( positionals[ 0 ] as string ), { maxSeverity, exemptions } );
+			const result = evaluateGate(
+				await readTrivyReport( positionals[ 0 ] as string ),
+				{ maxSeverity, exemptions }
+			);
 			process.stdout.write( formatGate( result, maxSeverity ) );
 			return result.passed ? EXIT.ok : EXIT.failed;
 		},
@@ -130,7 +204,9 @@ export async function runCli( argv: string[] ): Promise< number > {
 	const [ name, ...args ] = argv;
 	const command = name ? commands[ name ] : undefined;
 	if ( ! command ) {
-		process.stderr.write( `${ name ? `unknown command "${ name }"\n` : '' }${ usage() }` );
+		process.stderr.write(
+			`${ name ? `unknown command "${ name }"\n` : '' }${ usage() }`
+		);
 		return name ? EXIT.usage : EXIT.ok;
 	}
 	try {
@@ -141,18 +217,29 @@ export async function runCli( argv: string[] ): Promise< number > {
 			return EXIT.invalidInput;
 		}
 		if ( error instanceof UsageError ) {
-			process.stderr.write( `orbit-bridge ${ name }: ${ error.message }\n` );
+			process.stderr.write(
+				`orbit-bridge ${ name }: ${ error.message }\n`
+			);
 			return EXIT.usage;
 		}
 		if ( error instanceof ImageValidationError ) {
-			process.stderr.write( `invalid image archive: ${ error.code }: ${ error.message }\n` );
+			process.stderr.write(
+				`invalid image archive: ${ error.code }: ${ error.message }\n`
+			);
 			return EXIT.invalidInput;
 		}
-		if ( error instanceof TrivyReportError || error instanceof GatePolicyError ) {
-			process.stderr.write( `orbit-bridge ${ name }: ${ error.message }\n` );
+		if (
+			error instanceof TrivyReportError ||
+			error instanceof GatePolicyError
+		) {
+			process.stderr.write(
+				`orbit-bridge ${ name }: ${ error.message }\n`
+			);
 			return EXIT.invalidInput;
 		}
-		process.stderr.write( `orbit-bridge ${ name }: ${ ( error as Error ).message }\n` );
+		process.stderr.write(
+			`orbit-bridge ${ name }: ${ ( error as Error ).message }\n`
+		);
 		return EXIT.failed;
 	}
 }

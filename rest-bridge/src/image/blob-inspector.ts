@@ -44,7 +44,9 @@ function sniff( head: Buffer, retainJson: boolean ): BlobContent {
 	if ( head.length >= TAR_BLOCK ) {
 		const ustar = head.toString( 'latin1', 257, 262 ) === 'ustar';
 		// An empty layer is just the end-of-archive zero blocks.
-		const zeroBlock = head.subarray( 0, TAR_BLOCK ).every( ( byte ) => byte === 0 );
+		const zeroBlock = head
+			.subarray( 0, TAR_BLOCK )
+			.every( ( byte ) => byte === 0 );
 		if ( ustar || zeroBlock ) {
 			return 'tar';
 		}
@@ -74,9 +76,15 @@ class LayerWalker {
 		this.diffHash = compressed ? createHash( 'sha256' ) : undefined;
 		const extract = tar.extract();
 		const meter = new Transform( {
-			transform: ( chunk: Buffer, _encoding, callback: TransformCallback ) => {
+			transform: (
+				chunk: Buffer,
+				_encoding,
+				callback: TransformCallback
+			) => {
 				this.uncompressedBytes += chunk.length;
-				if ( this.uncompressedBytes > limits.maxLayerUncompressedBytes ) {
+				if (
+					this.uncompressedBytes > limits.maxLayerUncompressedBytes
+				) {
 					callback(
 						this.fail(
 							new ImageValidationError(
@@ -93,24 +101,30 @@ class LayerWalker {
 			// Go's archive/tar (and so umoci and containerd) accepts a layer that ends without
 			// block padding or the end-of-archive marker; tar-stream does not, so supply them.
 			flush: ( callback: TransformCallback ) => {
-				const padding = ( TAR_BLOCK - ( this.uncompressedBytes % TAR_BLOCK ) ) % TAR_BLOCK;
+				const padding =
+					( TAR_BLOCK - ( this.uncompressedBytes % TAR_BLOCK ) ) %
+					TAR_BLOCK;
 				callback( null, Buffer.alloc( padding + 2 * TAR_BLOCK ) );
 			},
 		} );
-		const stages = compressed ? [ this.input, createGunzip(), meter, extract ] : [ this.input, meter, extract ];
+		const stages = compressed
+			? [ this.input, createGunzip(), meter, extract ]
+			: [ this.input, meter, extract ];
 		const piped = pipeline( stages ).catch( ( error: unknown ) => {
-			const zlibError = typeof error === 'object' && error !== null && 'errno' in error;
-			const reason = error instanceof Error ? error.message : String( error );
+			const zlibError =
+				typeof error === 'object' && error !== null && 'errno' in error;
+			const reason =
+				error instanceof Error ? error.message : String( error );
 			this.fail(
 				zlibError
 					? new ImageValidationError(
 							'LAYER_GZIP_CORRUPT',
 							`${ this.where } is not valid gzip data (${ reason }). Re-export the image.`
-					  )
+						)
 					: new ImageValidationError(
 							'LAYER_TAR_INVALID',
 							`${ this.where } is not a valid tar stream (${ reason }). Re-export the image.`
-					  )
+						)
 			);
 		} );
 		this.finished = Promise.all( [ piped, this.walk( extract ) ] );
@@ -145,10 +159,24 @@ class LayerWalker {
 	}
 
 	private checkEntry( header: Header ): void {
-		const name = normalizeEntryName( header.name, 'LAYER', this.where, this.limits.maxNameLength );
+		const name = normalizeEntryName(
+			header.name,
+			'LAYER',
+			this.where,
+			this.limits.maxNameLength
+		);
 		if ( header.type === 'symlink' || header.type === 'link' ) {
-			resolveLinkTarget( name, header.linkname, header.type, 'LAYER', this.where );
-		} else if ( header.type === 'character-device' || header.type === 'block-device' ) {
+			resolveLinkTarget(
+				name,
+				header.linkname,
+				header.type,
+				'LAYER',
+				this.where
+			);
+		} else if (
+			header.type === 'character-device' ||
+			header.type === 'block-device'
+		) {
 			throw new ImageValidationError(
 				'LAYER_DEVICE_FILE',
 				`${ this.where } contains the device file "${ header.name }". Images must not carry device nodes; the container runtime provides /dev. Remove it from the image.`
@@ -174,7 +202,10 @@ class LayerWalker {
 		}
 	}
 
-	async end(): Promise< { diffId?: string; problem?: ImageValidationError } > {
+	async end(): Promise< {
+		diffId?: string;
+		problem?: ImageValidationError;
+	} > {
 		if ( ! this.input.destroyed ) {
 			this.input.end();
 		}
@@ -192,11 +223,11 @@ class LayerWalker {
  * Which files are layers is only known once the manifest has been read, and
  * the manifest may come last, so every tar-looking file is walked.
  *
- * @param chunks         the entry's bytes
- * @param name           normalized entry name
- * @param size           size from the tar header
- * @param retainJson     whether this file may be kept in memory if it is JSON
- * @param limits         archive limits
+ * @param chunks     the entry's bytes
+ * @param name       normalized entry name
+ * @param size       size from the tar header
+ * @param retainJson whether this file may be kept in memory if it is JSON
+ * @param limits     archive limits
  */
 export async function inspectBlob(
 	chunks: AsyncIterable< Buffer >,
@@ -243,7 +274,12 @@ export async function inspectBlob(
 		await decide();
 	}
 
-	const record: BlobRecord = { name, size, digest: sha256( storedHash ), content: content ?? 'other' };
+	const record: BlobRecord = {
+		name,
+		size,
+		digest: sha256( storedHash ),
+		content: content ?? 'other',
+	};
 	if ( walker ) {
 		const { diffId, problem } = await walker.end();
 		if ( problem ) {

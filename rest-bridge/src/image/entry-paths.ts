@@ -14,7 +14,12 @@ export type EntryScope = 'ARCHIVE' | 'LAYER';
  * @param where         words naming the place, for the message ("the archive", "layer x")
  * @param maxNameLength longest accepted name
  */
-export function normalizeEntryName( name: string, scope: EntryScope, where: string, maxNameLength: number ): string {
+export function normalizeEntryName(
+	name: string,
+	scope: EntryScope,
+	where: string,
+	maxNameLength: number
+): string {
 	if ( name.length > maxNameLength ) {
 		throw new ImageValidationError(
 			`${ scope }_NAME_TOO_LONG`,
@@ -29,7 +34,9 @@ export function normalizeEntryName( name: string, scope: EntryScope, where: stri
 			`Entry "${ name }" in ${ where } has an absolute path. Archive entries must be relative; re-create the archive without absolute names.`
 		);
 	}
-	const segments = name.split( '/' ).filter( ( segment ) => segment !== '' && segment !== '.' );
+	const segments = name
+		.split( '/' )
+		.filter( ( segment ) => segment !== '' && segment !== '.' );
 	if ( segments.includes( '..' ) || name.includes( '\0' ) ) {
 		throw new ImageValidationError(
 			`${ scope }_PATH_TRAVERSAL`,

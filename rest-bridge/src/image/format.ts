@@ -5,8 +5,15 @@ export function imageFactsJson( facts: ImageFacts ): Record< string, unknown > {
 	return {
 		format: facts.format,
 		configDigest: facts.configDigest,
-		...( facts.manifestDigest ? { manifestDigest: facts.manifestDigest } : {} ),
-		layers: facts.layers.map( ( { digest, diffId, size, mediaType } ) => ( { digest, diffId, size, mediaType } ) ),
+		...( facts.manifestDigest
+			? { manifestDigest: facts.manifestDigest }
+			: {} ),
+		layers: facts.layers.map( ( { digest, diffId, size, mediaType } ) => ( {
+			digest,
+			diffId,
+			size,
+			mediaType,
+		} ) ),
 		repoTags: facts.repoTags,
 		os: facts.os,
 		architecture: facts.architecture,
@@ -21,7 +28,8 @@ export function imageFactsJson( facts: ImageFacts ): Record< string, unknown > {
 
 /** A short human report of a valid image. */
 export function formatImageFacts( facts: ImageFacts ): string {
-	const none = ( list: string[] ) => ( list.length ? list.join( ', ' ) : '(none)' );
+	const none = ( list: string[] ) =>
+		list.length ? list.join( ', ' ) : '(none)';
 	const lines = [
 		`valid ${ facts.format }`,
 		`  tags:          ${ none( facts.repoTags ) }`,
@@ -29,9 +37,14 @@ export function formatImageFacts( facts: ImageFacts ): string {
 		`  exposed ports: ${ none( facts.exposedPorts ) }`,
 		`  entrypoint:    ${ JSON.stringify( facts.entrypoint ) }  cmd: ${ JSON.stringify( facts.cmd ) }`,
 		`  config:        ${ facts.configDigest }`,
-		...( facts.manifestDigest ? [ `  manifest:      ${ facts.manifestDigest }` ] : [] ),
+		...( facts.manifestDigest
+			? [ `  manifest:      ${ facts.manifestDigest }` ]
+			: [] ),
 		`  layers:        ${ facts.layers.length }, ${ facts.totalSize } bytes`,
-		...facts.layers.map( ( layer ) => `    ${ layer.digest }  ${ layer.size } bytes  ${ layer.mediaType }` ),
+		...facts.layers.map(
+			( layer ) =>
+				`    ${ layer.digest }  ${ layer.size } bytes  ${ layer.mediaType }`
+		),
 	];
 	return `${ lines.join( '\n' ) }\n`;
 }

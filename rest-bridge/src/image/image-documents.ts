@@ -10,16 +10,26 @@ export const MEDIA_TYPES = {
 	ociConfig: 'application/vnd.oci.image.config.v1+json',
 	ociLayer: 'application/vnd.oci.image.layer.v1.tar',
 	ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-	dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+	dockerManifestList:
+		'application/vnd.docker.distribution.manifest.list.v2+json',
 	dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
 	dockerConfig: 'application/vnd.docker.container.image.v1+json',
 	dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
 	dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
 } as const;
 
-export const INDEX_MEDIA_TYPES: readonly string[] = [ MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList ];
-export const MANIFEST_MEDIA_TYPES: readonly string[] = [ MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest ];
-export const CONFIG_MEDIA_TYPES: readonly string[] = [ MEDIA_TYPES.ociConfig, MEDIA_TYPES.dockerConfig ];
+export const INDEX_MEDIA_TYPES: readonly string[] = [
+	MEDIA_TYPES.ociIndex,
+	MEDIA_TYPES.dockerManifestList,
+];
+export const MANIFEST_MEDIA_TYPES: readonly string[] = [
+	MEDIA_TYPES.ociManifest,
+	MEDIA_TYPES.dockerManifest,
+];
+export const CONFIG_MEDIA_TYPES: readonly string[] = [
+	MEDIA_TYPES.ociConfig,
+	MEDIA_TYPES.dockerConfig,
+];
 /** Layer media type → whether its bytes are gzip-compressed. */
 export const LAYER_MEDIA_TYPES: ReadonlyMap< string, boolean > = new Map( [
 	[ MEDIA_TYPES.ociLayer, false ],
@@ -33,7 +43,13 @@ const descriptorSchema = z.object( {
 	digest: z.string(),
 	size: z.number().int().nonnegative(),
 	annotations: z.record( z.string(), z.string() ).optional(),
-	platform: z.object( { os: z.string(), architecture: z.string(), variant: z.string().optional() } ).optional(),
+	platform: z
+		.object( {
+			os: z.string(),
+			architecture: z.string(),
+			variant: z.string().optional(),
+		} )
+		.optional(),
 } );
 export type Descriptor = z.infer< typeof descriptorSchema >;
 
@@ -47,7 +63,9 @@ export const dockerArchiveManifestSchema = z
 	)
 	.min( 1, 'it lists no image' );
 
-export const ociLayoutSchema = z.object( { imageLayoutVersion: z.literal( '1.0.0' ) } );
+export const ociLayoutSchema = z.object( {
+	imageLayoutVersion: z.literal( '1.0.0' ),
+} );
 
 export const imageIndexSchema = z.object( {
 	schemaVersion: z.literal( 2 ),
@@ -75,16 +93,39 @@ export const imageConfigSchema = z.object( {
 			Labels: z.record( z.string(), z.string() ).nullish(),
 		} )
 		.nullish(),
-	rootfs: z.object( { type: z.literal( 'layers' ), diff_ids: z.array( z.string() ) } ),
+	rootfs: z.object( {
+		type: z.literal( 'layers' ),
+		diff_ids: z.array( z.string() ),
+	} ),
 } );
 export type ImageConfig = z.infer< typeof imageConfigSchema >;
 
 /** The kinds of JSON document in an archive, with the error codes and limit that go with each. */
 export const DOCUMENT_KINDS = {
-	manifest: { label: 'image manifest', invalid: 'MANIFEST_INVALID', tooLarge: 'MANIFEST_TOO_LARGE', limit: 'maxManifestBytes' },
-	index: { label: 'image index', invalid: 'INDEX_INVALID', tooLarge: 'INDEX_TOO_LARGE', limit: 'maxIndexBytes' },
-	config: { label: 'image configuration', invalid: 'CONFIG_INVALID', tooLarge: 'CONFIG_TOO_LARGE', limit: 'maxConfigBytes' },
-	layout: { label: 'oci-layout file', invalid: 'OCI_LAYOUT_INVALID', tooLarge: 'OCI_LAYOUT_INVALID', limit: 'maxIndexBytes' },
+	manifest: {
+		label: 'image manifest',
+		invalid: 'MANIFEST_INVALID',
+		tooLarge: 'MANIFEST_TOO_LARGE',
+		limit: 'maxManifestBytes',
+	},
+	index: {
+		label: 'image index',
+		invalid: 'INDEX_INVALID',
+		tooLarge: 'INDEX_TOO_LARGE',
+		limit: 'maxIndexBytes',
+	},
+	config: {
+		label: 'image configuration',
+		invalid: 'CONFIG_INVALID',
+		tooLarge: 'CONFIG_TOO_LARGE',
+		limit: 'maxConfigBytes',
+	},
+	layout: {
+		label: 'oci-layout file',
+		invalid: 'OCI_LAYOUT_INVALID',
+		tooLarge: 'OCI_LAYOUT_INVALID',
+		limit: 'maxIndexBytes',
+	},
 } as const;
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 
@@ -96,7 +137,12 @@ export type DocumentKind = keyof typeof DOCUMENT_KINDS;
  * @param schema   its expected shape
  * @param maxBytes largest size accepted for this kind
  */
-export function parseDocument< T >( record: BlobRecord, kind: DocumentKind, schema: z.ZodType< T >, maxBytes: number ): T {
+export function parseDocument< T >(
+	record: BlobRecord,
+	kind: DocumentKind,
+	schema: z.ZodType< T >,
+	maxBytes: number
+): T {
 	const { label, invalid, tooLarge } = DOCUMENT_KINDS[ kind ];
 	if ( record.size > maxBytes ) {
 		throw new ImageValidationError(

@@ -25,20 +25,24 @@ export interface ArchiveLimits {
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-export const DEFAULT_ARCHIVE_LIMITS: Readonly< ArchiveLimits > = Object.freeze( {
-	maxEntries: 10_000,
-	maxTotalBytes: 4 * GiB,
-	maxNameLength: 4096,
-	maxManifestBytes: 4 * MiB,
-	maxConfigBytes: 4 * MiB,
-	maxIndexBytes: 4 * MiB,
-	maxRetainedJsonBytes: 64 * MiB,
-	maxLayers: 127,
-	maxLayerUncompressedBytes: 16 * GiB,
-	maxLayerEntries: 1_000_000,
-} );
+export const DEFAULT_ARCHIVE_LIMITS: Readonly< ArchiveLimits > = Object.freeze(
+	{
+		maxEntries: 10_000,
+		maxTotalBytes: 4 * GiB,
+		maxNameLength: 4096,
+		maxManifestBytes: 4 * MiB,
+		maxConfigBytes: 4 * MiB,
+		maxIndexBytes: 4 * MiB,
+		maxRetainedJsonBytes: 64 * MiB,
+		maxLayers: 127,
+		maxLayerUncompressedBytes: 16 * GiB,
+		maxLayerEntries: 1_000_000,
+	}
+);
 
-export function resolveLimits( overrides: Partial< ArchiveLimits > = {} ): ArchiveLimits {
+export function resolveLimits(
+	overrides: Partial< ArchiveLimits > = {}
+): ArchiveLimits {
 	const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS };
 	for ( const [ key, value ] of Object.entries( overrides ) ) {
 		if ( value === undefined ) {
@@ -48,7 +52,9 @@ export function resolveLimits( overrides: Partial< ArchiveLimits > = {} ): Archi
 			throw new TypeError( `Unknown archive limit "${ key }".` );
 		}
 		if ( ! Number.isSafeInteger( value ) || value <= 0 ) {
-			throw new TypeError( `Archive limit ${ key } must be a positive integer, got ${ String( value ) }.` );
+			throw new TypeError(
+				`Archive limit ${ key } must be a positive integer, got ${ String( value ) }.`
+			);
 		}
 		limits[ key as keyof ArchiveLimits ] = value;
 	}

@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar, { type Extract } from 'tar-stream';
 
@@ -63,7 +62,10 @@ const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 const DOCKER_CONTENT_NAME = /^([a-f0-9]{64})\.(?:json|tar)$/;
 const MAX_LINK_HOPS = 8;
-const REF_NAME_ANNOTATIONS = [ 'org.opencontainers.image.ref.name', 'io.containerd.image.name' ];
+const REF_NAME_ANNOTATIONS = [
+	'org.opencontainers.image.ref.name',
+	'io.containerd.image.name',
+];
 
 /** Everything read from the archive in its single pass. */
 interface ArchiveContents {
@@ -71,7 +73,10 @@ interface ArchiveContents {
 	links: Map< string, string >;
 }
 
-async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< ArchiveContents > {
+async function readArchive(
+	source: Readable,
+	limits: ArchiveLimits
+): Promise< ArchiveContents > {
 	const files = new Map< string, BlobRecord >();
 	const links = new Map< string, string >();
 	const seen = new Set< string >();
@@ -88,7 +93,11 @@ async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< 
 		let entryCount = 0;
 		let totalBytes = 0;
 		let retainedJsonBytes = 0;
-		const maxDocumentBytes = Math.max( limits.maxManifestBytes, limits.maxConfigBytes, limits.maxIndexBytes );
+		const maxDocumentBytes = Math.max(
+			limits.maxManifestBytes,
+			limits.maxConfigBytes,
+			limits.maxIndexBytes
+		);
 		for await ( const entry of entries ) {
 			const { header } = entry;
 			entryCount += 1;
@@ -98,7 +107,12 @@ async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< 
 					`The archive holds more than ${ limits.maxEntries } entries; an image archive has a few per layer. Check that this is an image archive (docker save, skopeo copy).`
 				);
 			}
-			const name = normalizeEntryName( header.name, 'ARCHIVE', 'the archive', limits.maxNameLength );
+			const name = normalizeEntryName(
+				header.name,
+				'ARCHIVE',
+				'the archive',
+				limits.maxNameLength
+			);
 			if ( name !== '' && seen.has( name ) ) {
 				throw new ImageValidationError(
 					'ARCHIVE_DUPLICATE_ENTRY',
@@ -121,7 +135,13 @@ async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< 
 					}
 					// streamx readables are async-iterable at run time; their typings omit it.
 					const chunks = entry as unknown as AsyncIterable< Buffer >;
-					const record = await inspectBlob( chunks, name, header.size, header.size <= maxDocumentBytes, limits );
+					const record = await inspectBlob(
+						chunks,
+						name,
+						header.size,
+						header.size <= maxDocumentBytes,
+						limits
+					);
 					retainedJsonBytes += record.json?.length ?? 0;
 					if ( retainedJsonBytes > limits.maxRetainedJsonBytes ) {
 						throw new ImageValidationError(
@@ -134,7 +154,16 @@ async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< 
 				}
 				case 'symlink':
 				case 'link':
-					links.set( name, resolveLinkTarget( name, header.linkname, header.type, 'ARCHIVE', 'the archive' ) );
+					links.set(
+						name,
+						resolveLinkTarget(
+							name,
+							header.linkname,
+							header.type,
+							'ARCHIVE',
+							'the archive'
+						)
+					);
 					entry.resume();
 					break;
 				default:
@@ -149,11 +178,16 @@ async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< 
 	const piping = pipeline( source, tap, extract );
 	const walking = walk( extract );
 	const [ piped, walked ] = await Promise.allSettled( [ piping, walking ] );
-	if ( walked.status === 'rejected' && walked.reason instanceof ImageValidationError ) {
+	if (
+		walked.status === 'rejected' &&
+		walked.reason instanceof ImageValidationError
+	) {
 		source.destroy();
 		throw walked.reason;
 	}
-	const failure = piped.status === 'rejected' ? piped.reason : walked.status === 'rejected' ? walked.reason : undefined;
+	const failure = [ piped, walked ].find(
+		( outcome ) => outcome.status === 'rejected'
+	)?.reason;
 	if ( failure !== undefined ) {
 		source.destroy();
 		if ( firstBytes?.[ 0 ] === 0x1f && firstBytes[ 1 ] === 0x8b ) {
@@ -163,7 +197,10 @@ async function readArchive( source: Readable, limits: ArchiveLimits ): Promise< 
 			);
 		}
 		// A source that cannot be read (a missing file, a broken download) is not a bad archive.
-		if ( failure instanceof ImageValidationError || ( failure instanceof Error && 'syscall' in failure ) ) {
+		if (
+			failure instanceof ImageValidationError ||
+			( failure instanceof Error && 'syscall' in failure )
+		) {
 			throw failure;
 		}
 		throw new ImageValidationError(
@@ -182,12 +219,19 @@ class ArchiveIndex {
 	) {}
 
 	has( name: string ): boolean {
-		return this.contents.files.has( name ) || this.contents.links.has( name );
+		return (
+			this.contents.files.has( name ) || this.contents.links.has( name )
+		);
 	}
 
 	/** The file at a path, following links inside the archive. */
 	file( path: string, purpose: string ): BlobRecord {
-		let name = normalizeEntryName( path, 'ARCHIVE', 'the archive', this.limits.maxNameLength );
+		let name = normalizeEntryName(
+			path,
+			'ARCHIVE',
+			'the archive',
+			this.limits.maxNameLength
+		);
 		for ( let hop = 0; hop <= MAX_LINK_HOPS; hop++ ) {
 			const record = this.contents.files.get( name );
 			if ( record ) {
@@ -209,7 +253,12 @@ class ArchiveIndex {
 	/** The blob a descriptor points at, with its digest and size checked. */
 	blob( descriptor: Descriptor, purpose: string ): BlobRecord {
 		if ( ! SHA256_DIGEST.test( descriptor.digest ) ) {
-			if ( /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test( descriptor.digest ) ) {
+			if (
+				! descriptor.digest.startsWith( 'sha256:' ) &&
+				/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(
+					descriptor.digest
+				)
+			) {
 				throw new ImageValidationError(
 					'DIGEST_ALGORITHM_UNSUPPORTED',
 					`The ${ purpose } uses the digest "${ descriptor.digest }"; only sha256 digests are supported. Re-export the image with sha256.`
@@ -220,7 +269,10 @@ class ArchiveIndex {
 				`The ${ purpose } has the malformed digest "${ descriptor.digest }". Re-export the image.`
 			);
 		}
-		const record = this.file( `blobs/sha256/${ descriptor.digest.slice( 7 ) }`, purpose );
+		const record = this.file(
+			`blobs/sha256/${ descriptor.digest.slice( 7 ) }`,
+			purpose
+		);
 		if ( record.size !== descriptor.size ) {
 			throw new ImageValidationError(
 				'DESCRIPTOR_SIZE_MISMATCH',
@@ -232,7 +284,9 @@ class ArchiveIndex {
 
 	/** Files named after their content (blobs/sha256/<hex>, <hex>.json, <hex>.tar) must hash to that name. */
 	checkNamedDigest( record: BlobRecord ): void {
-		const match = BLOB_PATH.exec( record.name ) ?? DOCKER_CONTENT_NAME.exec( record.name );
+		const match =
+			BLOB_PATH.exec( record.name ) ??
+			DOCKER_CONTENT_NAME.exec( record.name );
 		if ( match && record.digest !== `sha256:${ match[ 1 ] }` ) {
 			throw new ImageValidationError(
 				'BLOB_DIGEST_MISMATCH',
@@ -255,7 +309,10 @@ function manyImagesError( choices: string[] ): ImageValidationError {
 	);
 }
 
-function imageNotFound( wanted: string, choices: string[] ): ImageValidationError {
+function imageNotFound(
+	wanted: string,
+	choices: string[]
+): ImageValidationError {
 	return new ImageValidationError(
 		'ARCHIVE_IMAGE_NOT_FOUND',
 		`The archive has no image named "${ wanted }"; it holds: ${ choices.join( ', ' ) || 'unnamed images' }.`
@@ -263,7 +320,12 @@ function imageNotFound( wanted: string, choices: string[] ): ImageValidationErro
 }
 
 /** Checks that a file used as a layer is one, and returns its facts. */
-function layerFacts( record: BlobRecord, position: number, declaredGzip: boolean | undefined, mediaType: string ): LayerFacts {
+function layerFacts(
+	record: BlobRecord,
+	position: number,
+	declaredGzip: boolean | undefined,
+	mediaType: string
+): LayerFacts {
 	const label = `layer ${ position + 1 } ("${ record.name }")`;
 	if ( record.content !== 'gzip' && record.content !== 'tar' ) {
 		throw new ImageValidationError(
@@ -271,7 +333,10 @@ function layerFacts( record: BlobRecord, position: number, declaredGzip: boolean
 			`${ label } is neither a tar nor a gzip-compressed tar. The archive is damaged; re-export it.`
 		);
 	}
-	if ( declaredGzip !== undefined && declaredGzip !== ( record.content === 'gzip' ) ) {
+	if (
+		declaredGzip !== undefined &&
+		declaredGzip !== ( record.content === 'gzip' )
+	) {
 		throw new ImageValidationError(
 			'LAYER_COMPRESSION_MISMATCH',
 			`${ label } is declared as ${ mediaType } but its bytes are ${ record.content === 'gzip' ? 'gzip-compressed' : 'an uncompressed tar' }. A registry client would fail to unpack it; re-export the image so media types match the data.`
@@ -283,7 +348,12 @@ function layerFacts( record: BlobRecord, position: number, declaredGzip: boolean
 	if ( ! record.diffId ) {
 		throw new Error( `No diff_id was computed for ${ label }.` );
 	}
-	return { digest: record.digest, diffId: record.diffId, size: record.size, mediaType };
+	return {
+		digest: record.digest,
+		diffId: record.diffId,
+		size: record.size,
+		mediaType,
+	};
 }
 
 function checkLayerCount( count: number, limits: ArchiveLimits ): void {
@@ -303,7 +373,11 @@ interface ChosenImage {
 	repoTags: string[];
 }
 
-function chooseDockerImage( archive: ArchiveIndex, limits: ArchiveLimits, options: ValidateOptions ): ChosenImage {
+function chooseDockerImage(
+	archive: ArchiveIndex,
+	limits: ArchiveLimits,
+	options: ValidateOptions
+): ChosenImage {
 	const images = parseDocument(
 		archive.file( 'manifest.json', 'manifest' ),
 		'manifest',
@@ -313,7 +387,9 @@ function chooseDockerImage( archive: ArchiveIndex, limits: ArchiveLimits, option
 	const names = images.flatMap( ( image ) => image.RepoTags ?? [] );
 	let image = images[ 0 ];
 	if ( options.image !== undefined ) {
-		image = images.find( ( candidate ) => candidate.RepoTags?.includes( options.image ?? '' ) );
+		image = images.find( ( candidate ) =>
+			candidate.RepoTags?.includes( options.image ?? '' )
+		);
 		if ( ! image ) {
 			throw imageNotFound( options.image, names );
 		}
@@ -326,7 +402,10 @@ function chooseDockerImage( archive: ArchiveIndex, limits: ArchiveLimits, option
 	checkLayerCount( image.Layers.length, limits );
 	const layers = image.Layers.map( ( path, position ) => {
 		const record = archive.file( path, `layer ${ position + 1 }` );
-		const mediaType = record.content === 'gzip' ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.dockerLayer;
+		const mediaType =
+			record.content === 'gzip'
+				? MEDIA_TYPES.dockerLayerGzip
+				: MEDIA_TYPES.dockerLayer;
 		return layerFacts( record, position, undefined, mediaType );
 	} );
 	return {
@@ -347,15 +426,29 @@ function refName( descriptor: Descriptor ): string | undefined {
 	return undefined;
 }
 
-function chooseOciImage( archive: ArchiveIndex, limits: ArchiveLimits, options: ValidateOptions ): ChosenImage {
+function chooseOciImage(
+	archive: ArchiveIndex,
+	limits: ArchiveLimits,
+	options: ValidateOptions
+): ChosenImage {
 	if ( ! archive.has( 'oci-layout' ) ) {
 		throw new ImageValidationError(
 			'OCI_LAYOUT_INVALID',
 			'The archive has index.json but no oci-layout file, so it is not an OCI image layout. Re-export it with skopeo copy … oci-archive: or docker save.'
 		);
 	}
-	parseDocument( archive.file( 'oci-layout', 'oci-layout file' ), 'layout', ociLayoutSchema, limits.maxIndexBytes );
-	const index = parseDocument( archive.file( 'index.json', 'image index' ), 'index', imageIndexSchema, limits.maxIndexBytes );
+	parseDocument(
+		archive.file( 'oci-layout', 'oci-layout file' ),
+		'layout',
+		ociLayoutSchema,
+		limits.maxIndexBytes
+	);
+	const index = parseDocument(
+		archive.file( 'index.json', 'image index' ),
+		'index',
+		imageIndexSchema,
+		limits.maxIndexBytes
+	);
 
 	// One level of nesting: a multi-platform image inside the layout's index.
 	const candidates: Descriptor[] = [];
@@ -370,14 +463,25 @@ function chooseOciImage( archive: ArchiveIndex, limits: ArchiveLimits, options: 
 			const name = refName( descriptor );
 			candidates.push(
 				...nested.manifests.map( ( inner ) =>
-					name && ! refName( inner ) ? { ...inner, annotations: { ...inner.annotations, [ REF_NAME_ANNOTATIONS[ 0 ] as string ]: name } } : inner
+					name && ! refName( inner )
+						? {
+								...inner,
+								annotations: {
+									...inner.annotations,
+									[ REF_NAME_ANNOTATIONS[ 0 ] as string ]:
+										name,
+								},
+							}
+						: inner
 				)
 			);
 		} else {
 			candidates.push( descriptor );
 		}
 	}
-	const images = candidates.filter( ( descriptor ) => MANIFEST_MEDIA_TYPES.includes( descriptor.mediaType ) );
+	const images = candidates.filter( ( descriptor ) =>
+		MANIFEST_MEDIA_TYPES.includes( descriptor.mediaType )
+	);
 	if ( images.length === 0 ) {
 		if ( candidates.length > 0 ) {
 			throw new ImageValidationError(
@@ -385,14 +489,21 @@ function chooseOciImage( archive: ArchiveIndex, limits: ArchiveLimits, options: 
 				`The archive's manifests have the media types ${ [ ...new Set( candidates.map( ( c ) => c.mediaType ) ) ].join( ', ' ) }; supported are ${ MANIFEST_MEDIA_TYPES.join( ', ' ) }. Re-export the image as OCI or Docker v2 schema 2.`
 			);
 		}
-		throw new ImageValidationError( 'INDEX_INVALID', 'The archive\'s index.json lists no image. Re-export the image.' );
+		throw new ImageValidationError(
+			'INDEX_INVALID',
+			"The archive's index.json lists no image. Re-export the image."
+		);
 	}
 	const describe = ( descriptor: Descriptor ) =>
 		refName( descriptor ) ??
-		( descriptor.platform ? `${ descriptor.platform.os }/${ descriptor.platform.architecture }` : descriptor.digest );
+		( descriptor.platform
+			? `${ descriptor.platform.os }/${ descriptor.platform.architecture }`
+			: descriptor.digest );
 	let chosen = images[ 0 ];
 	if ( options.image !== undefined ) {
-		const matching = images.filter( ( descriptor ) => refName( descriptor ) === options.image );
+		const matching = images.filter(
+			( descriptor ) => refName( descriptor ) === options.image
+		);
 		if ( matching.length === 0 ) {
 			throw imageNotFound( options.image, images.map( describe ) );
 		}
@@ -407,7 +518,12 @@ function chooseOciImage( archive: ArchiveIndex, limits: ArchiveLimits, options: 
 		throw new Error( 'no image chosen from a non-empty list' );
 	}
 
-	const manifest = parseDocument( archive.blob( chosen, 'image manifest' ), 'manifest', imageManifestSchema, limits.maxManifestBytes );
+	const manifest = parseDocument(
+		archive.blob( chosen, 'image manifest' ),
+		'manifest',
+		imageManifestSchema,
+		limits.maxManifestBytes
+	);
 	if ( ! CONFIG_MEDIA_TYPES.includes( manifest.config.mediaType ) ) {
 		throw new ImageValidationError(
 			'CONFIG_INVALID',
@@ -423,7 +539,12 @@ function chooseOciImage( archive: ArchiveIndex, limits: ArchiveLimits, options: 
 				`Layer ${ position + 1 } has media type ${ descriptor.mediaType }; supported are ${ [ ...LAYER_MEDIA_TYPES.keys() ].join( ', ' ) }. Re-export the image with gzip or uncompressed layers.`
 			);
 		}
-		return layerFacts( archive.blob( descriptor, `layer ${ position + 1 }` ), position, declaredGzip, descriptor.mediaType );
+		return layerFacts(
+			archive.blob( descriptor, `layer ${ position + 1 }` ),
+			position,
+			declaredGzip,
+			descriptor.mediaType
+		);
 	} );
 	const name = refName( chosen );
 	return {
@@ -465,7 +586,10 @@ export async function validateArchive(
 	options: ValidateOptions = {}
 ): Promise< ImageFacts > {
 	const resolved = resolveLimits( limits );
-	const archive = new ArchiveIndex( await readArchive( source, resolved ), resolved );
+	const archive = new ArchiveIndex(
+		await readArchive( source, resolved ),
+		resolved
+	);
 	archive.checkAllNamedDigests();
 
 	let image: ChosenImage;
@@ -480,7 +604,12 @@ export async function validateArchive(
 		);
 	}
 
-	const config = parseDocument( image.config, 'config', imageConfigSchema, resolved.maxConfigBytes );
+	const config = parseDocument(
+		image.config,
+		'config',
+		imageConfigSchema,
+		resolved.maxConfigBytes
+	);
 	const diffIds = config.rootfs.diff_ids;
 	if ( diffIds.length !== image.layers.length ) {
 		throw new ImageValidationError(
@@ -501,7 +630,9 @@ export async function validateArchive(
 	return {
 		format: image.format,
 		configDigest: image.config.digest,
-		...( image.manifestDigest ? { manifestDigest: image.manifestDigest } : {} ),
+		...( image.manifestDigest
+			? { manifestDigest: image.manifestDigest }
+			: {} ),
 		layers: image.layers,
 		repoTags: image.repoTags,
 		os: config.os,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** Trivy's severities, highest first. */
-export const SEVERITIES = [ 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN' ] as const;
+export const SEVERITIES = [
+	'CRITICAL',
+	'HIGH',
+	'MEDIUM',
+	'LOW',
+	'UNKNOWN',
+] as const;
 export type Severity = ( typeof SEVERITIES )[ number ];
 
 const severitySchema = z.enum( SEVERITIES );
@@ -32,7 +38,9 @@ const resultSchema = z.looseObject( {
 } );
 
 export const trivyReportSchema = z.looseObject( {
-	SchemaVersion: z.literal( 2, { error: 'only Trivy JSON reports with SchemaVersion 2 are supported' } ),
+	SchemaVersion: z.literal( 2, {
+		error: 'only Trivy JSON reports with SchemaVersion 2 are supported',
+	} ),
 	ArtifactName: z.string().optional(),
 	ArtifactType: z.string().optional(),
 	Results: z.array( resultSchema ).nullish(),
@@ -55,7 +63,10 @@ export class TrivyReportError extends Error {
  * @param value  the parsed JSON
  * @param source what it came from, for the message (a file name, "trivy output")
  */
-export function parseTrivyReport( value: unknown, source: string ): TrivyReport {
+export function parseTrivyReport(
+	value: unknown,
+	source: string
+): TrivyReport {
 	const result = trivyReportSchema.safeParse( value );
 	if ( ! result.success ) {
 		throw new TrivyReportError(
@@ -66,18 +77,25 @@ export function parseTrivyReport( value: unknown, source: string ): TrivyReport 
 }
 
 /** Parses Trivy's JSON text; see parseTrivyReport. */
-export function parseTrivyReportText( text: string, source: string ): TrivyReport {
+export function parseTrivyReportText(
+	text: string,
+	source: string
+): TrivyReport {
 	let value: unknown;
 	try {
 		value = JSON.parse( text );
 	} catch ( error ) {
-		throw new TrivyReportError( `${ source } is not JSON (${ ( error as Error ).message }). Produce it with "trivy image --format json".` );
+		throw new TrivyReportError(
+			`${ source } is not JSON (${ ( error as Error ).message }). Produce it with "trivy image --format json".`
+		);
 	}
 	return parseTrivyReport( value, source );
 }
 
 /** Every vulnerability entry of the report with the target it was found in, in report order. */
-export function* vulnerabilityEntries( report: TrivyReport ): Generator< { target: string; vulnerability: TrivyVulnerability } > {
+export function* vulnerabilityEntries(
+	report: TrivyReport
+): Generator< { target: string; vulnerability: TrivyVulnerability } > {
 	for ( const result of report.Results ?? [] ) {
 		for ( const vulnerability of result.Vulnerabilities ?? [] ) {
 			yield { target: result.Target, vulnerability };

@@ -1,4 +1,9 @@
-import { SEVERITIES, vulnerabilityEntries, type Severity, type TrivyReport } from './report.js';
+import {
+	SEVERITIES,
+	vulnerabilityEntries,
+	type Severity,
+	type TrivyReport,
+} from './report.js';
 
 export interface ScanSummary {
 	counts: Record< Severity, number >;
@@ -24,7 +29,9 @@ export interface Finding {
 }
 
 export function summarizeReport( report: TrivyReport ): ScanSummary {
-	const counts = Object.fromEntries( SEVERITIES.map( ( severity ) => [ severity, 0 ] ) ) as Record< Severity, number >;
+	const counts = Object.fromEntries(
+		SEVERITIES.map( ( severity ) => [ severity, 0 ] )
+	) as Record< Severity, number >;
 	const ids = new Set< string >();
 	let total = 0;
 	let fixable = 0;
@@ -36,21 +43,26 @@ export function summarizeReport( report: TrivyReport ): ScanSummary {
 			fixable += 1;
 		}
 	}
-	const secrets = ( report.Results ?? [] ).reduce( ( sum, result ) => sum + ( result.Secrets?.length ?? 0 ), 0 );
+	const secrets = ( report.Results ?? [] ).reduce(
+		( sum, result ) => sum + ( result.Secrets?.length ?? 0 ),
+		0
+	);
 	return { counts, total, uniqueIds: ids.size, fixable, secrets };
 }
 
 /** The findings for a report view: most severe first, then by id, package and target. */
 export function listFindings( report: TrivyReport ): Finding[] {
-	const findings = [ ...vulnerabilityEntries( report ) ].map( ( { target, vulnerability } ) => ( {
-		id: vulnerability.VulnerabilityID,
-		package: vulnerability.PkgName,
-		installed: vulnerability.InstalledVersion ?? '',
-		fixedIn: vulnerability.FixedVersion ?? '',
-		severity: vulnerability.Severity,
-		title: vulnerability.Title ?? '',
-		target,
-	} ) );
+	const findings = [ ...vulnerabilityEntries( report ) ].map(
+		( { target, vulnerability } ) => ( {
+			id: vulnerability.VulnerabilityID,
+			package: vulnerability.PkgName,
+			installed: vulnerability.InstalledVersion ?? '',
+			fixedIn: vulnerability.FixedVersion ?? '',
+			severity: vulnerability.Severity,
+			title: vulnerability.Title ?? '',
+			target,
+		} )
+	);
 	const rank = ( severity: Severity ) => SEVERITIES.indexOf( severity );
 	return findings.sort(
 		( a, b ) =>

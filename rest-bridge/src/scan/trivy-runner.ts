@@ -40,19 +40,29 @@ export class TrivyRunner {
 		const { stdout } = await this.run( [ '--version' ] );
 		const match = /^Version:\s*(\S+)/m.exec( stdout );
 		if ( ! match?.[ 1 ] ) {
-			throw new TrivyError( `"${ this.options.path } --version" printed no "Version:" line; is it Trivy?`, 'output' );
+			throw new TrivyError(
+				`"${ this.options.path } --version" printed no "Version:" line; is it Trivy?`,
+				'output'
+			);
 		}
 		return match[ 1 ];
 	}
 
 	/** Scans an image archive (docker-archive or OCI archive) and returns Trivy's JSON report. */
 	async scanArchive( file: string ): Promise< TrivyReport > {
-		const args = [ 'image', '--input', file, '--format', 'json', '--quiet' ];
+		const args = [
+			'image',
+			'--input',
+			file,
+			'--format',
+			'json',
+			'--quiet',
+		];
 		if ( this.options.serverUrl ) {
 			args.push( '--server', this.options.serverUrl );
 		}
 		const { stdout } = await this.run( args );
-		return parseTrivyReportText( stdout, 'Trivy\'s output' );
+		return parseTrivyReportText( stdout, "Trivy's output" );
 	}
 
 	private run( args: string[] ): Promise< RunOutput > {
@@ -60,7 +70,10 @@ export class TrivyRunner {
 		const command = [ path, ...args ].join( ' ' );
 		return new Promise( ( resolve, reject ) => {
 			// Own process group, so a timeout also ends anything Trivy started.
-			const child = spawn( path, args, { stdio: [ 'ignore', 'pipe', 'pipe' ], detached: true } );
+			const child = spawn( path, args, {
+				stdio: [ 'ignore', 'pipe', 'pipe' ],
+				detached: true,
+			} );
 			const stdout: Buffer[] = [];
 			let stdoutBytes = 0;
 			let stderr = Buffer.alloc( 0 );
@@ -75,14 +88,25 @@ export class TrivyRunner {
 				}
 			};
 			const timer = setTimeout(
-				() => stop( new TrivyError( `${ command } did not finish within ${ timeoutMs } ms and was stopped.`, 'timeout' ) ),
+				() =>
+					stop(
+						new TrivyError(
+							`${ command } did not finish within ${ timeoutMs } ms and was stopped.`,
+							'timeout'
+						)
+					),
 				timeoutMs
 			);
 
 			child.stdout.on( 'data', ( chunk: Buffer ) => {
 				stdoutBytes += chunk.length;
 				if ( stdoutBytes > MAX_STDOUT_BYTES ) {
-					stop( new TrivyError( `${ command } wrote more than ${ MAX_STDOUT_BYTES } bytes of output.`, 'output' ) );
+					stop(
+						new TrivyError(
+							`${ command } wrote more than ${ MAX_STDOUT_BYTES } bytes of output.`,
+							'output'
+						)
+					);
 					return;
 				}
 				stdout.push( chunk );
@@ -90,23 +114,43 @@ export class TrivyRunner {
 			child.stderr.on( 'data', ( chunk: Buffer ) => {
 				stderr = Buffer.concat( [ stderr, chunk ] );
 				if ( stderr.length > STDERR_TAIL_BYTES ) {
-					stderr = stderr.subarray( stderr.length - STDERR_TAIL_BYTES );
+					stderr = stderr.subarray(
+						stderr.length - STDERR_TAIL_BYTES
+					);
 				}
 			} );
 			child.on( 'error', ( error ) => {
 				clearTimeout( timer );
-				reject( new TrivyError( `Cannot run ${ path }: ${ error.message }. Check ORBIT_TRIVY_PATH.`, 'spawn' ) );
+				reject(
+					new TrivyError(
+						`Cannot run ${ path }: ${ error.message }. Check ORBIT_TRIVY_PATH.`,
+						'spawn'
+					)
+				);
 			} );
 			child.on( 'close', ( code, signal ) => {
 				clearTimeout( timer );
 				if ( failure ) {
 					reject( failure );
 				} else if ( code !== 0 ) {
-					const lines = stderr.toString( 'utf8' ).trim().split( '\n' ).filter( Boolean );
-					const message = lines.slice( -3 ).join( ' | ' ) || `no message (${ signal ? `signal ${ signal }` : `exit code ${ code }` })`;
-					reject( new TrivyError( `${ command } failed: ${ message }`, 'exit' ) );
+					const lines = stderr
+						.toString( 'utf8' )
+						.trim()
+						.split( '\n' )
+						.filter( Boolean );
+					const message =
+						lines.slice( -3 ).join( ' | ' ) ||
+						`no message (${ signal ? `signal ${ signal }` : `exit code ${ code }` })`;
+					reject(
+						new TrivyError(
+							`${ command } failed: ${ message }`,
+							'exit'
+						)
+					);
 				} else {
-					resolve( { stdout: Buffer.concat( stdout ).toString( 'utf8' ) } );
+					resolve( {
+						stdout: Buffer.concat( stdout ).toString( 'utf8' ),
+					} );
 				}
 			} );
 		} );

@@ -8,7 +8,15 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+	mkdir,
+	mkdtemp,
+	readdir,
+	rename,
+	rm,
+	symlink,
+	writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -34,7 +42,9 @@ const ARCHIVE_FILES = {
 	mislabelledArchive: 'mislabelled.tar',
 };
 
-export type BuiltImages = Record< keyof typeof ARCHIVE_FILES, string > & { dir: string };
+export type BuiltImages = Record< keyof typeof ARCHIVE_FILES, string > & {
+	dir: string;
+};
 
 export const DOCKER_REFERENCE = 'example.test/demo:1.0';
 
@@ -65,20 +75,56 @@ async function buildImages( dir: string ): Promise< void > {
 
 	const etc = path.join( dir, 'rootfs-etc' );
 	await mkdir( path.join( etc, 'etc', 'demo' ), { recursive: true } );
-	await writeFile( path.join( etc, 'etc', 'demo', 'demo.conf' ), 'listen = 8080\n' );
+	await writeFile(
+		path.join( etc, 'etc', 'demo', 'demo.conf' ),
+		'listen = 8080\n'
+	);
 	// Absolute link targets are normal inside a layer; the validator must accept them.
-	await symlink( '/usr/local/bin/demo', path.join( etc, 'etc', 'demo', 'binary' ) );
-	await umoci( 'insert', '--rootless', '--image', `${ layout }:app`, etc, '/' );
+	await symlink(
+		'/usr/local/bin/demo',
+		path.join( etc, 'etc', 'demo', 'binary' )
+	);
+	await umoci(
+		'insert',
+		'--rootless',
+		'--image',
+		`${ layout }:app`,
+		etc,
+		'/'
+	);
 
 	const data = path.join( dir, 'rootfs-data' );
 	await mkdir( data, { recursive: true } );
-	await writeFile( path.join( data, 'seed.bin' ), createHash( 'sha512' ).update( dir ).digest().toString( 'hex' ).repeat( 2000 ) );
-	await umoci( 'insert', '--rootless', '--image', `${ layout }:app`, data, '/opt/data' );
+	await writeFile(
+		path.join( data, 'seed.bin' ),
+		createHash( 'sha512' )
+			.update( dir )
+			.digest()
+			.toString( 'hex' )
+			.repeat( 2000 )
+	);
+	await umoci(
+		'insert',
+		'--rootless',
+		'--image',
+		`${ layout }:app`,
+		data,
+		'/opt/data'
+	);
 
 	const bin = path.join( dir, 'rootfs-bin' );
 	await mkdir( bin, { recursive: true } );
-	await writeFile( path.join( bin, 'demo' ), '#!/bin/sh\necho demo\n', { mode: 0o755 } );
-	await umoci( 'insert', '--rootless', '--image', `${ layout }:app`, bin, '/usr/local/bin' );
+	await writeFile( path.join( bin, 'demo' ), '#!/bin/sh\necho demo\n', {
+		mode: 0o755,
+	} );
+	await umoci(
+		'insert',
+		'--rootless',
+		'--image',
+		`${ layout }:app`,
+		bin,
+		'/usr/local/bin'
+	);
 
 	const s = IMAGE_SETTINGS;
 	await umoci(
@@ -89,21 +135,44 @@ async function buildImages( dir: string ): Promise< void > {
 		s.os,
 		'--architecture',
 		s.architecture,
-		...s.exposedPorts.flatMap( ( port ) => [ '--config.exposedports', port ] ),
+		...s.exposedPorts.flatMap( ( port ) => [
+			'--config.exposedports',
+			port,
+		] ),
 		...s.env.flatMap( ( env ) => [ '--config.env', env ] ),
-		...Object.entries( s.labels ).flatMap( ( [ key, value ] ) => [ '--config.label', `${ key }=${ value }` ] ),
+		...Object.entries( s.labels ).flatMap( ( [ key, value ] ) => [
+			'--config.label',
+			`${ key }=${ value }`,
+		] ),
 		'--config.entrypoint',
 		s.entrypoint[ 0 ] as string,
 		'--config.cmd',
 		s.cmd[ 0 ] as string
 	);
 
-	const file = ( name: keyof typeof ARCHIVE_FILES ) => path.join( dir, ARCHIVE_FILES[ name ] );
-	await run( 'skopeo', [ 'copy', '-q', `oci:${ layout }:app`, `docker-archive:${ file( 'dockerArchive' ) }:${ DOCKER_REFERENCE }` ] );
-	await run( 'skopeo', [ 'copy', '-q', `oci:${ layout }:app`, `oci-archive:${ file( 'ociArchive' ) }:app` ] );
+	const file = ( name: keyof typeof ARCHIVE_FILES ) =>
+		path.join( dir, ARCHIVE_FILES[ name ] );
+	await run( 'skopeo', [
+		'copy',
+		'-q',
+		`oci:${ layout }:app`,
+		`docker-archive:${ file( 'dockerArchive' ) }:${ DOCKER_REFERENCE }`,
+	] );
+	await run( 'skopeo', [
+		'copy',
+		'-q',
+		`oci:${ layout }:app`,
+		`oci-archive:${ file( 'ociArchive' ) }:app`,
+	] );
 
 	const plain = path.join( dir, 'plain-layout' );
-	await run( 'skopeo', [ 'copy', '-q', '--dest-oci-accept-uncompressed-layers', `docker-archive:${ file( 'dockerArchive' ) }`, `oci:${ plain }:app` ] );
+	await run( 'skopeo', [
+		'copy',
+		'-q',
+		'--dest-oci-accept-uncompressed-layers',
+		`docker-archive:${ file( 'dockerArchive' ) }`,
+		`oci:${ plain }:app`,
+	] );
 	await tarDirectory( plain, file( 'mislabelledArchive' ) );
 
 	await umoci( 'new', '--image', `${ layout }:other` );
@@ -111,8 +180,16 @@ async function buildImages( dir: string ): Promise< void > {
 }
 
 function archivePaths( dir: string ): BuiltImages {
-	const paths = Object.fromEntries( Object.entries( ARCHIVE_FILES ).map( ( [ key, name ] ) => [ key, path.join( dir, name ) ] ) );
-	return { ...( paths as Record< keyof typeof ARCHIVE_FILES, string > ), dir };
+	const paths = Object.fromEntries(
+		Object.entries( ARCHIVE_FILES ).map( ( [ key, name ] ) => [
+			key,
+			path.join( dir, name ),
+		] )
+	);
+	return {
+		...( paths as Record< keyof typeof ARCHIVE_FILES, string > ),
+		dir,
+	};
 }
 
 let cached: Promise< BuiltImages > | undefined;
@@ -130,11 +207,16 @@ export function testImages(): Promise< BuiltImages > {
 		for ( const name of await readdir( root ) ) {
 			const pid = /^orbit-test-images-(\d+)$/.exec( name )?.[ 1 ];
 			if ( pid && name !== runKey && ! existsSync( `/proc/${ pid }` ) ) {
-				await rm( path.join( root, name ), { recursive: true, force: true } );
+				await rm( path.join( root, name ), {
+					recursive: true,
+					force: true,
+				} );
 			}
 		}
 		// Build aside, then move into place: test files of the same run may build concurrently.
-		const staging = await mkdtemp( path.join( root, 'orbit-image-build-' ) );
+		const staging = await mkdtemp(
+			path.join( root, 'orbit-image-build-' )
+		);
 		await buildImages( staging );
 		await writeFile( path.join( staging, 'done' ), '' );
 		try {
@@ -157,7 +239,10 @@ export async function readTar( data: Buffer ): Promise< TarEntry[] > {
 			for await ( const chunk of entry as unknown as AsyncIterable< Buffer > ) {
 				chunks.push( chunk );
 			}
-			entries.push( { header: entry.header, body: Buffer.concat( chunks ) } );
+			entries.push( {
+				header: entry.header,
+				body: Buffer.concat( chunks ),
+			} );
 		}
 	} )();
 	Readable.from( [ data ] ).pipe( extract );
@@ -166,7 +251,12 @@ export async function readTar( data: Buffer ): Promise< TarEntry[] > {
 }
 
 /** A tar archive of the given entries, in order; sizes are taken from the bodies. */
-export async function writeTar( entries: Array< { header: Partial< Header > & { name: string }; body?: Buffer } > ): Promise< Buffer > {
+export async function writeTar(
+	entries: Array< {
+		header: Partial< Header > & { name: string };
+		body?: Buffer;
+	} >
+): Promise< Buffer > {
 	const pack = tar.pack();
 	const chunks: Buffer[] = [];
 	const collected = ( async () => {
@@ -176,8 +266,13 @@ export async function writeTar( entries: Array< { header: Partial< Header > & { 
 	} )();
 	for ( const { header, body } of entries ) {
 		await new Promise< void >( ( resolve, reject ) => {
-			const fields = { ...header, ...( body ? { size: body.length } : {} ) };
-			pack.entry( fields, body ?? Buffer.alloc( 0 ), ( error ) => ( error ? reject( error ) : resolve() ) );
+			const fields = {
+				...header,
+				...( body ? { size: body.length } : {} ),
+			};
+			pack.entry( fields, body ?? Buffer.alloc( 0 ), ( error ) =>
+				error ? reject( error ) : resolve()
+			);
 		} );
 	}
 	pack.finalize();
@@ -185,13 +280,22 @@ export async function writeTar( entries: Array< { header: Partial< Header > & { 
 	return Buffer.concat( chunks );
 }
 
-export function fileEntry( name: string, body: Buffer | string ): { header: Partial< Header > & { name: string }; body: Buffer } {
-	return { header: { name, type: 'file', mode: 0o644 }, body: Buffer.from( body ) };
+export function fileEntry(
+	name: string,
+	body: Buffer | string
+): { header: Partial< Header > & { name: string }; body: Buffer } {
+	return {
+		header: { name, type: 'file', mode: 0o644 },
+		body: Buffer.from( body ),
+	};
 }
 
 /** A layer tar holding the given entries, optionally gzip-compressed. */
 export async function layerTar(
-	entries: Array< { header: Partial< Header > & { name: string }; body?: Buffer } >,
+	entries: Array< {
+		header: Partial< Header > & { name: string };
+		body?: Buffer;
+	} >,
 	gzip = false
 ): Promise< Buffer > {
 	const data = await writeTar( entries );
