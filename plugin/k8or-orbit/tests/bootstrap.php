@@ -11,9 +11,15 @@ if ( false === $orbit_wp_path || ! is_file( rtrim( $orbit_wp_path, '/' ) . '/wp-
 	exit( 1 );
 }
 
-// WordPress reads the host of the request; a CLI run has none.
-$orbit_wp_url           = getenv( 'ORBIT_WP_URL' );
-$_SERVER['HTTP_HOST']   = $orbit_wp_url ? (string) parse_url( $orbit_wp_url, PHP_URL_HOST ) . ( parse_url( $orbit_wp_url, PHP_URL_PORT ) ? ':' . parse_url( $orbit_wp_url, PHP_URL_PORT ) : '' ) : '127.0.0.1';
+// WordPress reads the host of the request; a CLI run has none, so take the site's from the stack.
+$orbit_wp_url   = getenv( 'ORBIT_WP_URL' );
+$orbit_stack    = getenv( 'ORBIT_STACK_FILE' );
+if ( ! $orbit_wp_url && $orbit_stack && is_readable( $orbit_stack ) ) {
+	$orbit_wp_url = json_decode( (string) file_get_contents( $orbit_stack ), true )['wordpress']['url'] ?? '';
+}
+$orbit_wp_host          = $orbit_wp_url ? (string) parse_url( $orbit_wp_url, PHP_URL_HOST ) : '';
+$orbit_wp_port          = $orbit_wp_url ? parse_url( $orbit_wp_url, PHP_URL_PORT ) : null;
+$_SERVER['HTTP_HOST']   = '' === $orbit_wp_host ? '127.0.0.1' : $orbit_wp_host . ( $orbit_wp_port ? ':' . $orbit_wp_port : '' );
 $_SERVER['SERVER_NAME'] = $_SERVER['HTTP_HOST'];
 $_SERVER['REQUEST_URI'] = '/';
 

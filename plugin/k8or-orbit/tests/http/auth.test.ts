@@ -1,0 +1,182 @@
+/**
+ * Who may call what over real HTTP: application passwords (no cookies) and cookie sessions with nonces.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import {
+	basicAuth,
+	call,
+	loadStack,
+	restUrl,
+	userWithRole,
+	type Stack,
+} from './support';
+
+let stack: Stack;
+
+beforeAll( () => {
+	stack = loadStack();
+} );
+
+describe( 'application passwords', () => {
+	it( 'lets an operator read jobs and live credentials but not the settings', async () => {
+		const operator = basicAuth( userWithRole( stack, 'orbit_operator' ) );
+
+		const live = await call( restUrl( stack, '/k8or-orbit/v1/live' ), {
+			headers: operator,
+		} );
+		expect( live.status ).toBe( 200 );
+		expect( live.body.subject ).toBe( 'orbit.events.>' );
+		expect( live.body.websocketUrl ).toMatch( /^wss?:\/\// );
+
+		const status = await call(
+			restUrl( stack, '/k8or-orbit/v1/bridge/status' ),
+			{ headers: operator }
+		);
+		expect( status.status ).toBe( 200 );
+		expect( status.body.connected ).toBe( true );
+
+		const settings = await call(
+			restUrl( stack, '/k8or-orbit/v1/settings' ),
+			{ headers: operator }
+		);
+		expect( settings.status ).toBe( 403 );
+	} );
+
+	it( 'keeps an editor out of every Orbit operation with 403', async () => {
+		const editor = basicAuth( userWithRole( stack, 'editor' ) );
+		for ( const route of [
+			'/k8or-orbit/v1/live',
+			'/k8or-orbit/v1/jobs/some-job',
+			'/k8or-orbit/v1/settings',
+			'/k8or-orbit/v1/bridge/status',
+		] ) {
+			const answer = await call( restUrl( stack, route ), {
+				headers: editor,
+			} );
+			expect( answer.status, route ).toBe( 403 );
+		}
+		const upload = await call( restUrl( stack, '/k8or-orbit/v1/uploads' ), {
+			method: 'POST',
+			headers: { ...editor, 'Content-Type': 'application/json' },
+			body: JSON.stringify( {
+				appName: 'not-allowed',
+				filename: 'image.tar',
+				size: 1024,
+			} ),
+		} );
+		expect( upload.status ).toBe( 403 );
+	} );
+
+	it( 'answers visitors 401 outside the public catalog and a wrong password 401', async () => {
+		expect(
+			( await call( restUrl( stack, '/k8or-orbit/v1/live' ) ) ).status
+		).toBe( 401 );
+		expect(
+			( await call( restUrl( stack, '/k8or-orbit/v1/apps' ) ) ).status
+		).toBe( 200 );
+		expect(
+			( await call( restUrl( stack, '/k8or-orbit/v1/environments' ) ) )
+				.status
+		).toBe( 200 );
+
+		const operator = userWithRole( stack, 'orbit_operator' );
+		const wrong = await call( restUrl( stack, '/k8or-orbit/v1/live' ), {
+			headers: basicAuth( {
+				...operator,
+				applicationPassword: 'wrong wrong wrong wrong',
+			} ),
+		} );
+		expect( wrong.status ).toBe( 401 );
+	} );
+
+	it( 'lets an administrator read the settings without any secret in them', async () => {
+		const admin = basicAuth( userWithRole( stack, 'administrator' ) );
+		const settings = await call(
+			restUrl( stack, '/k8or-orbit/v1/settings' ),
+			{ headers: admin }
+		);
+		expect( settings.status ).toBe( 200 );
+		expect( settings.body.bridgeSecretSet ).toBe( true );
+		expect( JSON.stringify( settings.body ) ).not.toContain(
+			stack.bridge.secret
+		);
+	} );
+} );
+
+describe( 'cookie sessions', () => {
+	async function logIn( login: string, password: string ): Promise< string > {
+		const response = await fetch( stack.wordpress.url + '/wp-login.php', {
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
+			},
+			body: new URLSearchParams( {
+				log: login,
+				pwd: password,
+				testcookie: '1',
+			} ).toString(),
+			redirect: 'manual',
+			signal: AbortSignal.timeout( 30_000 ),
+		} );
+		const cookies = response.headers
+			.getSetCookie()
+			.map( ( cookie ) => cookie.split( ';' )[ 0 ] )
+			.filter(
+				( cookie ): cookie is string =>
+					!! cookie && ! cookie.endsWith( '=deleted' )
+			);
+		expect(
+			cookies.some( ( cookie ) =>
+				cookie.startsWith( 'wordpress_logged_in_' )
+			),
+			'logged in'
+		).toBe( true );
+		return cookies.join( '; ' );
+	}
+
+	it( 'refuses a cookie write without the wp_rest nonce and accepts it with one', async () => {
+		const admin = userWithRole( stack, 'administrator' );
+		const cookie = await logIn( admin.login, admin.password );
+		const put = ( headers: Record< string, string >, value: boolean ) =>
+			call( restUrl( stack, '/k8or-orbit/v1/settings' ), {
+				method: 'PUT',
+				headers: {
+					...headers,
+					Cookie: cookie,
+					'Content-Type': 'application/json',
+				},
+				body: JSON.stringify( { removeContentOnUninstall: value } ),
+			} );
+
+		const withoutNonce = await put( {}, true );
+		expect( withoutNonce.status ).toBe( 401 );
+
+		const nonceAnswer = await fetch(
+			stack.wordpress.url + '/wp-admin/admin-ajax.php?action=rest-nonce',
+			{
+				headers: { Cookie: cookie },
+				signal: AbortSignal.timeout( 30_000 ),
+			}
+		);
+		const nonce = ( await nonceAnswer.text() ).trim();
+		expect( nonce ).toMatch( /^[0-9a-f]{10}$/ );
+
+		const read = await call( restUrl( stack, '/k8or-orbit/v1/settings' ), {
+			headers: { Cookie: cookie, 'X-WP-Nonce': nonce },
+		} );
+		expect( read.status ).toBe( 200 );
+		expect( read.body.removeContentOnUninstall ).toBe( false );
+
+		const withNonce = await put( { 'X-WP-Nonce': nonce }, true );
+		expect( withNonce.status ).toBe( 200 );
+		expect( withNonce.body.removeContentOnUninstall ).toBe( true );
+		const restored = await put( { 'X-WP-Nonce': nonce }, false );
+		expect( restored.body.removeContentOnUninstall ).toBe( false );
+
+		const wrongNonce = await put( { 'X-WP-Nonce': '0123456789' }, true );
+		expect( wrongNonce.status ).toBe( 403 );
+		expect( wrongNonce.body.code ).toBe( 'rest_cookie_invalid_nonce' );
+	} );
+} );

@@ -1,0 +1,218 @@
+/**
+ * POST /bridge/events over real HTTP: only correctly signed, fresh callbacks change anything.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+	CALLBACK_ROUTE,
+	basicAuth,
+	call,
+	loadStack,
+	restUrl,
+	signedHeaders,
+	uniqueAppName,
+	uploadEvent,
+	userWithRole,
+	type Stack,
+} from './support';
+
+let stack: Stack;
+const createdPosts: number[] = [];
+
+beforeAll( () => {
+	stack = loadStack();
+} );
+
+afterAll( async () => {
+	const admin = userWithRole( stack, 'administrator' );
+	for ( const id of createdPosts ) {
+		await call(
+			restUrl( stack, `/wp/v2/orbit-apps/${ id }`, { force: 'true' } ),
+			{
+				method: 'DELETE',
+				headers: basicAuth( admin ),
+			}
+		);
+	}
+} );
+
+function postCallback( body: string, headers: Record< string, string > ) {
+	return call( restUrl( stack, CALLBACK_ROUTE ), {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', ...headers },
+		body,
+	} );
+}
+
+function sign(
+	body: string,
+	overrides: { secret?: string; timestamp?: number; requestId?: string } = {}
+) {
+	return signedHeaders( {
+		secret: overrides.secret ?? stack.bridge.secret,
+		method: 'POST',
+		path: CALLBACK_ROUTE,
+		body,
+		timestamp: overrides.timestamp,
+		requestId: overrides.requestId,
+	} );
+}
+
+/** Whether an app with this name exists, as an operator (who also sees drafts and deleted apps) finds it. */
+async function findApp(
+	appName: string
+): Promise< Array< { id: number; name: string; title: string } > > {
+	const answer = await call(
+		restUrl( stack, '/k8or-orbit/v1/apps', {
+			search: appName,
+			include_deleted: 'true',
+		} ),
+		{ headers: basicAuth( userWithRole( stack, 'orbit_operator' ) ) }
+	);
+	expect( answer.status ).toBe( 200 );
+	return (
+		answer.body as Array< { id: number; name: string; title: string } >
+	 ).filter( ( app ) => app.name === appName );
+}
+
+describe( 'signed callbacks', () => {
+	const now = () => Math.floor( Date.now() / 1000 );
+
+	const rejected: Array<
+		[
+			string,
+			( body: string ) => {
+				body: string;
+				headers: Record< string, string >;
+			},
+		]
+	> = [
+		[
+			'missing signature',
+			( body ) => {
+				const headers = sign( body );
+				delete headers[ 'X-Orbit-Signature' ];
+				return { body, headers };
+			},
+		],
+		[ 'no headers at all', ( body ) => ( { body, headers: {} } ) ],
+		[
+			'wrong secret',
+			( body ) => ( {
+				body,
+				headers: sign( body, {
+					secret: 'not-the-secret-' + 'x'.repeat( 40 ),
+				} ),
+			} ),
+		],
+		[
+			'expired timestamp',
+			( body ) => ( {
+				body,
+				headers: sign( body, { timestamp: now() - 301 } ),
+			} ),
+		],
+		[
+			'timestamp from the future',
+			( body ) => ( {
+				body,
+				headers: sign( body, { timestamp: now() + 301 } ),
+			} ),
+		],
+		[
+			'body tampered after signing',
+			( body ) => ( {
+				body: body.replace( '"HTTP test', '"Tampered' ),
+				headers: sign( body ),
+			} ),
+		],
+	];
+
+	it.each( rejected )(
+		'rejects a callback with %s and changes nothing',
+		async ( _case, build ) => {
+			const appName = uniqueAppName();
+			const request = build(
+				JSON.stringify( {
+					events: [ uploadEvent( appName, randomUUID() ) ],
+				} )
+			);
+
+			const answer = await postCallback( request.body, request.headers );
+
+			expect( answer.status ).toBe( 401 );
+			expect( answer.body.code ).toMatch( /^orbit_signature_/ );
+			expect( answer.body.message.length ).toBeGreaterThan( 20 );
+			expect( await findApp( appName ) ).toEqual( [] );
+		}
+	);
+
+	it( 'rejects a replayed request id even with a valid signature, changing nothing', async () => {
+		const first = JSON.stringify( {
+			events: [ uploadEvent( uniqueAppName(), randomUUID() ) ],
+		} );
+		const firstHeaders = sign( first );
+		const accepted = await postCallback( first, firstHeaders );
+		expect( accepted.status ).toBe( 200 );
+		if ( accepted.body.app ) {
+			createdPosts.push( accepted.body.app.id );
+		}
+
+		const appName = uniqueAppName();
+		const second = JSON.stringify( {
+			events: [ uploadEvent( appName, randomUUID() ) ],
+		} );
+		const replay = await postCallback(
+			second,
+			sign( second, { requestId: firstHeaders[ 'X-Orbit-Request-Id' ] } )
+		);
+
+		expect( replay.status ).toBe( 401 );
+		expect( replay.body.code ).toBe( 'orbit_signature_replayed' );
+		expect( await findApp( appName ) ).toEqual( [] );
+
+		// The very same request sent again is a replay too.
+		const again = await postCallback( first, firstHeaders );
+		expect( again.status ).toBe( 401 );
+	} );
+
+	it( 'applies a valid callback once and counts the resent event as a duplicate', async () => {
+		const appName = uniqueAppName();
+		const body = JSON.stringify( {
+			events: [ uploadEvent( appName, randomUUID() ) ],
+		} );
+
+		const answer = await postCallback( body, sign( body ) );
+		expect( answer.status ).toBe( 200 );
+		expect( answer.body ).toMatchObject( {
+			applied: 1,
+			duplicates: 0,
+			app: { name: appName },
+		} );
+		createdPosts.push( answer.body.app.id );
+
+		const apps = await findApp( appName );
+		expect( apps ).toHaveLength( 1 );
+		expect( apps[ 0 ]?.title ).toBe( `HTTP test ${ appName }` );
+
+		// The bridge retries with a new request id: nothing is applied twice.
+		const retry = await postCallback( body, sign( body ) );
+		expect( retry.status ).toBe( 200 );
+		expect( retry.body ).toMatchObject( {
+			applied: 0,
+			duplicates: 1,
+			app: { id: answer.body.app.id },
+		} );
+		expect( await findApp( appName ) ).toHaveLength( 1 );
+
+		// Visitors see the new app in the catalog.
+		const publicList = await call(
+			restUrl( stack, '/k8or-orbit/v1/apps', { search: appName } )
+		);
+		expect(
+			publicList.body.map( ( app: { name: string } ) => app.name )
+		).toEqual( [ appName ] );
+	} );
+} );
