@@ -1,15 +1,14 @@
 /**
  * WordPress dependencies
  */
-import { Button, Notice, Spinner } from '@wordpress/components';
+import { Button } from '@wordpress/components';
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
-import { errorMessage, getCurrentUser } from './api/rest';
-import type { CurrentUser } from './api/types';
+import type { BootData } from './api/types';
 import { formatRoute, parseRoute, type Route } from './routes';
 import { EventLogScreen } from './screens/event-log';
 import { ImagesScreen } from './screens/images';
@@ -18,16 +17,15 @@ import { UploadScreen } from './screens/upload';
 
 /**
  * The operator console: the screens the user's capabilities allow, chosen by URL hash.
+ * The routes check the capabilities again; hiding is for clarity, not protection.
+ *
+ * @param props      Component props.
+ * @param props.boot What the console page hands the script.
  */
-export function App() {
-	const [ user, setUser ] = useState< CurrentUser | null >( null );
-	const [ error, setError ] = useState< string | null >( null );
+export function App( { boot }: { boot: BootData } ) {
 	const [ route, setRoute ] = useState< Route >( () => parseRoute( window.location.hash ) );
 
 	useEffect( () => {
-		getCurrentUser()
-			.then( setUser )
-			.catch( ( failure ) => setError( errorMessage( failure ) ) );
 		const onHashChange = () => setRoute( parseRoute( window.location.hash ) );
 		window.addEventListener( 'hashchange', onHashChange );
 		return () => window.removeEventListener( 'hashchange', onHashChange );
@@ -38,18 +36,7 @@ export function App() {
 		setRoute( next );
 	}, [] );
 
-	if ( error ) {
-		return (
-			<Notice status="error" isDismissible={ false }>
-				{ error }
-			</Notice>
-		);
-	}
-	if ( ! user ) {
-		return <Spinner />;
-	}
-
-	const can = ( capability: string ) => user.capabilities[ capability ] === true;
+	const can = ( capability: string ) => boot.capabilities[ capability ] === true;
 	const tabs: Array< { screen: Route[ 'screen' ]; label: string; allowed: boolean } > = [
 		{ screen: 'upload', label: __( 'Upload', 'k8or-orbit' ), allowed: can( 'orbit_upload' ) },
 		{ screen: 'images', label: __( 'Images', 'k8or-orbit' ), allowed: true },
@@ -83,7 +70,7 @@ export function App() {
 				) ) }
 			</nav>
 			<main className="k8or-orbit-console__screen">
-				{ shown.screen === 'upload' && <UploadScreen /> }
+				{ shown.screen === 'upload' && <UploadScreen environments={ boot.environments } /> }
 				{ shown.screen === 'images' && (
 					<ImagesScreen canScan={ can( 'orbit_scan' ) } seesDeleted={ can( 'orbit_read_jobs' ) } navigate={ navigate } />
 				) }

@@ -12,15 +12,15 @@ import { addQueryArgs } from '@wordpress/url';
 /**
  * Internal dependencies
  */
+import { normaliseScanReport } from './scan';
 import type {
 	AppDetailsInput,
-	CurrentUser,
 	Environment,
 	EventPage,
 	Job,
 	LiveCredentials,
 	OrbitApp,
-	ScanReport,
+	RawScanReport,
 	UploadSession,
 	UploadState,
 	UploadedPart,
@@ -81,16 +81,8 @@ export const listCategories = () =>
 		} ),
 	} );
 
-export const getCurrentUser = () =>
-	apiFetch< CurrentUser >( {
-		path: addQueryArgs( '/wp/v2/users/me', {
-			context: 'edit',
-			_fields: 'id,name,capabilities',
-		} ),
-	} );
-
 export const startUpload = ( body: {
-	name: string;
+	appName: string;
 	filename: string;
 	size: number;
 } ) =>
@@ -132,8 +124,12 @@ export const scanApp = ( appId: number, environment?: string ) =>
 		data: environment ? { environment } : {},
 	} );
 
-export const getScanReport = ( appId: number ) =>
-	apiFetch< ScanReport >( { path: `${ NAMESPACE }/apps/${ appId }/scan` } );
+export const getScanReport = async ( appId: number ) =>
+	normaliseScanReport(
+		await apiFetch< RawScanReport >( {
+			path: `${ NAMESPACE }/apps/${ appId }/scan`,
+		} )
+	);
 
 export const getJob = ( jobId: string ) =>
 	apiFetch< Job >( {

@@ -20,14 +20,15 @@ export type EnvironmentStatus =
 export interface ImageFacts {
 	repository?: string;
 	tag?: string;
-	digest?: string;
+	manifestDigest?: string;
 	configDigest?: string;
 	size?: number;
 	os?: string;
 	architecture?: string;
-	ports?: string[];
-	layers?: number;
-	uploadedBy?: string;
+	/** As in the image config, e.g. "8080/tcp". */
+	exposedPorts?: string[];
+	layerCount?: number;
+	uploadedBy?: { id: number; login: string };
 	uploadedAt?: string;
 }
 
@@ -37,7 +38,7 @@ export interface ScanSummary {
 	scannedAt?: string;
 	scanner?: string;
 	scannerVersion?: string;
-	reportKey?: string;
+	message?: string;
 }
 
 export interface EnvironmentState {
@@ -45,6 +46,8 @@ export interface EnvironmentState {
 	revision?: number;
 	deployedAt?: string;
 	replicas?: number;
+	rolledBack?: boolean;
+	message?: string;
 }
 
 export interface DeletedState {
@@ -63,7 +66,7 @@ export interface OrbitApp {
 	id: number;
 	name: string;
 	title: string;
-	description: string;
+	excerpt: string;
 	link: string;
 	status: string;
 	categories: AppCategory[];
@@ -74,9 +77,14 @@ export interface OrbitApp {
 	modified: string;
 }
 
+/** Highest severity an environment lets through ("none": no finding at all). */
+export type MaxSeverity = 'none' | 'low' | 'medium' | 'high' | 'critical';
+
 export interface Environment {
 	name: string;
-	label: string;
+	order: number;
+	canDeploy: boolean;
+	policy: { scanRequired: boolean; maxSeverity: MaxSeverity };
 }
 
 export interface Actor {
@@ -161,6 +169,7 @@ export interface ResourceAmounts {
 	memory: string;
 }
 
+/** What the form edits; sent as DeployInputsPayload. */
 export interface DeployInputs {
 	replicas: number;
 	containerPort: number | null;
@@ -168,35 +177,74 @@ export interface DeployInputs {
 	env: EnvVar[];
 }
 
+/** Deploy inputs as stored on the app (k8or_orbit_deploy_inputs). */
+export interface DeployInputsPayload {
+	replicas: number;
+	containerPort?: number;
+	resources: { requests: ResourceAmounts; limits: ResourceAmounts };
+	env: Record< string, string >;
+}
+
 export interface AppDetailsInput {
 	name: string;
 	title: string;
 	description: string;
 	category: string;
-	environment?: string;
-	deployInputs: DeployInputs;
+	/** Where the image is stored first (the first environment). */
+	environment: string;
+	deployInputs: DeployInputsPayload;
 }
 
+/** A finding as the console uses it (see normaliseScanReport). */
 export interface Finding {
 	id: string;
 	package: string;
 	installed: string;
-	fixed?: string;
-	severity: Uppercase< Severity > | Severity;
-	title?: string;
-	target?: string;
+	/** Empty when no fix is available. */
+	fixedIn: string;
+	severity: Severity;
+	title: string;
+	target: string;
+}
+
+/** The latest scan as GET /apps/{id}/scan relays it from the bridge. */
+export interface RawScanReport {
+	summary: {
+		status?: string;
+		reason?: string;
+		scanner?: string;
+		scannedAt?: string;
+		summary?: {
+			counts?: Record< string, number >;
+			total?: number;
+			fixable?: number;
+		};
+	};
+	findings: Array< {
+		id: string;
+		package: string;
+		installed: string;
+		fixedIn?: string;
+		severity: string;
+		title?: string;
+		target?: string;
+	} >;
+}
+
+export interface ScanReport {
+	/** "scanned" or "unavailable" (with reason). */
+	status: string;
+	reason?: string;
+	scanner?: string;
+	scannedAt?: string;
+	counts: Record< Severity, number >;
+	findings: Finding[];
 }
 
 export interface GateResult {
 	environment: string;
 	allowed: boolean;
 	reasons: string[];
-}
-
-export interface ScanReport {
-	summary: ScanSummary;
-	findings: Finding[];
-	gates: GateResult[];
 }
 
 export interface LiveCredentials {
@@ -218,8 +266,9 @@ export type OrbitCapability =
 	| 'orbit_restore'
 	| 'orbit_manage_settings';
 
-export interface CurrentUser {
-	id: number;
-	name: string;
+/** What the plugin's console page hands the script (window.k8orOrbitAdmin). */
+export interface BootData {
+	user: { id: number; login: string };
 	capabilities: Partial< Record< OrbitCapability | string, boolean > >;
+	environments: string[];
 }

@@ -229,7 +229,7 @@ export function ImagesScreen( {
 				enableSorting: false,
 				elements: environments.map( ( environment ) => ( {
 					value: environment.name,
-					label: environment.label || environment.name,
+					label: environment.name,
 				} ) ),
 				filterBy: { operators: [ 'is' ] },
 				getValue: ( { item } ) =>

@@ -14,8 +14,9 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
-import { errorMessage, getApp, getScanReport, scanApp } from '../api/rest';
-import { SEVERITIES, type Finding, type OrbitApp, type ScanReport, type Severity } from '../api/types';
+import { errorMessage, getApp, getScanReport, listEnvironments, scanApp } from '../api/rest';
+import { gateResults } from '../api/scan';
+import { SEVERITIES, type Environment, type Finding, type OrbitApp, type ScanReport, type Severity } from '../api/types';
 import { formatTime } from '../components/format';
 import type { Route } from '../routes';
 
@@ -37,13 +38,7 @@ const SEVERITY_COLOURS: Record< Severity, string > = {
 
 interface FindingRow extends Finding {
 	key: string;
-	severityName: Severity;
 }
-
-const normaliseSeverity = ( severity: string ): Severity => {
-	const lower = severity.toLowerCase() as Severity;
-	return SEVERITIES.includes( lower ) ? lower : 'unknown';
-};
 
 /**
  * Severity counts as a horizontal bar chart; the numbers are in the text too, so the
@@ -92,12 +87,7 @@ const FINDING_FIELDS: Field< FindingRow >[] = [
 	{ id: 'id', label: __( 'Vulnerability', 'k8or-orbit' ), enableGlobalSearch: true, enableHiding: false },
 	{ id: 'package', label: __( 'Package', 'k8or-orbit' ), enableGlobalSearch: true },
 	{ id: 'installed', label: __( 'Installed', 'k8or-orbit' ), enableSorting: false },
-	{
-		id: 'fixed',
-		label: __( 'Fixed in', 'k8or-orbit' ),
-		enableSorting: false,
-		getValue: ( { item } ) => item.fixed ?? '',
-	},
+	{ id: 'fixedIn', label: __( 'Fixed in', 'k8or-orbit' ), enableSorting: false },
 	{
 		id: 'fixable',
 		label: __( 'Fix available', 'k8or-orbit' ),
@@ -108,17 +98,18 @@ const FINDING_FIELDS: Field< FindingRow >[] = [
 			{ value: 'no', label: __( 'No fix yet', 'k8or-orbit' ) },
 		],
 		filterBy: { operators: [ 'is' ] },
-		getValue: ( { item } ) => ( item.fixed ? 'yes' : 'no' ),
+		getValue: ( { item } ) => ( item.fixedIn ? 'yes' : 'no' ),
 	},
 	{
-		id: 'severityName',
+		id: 'severity',
 		label: __( 'Severity', 'k8or-orbit' ),
 		elements: SEVERITIES.map( ( severity ) => ( { value: severity, label: SEVERITY_LABELS[ severity ] } ) ),
 		filterBy: { operators: [ 'isAny' ] },
 		sort: ( a: Severity, b: Severity, direction ) =>
 			( SEVERITIES.indexOf( a ) - SEVERITIES.indexOf( b ) ) * ( direction === 'asc' ? 1 : -1 ),
 	},
-	{ id: 'title', label: __( 'Title', 'k8or-orbit' ), enableSorting: false, enableGlobalSearch: true, getValue: ( { item } ) => item.title ?? '' },
+	{ id: 'title', label: __( 'Title', 'k8or-orbit' ), enableSorting: false, enableGlobalSearch: true },
+	{ id: 'target', label: __( 'Target', 'k8or-orbit' ), enableSorting: false },
 ];
 
 const DEFAULT_VIEW: View = {
@@ -126,10 +117,10 @@ const DEFAULT_VIEW: View = {
 	search: '',
 	page: 1,
 	perPage: 25,
-	sort: { field: 'severityName', direction: 'asc' },
+	sort: { field: 'severity', direction: 'asc' },
 	filters: [],
 	titleField: 'id',
-	fields: [ 'package', 'installed', 'fixed', 'severityName', 'title' ],
+	fields: [ 'package', 'installed', 'fixedIn', 'severity', 'title' ],
 };
 
 interface ScanReportScreenProps {
@@ -147,6 +138,7 @@ interface ScanReportScreenProps {
 export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreenProps ) {
 	const [ app, setApp ] = useState< OrbitApp | null >( null );
 	const [ report, setReport ] = useState< ScanReport | null >( null );
+	const [ environments, setEnvironments ] = useState< Environment[] >( [] );
 	const [ error, setError ] = useState< string | null >( null );
 	const [ notice, setNotice ] = useState< string | null >( null );
 	const [ view, setView ] = useState< View >( DEFAULT_VIEW );
@@ -157,6 +149,7 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 		}
 		setReport( null );
 		setError( null );
+		listEnvironments().then( setEnvironments ).catch( () => setEnvironments( [] ) );
 		Promise.all( [ getApp( appId ), getScanReport( appId ) ] )
 			.then( ( [ loadedApp, loadedReport ] ) => {
 				setApp( loadedApp );
@@ -169,19 +162,14 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 		() =>
 			( report?.findings ?? [] ).map( ( finding, index ) => ( {
 				...finding,
-				key: `${ finding.id }:${ finding.package }:${ finding.target ?? '' }:${ index }`,
-				severityName: normaliseSeverity( finding.severity ),
+				key: `${ finding.id }:${ finding.package }:${ finding.target }:${ index }`,
 			} ) ),
 		[ report ]
 	);
-	const counts = useMemo( () => {
-		const result = Object.fromEntries( SEVERITIES.map( ( severity ) => [ severity, 0 ] ) ) as Record< Severity, number >;
-		const summaryCounts = report?.summary.counts;
-		for ( const severity of SEVERITIES ) {
-			result[ severity ] = summaryCounts?.[ severity ] ?? rows.filter( ( row ) => row.severityName === severity ).length;
-		}
-		return result;
-	}, [ report, rows ] );
+	const gates = useMemo(
+		() => ( app ? gateResults( report, app.scan.status ?? 'none', environments ) : [] ),
+		[ app, report, environments ]
+	);
 	const shown = useMemo( () => filterSortAndPaginate( rows, view, FINDING_FIELDS ), [ rows, view ] );
 
 	if ( ! appId ) {
@@ -214,10 +202,11 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 						{ sprintf(
 							/* translators: 1: scan status, 2: time, 3: scanner. */
 							__( 'Status: %1$s. Scanned: %2$s. Scanner: %3$s.', 'k8or-orbit' ),
-							report.summary.status,
-							formatTime( report.summary.scannedAt ) || __( 'never', 'k8or-orbit' ),
-							[ report.summary.scanner, report.summary.scannerVersion ].filter( Boolean ).join( ' ' ) || '—'
+							app?.scan.status ?? report.status,
+							formatTime( report.scannedAt ) || __( 'never', 'k8or-orbit' ),
+							report.scanner || '—'
 						) }
+						{ report.reason && ` ${ report.reason }` }
 						{ canScan && app && ! app.deleted.deleted && (
 							<>
 								{ ' ' }
@@ -237,11 +226,11 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 						) }
 					</p>
 					<h3>{ __( 'Findings per severity', 'k8or-orbit' ) }</h3>
-					<SeverityChart counts={ counts } />
+					<SeverityChart counts={ report.counts } />
 
 					<h3>{ __( 'Deploy gate per environment', 'k8or-orbit' ) }</h3>
 					<ul className="k8or-orbit-gates">
-						{ report.gates.map( ( gate ) => (
+						{ gates.map( ( gate ) => (
 							<li key={ gate.environment } className={ gate.allowed ? 'is-allowed' : 'is-blocked' }>
 								<strong>{ gate.environment }</strong>:{ ' ' }
 								{ gate.allowed ? __( 'may be deployed', 'k8or-orbit' ) : __( 'blocked', 'k8or-orbit' ) }

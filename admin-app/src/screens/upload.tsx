@@ -17,7 +17,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorMessage, listCategories } from '../api/rest';
-import type { DeployInputs, EnvVar } from '../api/types';
+import type { DeployInputs, DeployInputsPayload, EnvVar } from '../api/types';
 import { formatBytes, formatDuration } from '../components/format';
 import { JobProgress } from '../components/job-progress';
 import { store } from '../store';
@@ -47,7 +47,23 @@ const DEFAULT_INPUTS: DeployInputs = {
 	env: [],
 };
 
+/**
+ * Deploy inputs as the app stores them: environment variables as a map, no empty port.
+ *
+ * @param inputs What the form holds.
+ */
+export function toPayload( inputs: DeployInputs ): DeployInputsPayload {
+	return {
+		replicas: inputs.replicas,
+		...( inputs.containerPort === null ? {} : { containerPort: inputs.containerPort } ),
+		resources: inputs.resources,
+		env: Object.fromEntries( inputs.env.map( ( { name, value } ) => [ name, value ] ) ),
+	};
+}
+
 interface UploadScreenProps {
+	/** Environments in promotion order; the image is stored in the first. */
+	environments: string[];
 	/** How many parts go up at once. */
 	concurrency?: number;
 	/** Pause before retrying a part (ms); tests shorten it. */
@@ -61,6 +77,7 @@ interface UploadScreenProps {
  * @param props Component props.
  */
 export function UploadScreen( {
+	environments,
 	concurrency,
 	retryDelayMs,
 }: UploadScreenProps ) {
@@ -163,7 +180,8 @@ export function UploadScreen( {
 					title: title || name,
 					description,
 					category,
-					deployInputs: inputs,
+					environment: environments[ 0 ] ?? 'dev',
+					deployInputs: toPayload( inputs ),
 				},
 				signal: abort.signal,
 				concurrency,

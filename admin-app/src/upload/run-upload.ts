@@ -70,7 +70,7 @@ async function plan( file: File, app: AppDetailsInput ): Promise< Plan > {
 		forgetUpload( file );
 	}
 	const session = await startUpload( {
-		name: app.name,
+		appName: app.name,
 		filename: file.name,
 		size: file.size,
 	} );

@@ -15,6 +15,8 @@ defined( 'ABSPATH' ) || exit;
 
 require_once dirname( __DIR__ ) . '/shared/render-helpers.php';
 
+use K8or\Orbit\Content\App_Meta;
+
 $k8or_orbit_layout         = isset( $attributes['layout'] ) && 'list' === $attributes['layout'] ? 'list' : 'grid';
 $k8or_orbit_per_page       = isset( $attributes['itemsPerPage'] ) ? min( 50, max( 1, absint( $attributes['itemsPerPage'] ) ) ) : 12;
 $k8or_orbit_fixed_category = isset( $attributes['category'] ) ? sanitize_title( (string) $attributes['category'] ) : '';
@@ -36,7 +38,7 @@ $k8or_orbit_query_args = array(
 	'orderby'             => 'title',
 	'order'               => 'ASC',
 	'ignore_sticky_posts' => true,
-	'post__not_in'        => k8or_orbit_blocks_deleted_app_ids(), // phpcs:ignore WordPressVIPMinimum.Performance.WPQueryParams.PostNotIn_post__not_in
+	'meta_query'          => array( App_Meta::not_deleted_clause() ), // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query
 );
 if ( '' !== $k8or_orbit_search ) {
 	$k8or_orbit_query_args['s'] = $k8or_orbit_search;
@@ -114,7 +116,7 @@ $k8or_orbit_categories = '' === $k8or_orbit_fixed_category
 		<ul class="wp-block-k8or-orbit-catalog__items">
 			<?php
 			foreach ( $k8or_orbit_query->posts as $k8or_orbit_app ) :
-				$k8or_orbit_image = k8or_orbit_blocks_meta( $k8or_orbit_app->ID, 'image' );
+				$k8or_orbit_image = App_Meta::read( $k8or_orbit_app->ID, App_Meta::IMAGE );
 				$k8or_orbit_ref   = isset( $k8or_orbit_image['repository'], $k8or_orbit_image['tag'] ) && is_string( $k8or_orbit_image['repository'] ) && is_string( $k8or_orbit_image['tag'] )
 					? $k8or_orbit_image['repository'] . ':' . $k8or_orbit_image['tag']
 					: '';
@@ -130,7 +132,7 @@ $k8or_orbit_categories = '' === $k8or_orbit_fixed_category
 						<p class="wp-block-k8or-orbit-catalog__excerpt"><?php echo esc_html( wp_strip_all_tags( get_the_excerpt( $k8or_orbit_app ) ) ); ?></p>
 					<?php endif; ?>
 					<?php if ( $k8or_orbit_show_badge ) : ?>
-						<p class="wp-block-k8or-orbit-catalog__badge"><?php echo k8or_orbit_blocks_scan_badge( k8or_orbit_blocks_meta( $k8or_orbit_app->ID, 'scan' ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
+						<p class="wp-block-k8or-orbit-catalog__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
 					<?php endif; ?>
 				</li>
 			<?php endforeach; ?>

@@ -41,10 +41,14 @@ export function CatalogSettings( {
 }: CatalogSettingsProps ) {
 	const categories = useSelect(
 		( select ) =>
-			select( coreStore ).getEntityRecords( 'taxonomy', 'orbit_category', {
-				per_page: 100,
-				_fields: 'id,name,slug',
-			} ) as CategoryTerm[] | null,
+			select( coreStore ).getEntityRecords(
+				'taxonomy',
+				'orbit_category',
+				{
+					per_page: 100,
+					_fields: 'id,name,slug',
+				}
+			) as CategoryTerm[] | null,
 		[]
 	);
 	return (

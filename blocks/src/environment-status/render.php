@@ -13,11 +13,13 @@ defined( 'ABSPATH' ) || exit;
 
 require_once dirname( __DIR__ ) . '/shared/render-helpers.php';
 
+use K8or\Orbit\Content\App_Meta;
+
 $k8or_orbit_app = k8or_orbit_blocks_resolve_app( $attributes, $block );
 if ( null === $k8or_orbit_app ) {
 	return;
 }
 ?>
 <section <?php echo get_block_wrapper_attributes( array( 'aria-label' => __( 'Environments', 'k8or-orbit' ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by core. ?>>
-	<?php echo k8or_orbit_blocks_environment_table( k8or_orbit_blocks_meta( $k8or_orbit_app->ID, 'environments' ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
+	<?php echo k8or_orbit_blocks_environment_table( App_Meta::read( $k8or_orbit_app->ID, App_Meta::ENVIRONMENTS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
 </section>

@@ -15,7 +15,9 @@ import type { ComponentType } from 'react';
  * @param metadata The block's block.json.
  * @param edit     Its editor component.
  */
-export function registerDynamicBlock< Attributes extends Record< string, unknown > >(
+export function registerDynamicBlock<
+	Attributes extends Record< string, unknown >,
+>(
 	metadata: { name: string },
 	edit: ComponentType< BlockEditProps< Attributes > >
 ) {

@@ -2,61 +2,18 @@
 /**
  * Markup shared by the Orbit blocks' server renders.
  *
- * Every value read from post meta is escaped here, at output. The meta shapes are
- * described in docs/architecture.md ("Shapes of those objects").
+ * Every value read from post meta is escaped here, at output. The meta is read through
+ * the plugin's App_Meta, whose schemas define its shape.
  *
  * @package K8orOrbit
  */
 
 defined( 'ABSPATH' ) || exit;
 
-if ( ! function_exists( 'k8or_orbit_blocks_meta' ) ) {
-	/**
-	 * An Orbit meta object of a post, always as an array.
-	 *
-	 * @param int    $post_id Post id.
-	 * @param string $key     Meta key without the k8or_orbit_ prefix.
-	 * @return array<string, mixed>
-	 */
-	function k8or_orbit_blocks_meta( $post_id, $key ) {
-		$value = get_post_meta( $post_id, 'k8or_orbit_' . $key, true );
-		return is_array( $value ) ? $value : array();
-	}
+use K8or\Orbit\Content\App_Meta;
+use K8or\Orbit\Content\App_Post_Type;
 
-	/**
-	 * Whether the app is marked deleted (deleted apps stay in wp-admin but are hidden from visitors).
-	 *
-	 * @param int $post_id Post id.
-	 * @return bool
-	 */
-	function k8or_orbit_blocks_is_deleted( $post_id ) {
-		$deleted = k8or_orbit_blocks_meta( $post_id, 'deleted' );
-		return ! empty( $deleted['deleted'] );
-	}
-
-	/**
-	 * Ids of all apps marked deleted, so listings can leave them out.
-	 *
-	 * The flag lives inside a serialised object, which SQL cannot filter on reliably,
-	 * so the few posts that carry the key are checked in PHP.
-	 *
-	 * @return int[]
-	 */
-	function k8or_orbit_blocks_deleted_app_ids() {
-		$candidates = get_posts(
-			array(
-				'post_type'              => 'orbit_app',
-				'post_status'            => 'any',
-				'fields'                 => 'ids',
-				'posts_per_page'         => -1,
-				'no_found_rows'          => true,
-				'update_post_term_cache' => false,
-				'meta_key'               => 'k8or_orbit_deleted', // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key
-			)
-		);
-		return array_values( array_filter( array_map( 'intval', $candidates ), 'k8or_orbit_blocks_is_deleted' ) );
-	}
-
+if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	/**
 	 * The app a block shows: the chosen one, else the post it sits in.
 	 *
@@ -76,13 +33,13 @@ if ( ! function_exists( 'k8or_orbit_blocks_meta' ) ) {
 			$app_id = absint( get_the_ID() );
 		}
 		$post = $app_id ? get_post( $app_id ) : null;
-		if ( ! $post instanceof WP_Post || 'orbit_app' !== $post->post_type ) {
+		if ( ! $post instanceof WP_Post || App_Post_Type::NAME !== $post->post_type ) {
 			return null;
 		}
 		if ( 'publish' !== $post->post_status && ! current_user_can( 'read_post', $post->ID ) ) {
 			return null;
 		}
-		if ( k8or_orbit_blocks_is_deleted( $post->ID ) && ! current_user_can( 'orbit_read_jobs' ) ) {
+		if ( App_Meta::is_deleted( $post->ID ) && ! current_user_can( 'orbit_read_jobs' ) ) {
 			return null;
 		}
 		return $post;
@@ -270,11 +227,11 @@ if ( ! function_exists( 'k8or_orbit_blocks_meta' ) ) {
 		$text  = static function ( $key ) use ( $image ) {
 			return isset( $image[ $key ] ) && is_scalar( $image[ $key ] ) ? (string) $image[ $key ] : '';
 		};
-		$ports = isset( $image['ports'] ) && is_array( $image['ports'] ) ? array_filter( $image['ports'], 'is_string' ) : array();
+		$ports = isset( $image['exposedPorts'] ) && is_array( $image['exposedPorts'] ) ? array_filter( $image['exposedPorts'], 'is_string' ) : array();
 		$facts = array(
 			'repository' => array( __( 'Repository', 'k8or-orbit' ), esc_html( $text( 'repository' ) ) ),
 			'tag'        => array( __( 'Tag', 'k8or-orbit' ), esc_html( $text( 'tag' ) ) ),
-			'digest'     => array( __( 'Digest', 'k8or-orbit' ), '<code>' . esc_html( $text( 'digest' ) ) . '</code>' ),
+			'digest'     => array( __( 'Digest', 'k8or-orbit' ), '<code>' . esc_html( $text( 'manifestDigest' ) ) . '</code>' ),
 			'size'       => array( __( 'Size', 'k8or-orbit' ), '' === $text( 'size' ) ? '' : esc_html( size_format( absint( $text( 'size' ) ), 1 ) ) ),
 			'platform'   => array(
 				__( 'OS / architecture', 'k8or-orbit' ),
