@@ -1,4 +1,7 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+	type FastifyInstance,
+	type FastifyServerOptions,
+} from 'fastify';
 import type { DocumentStore } from './adapters/dynamo.js';
 import type { MessageBus } from './adapters/nats.js';
 import type { ObjectStore } from './adapters/s3.js';
@@ -43,7 +46,11 @@ export function buildApp( options: {
 		disableRequestLogging: false,
 	} );
 	const names = resourceNames( config );
-	const events = new EventLog( adapters.store, names.tables.events, names.tables.errors );
+	const events = new EventLog(
+		adapters.store,
+		names.tables.events,
+		names.tables.errors
+	);
 	const services: JobServices = {
 		config,
 		objects: adapters.objects,
@@ -65,9 +72,10 @@ export function buildApp( options: {
 	app.decorate( 'jobs', engine );
 	app.setErrorHandler( errorHandler );
 	app.setNotFoundHandler( ( request, reply ) =>
-		reply
-			.code( 404 )
-			.send( { code: 'orbit_not_found', message: `No route ${ request.method } ${ request.url }.` } )
+		reply.code( 404 ).send( {
+			code: 'orbit_not_found',
+			message: `No route ${ request.method } ${ request.url }.`,
+		} )
 	);
 
 	registerHealth( app, { config, names, ...adapters } );

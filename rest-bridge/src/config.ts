@@ -44,15 +44,23 @@ const environmentSchema = z.object( {
 	ORBIT_DYNAMODB_REGION: z.string().min( 1 ).default( 'us-east-1' ),
 	ORBIT_TABLE_PREFIX: z
 		.string()
-		.regex( /^[a-zA-Z0-9_.-]*$/, { error: 'may contain only letters, digits, _ . and -' } )
+		.regex( /^[a-zA-Z0-9_.-]*$/, {
+			error: 'may contain only letters, digits, _ . and -',
+		} )
 		.default( 'orbit-' ),
 	ORBIT_ENVIRONMENTS: z
 		.string()
 		.default( 'dev,test,prod' )
-		.transform( ( value ) => value.split( ',' ).map( ( name ) => name.trim() ) )
+		.transform( ( value ) =>
+			value.split( ',' ).map( ( name ) => name.trim() )
+		)
 		.pipe(
 			z
-				.array( z.string().regex( NAME_PATTERN, { error: 'each environment must be a DNS label' } ) )
+				.array(
+					z.string().regex( NAME_PATTERN, {
+						error: 'each environment must be a DNS label',
+					} )
+				)
 				.min( 1 )
 		),
 	ORBIT_REGISTRY_URL: optionalUrl,
@@ -69,7 +77,15 @@ const environmentSchema = z.object( {
 	ORBIT_JOB_MAX_ATTEMPTS: integer( 5, 1, 100 ),
 	ORBIT_STEP_DELAY_MS: integer( 0, 0, 600000 ),
 	ORBIT_LOG_LEVEL: z
-		.enum( [ 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent' ] )
+		.enum( [
+			'fatal',
+			'error',
+			'warn',
+			'info',
+			'debug',
+			'trace',
+			'silent',
+		] )
 		.default( 'info' ),
 } );
 
@@ -79,7 +95,12 @@ export interface BridgeConfig {
 	secret: string;
 	wordpressUrl: string;
 	nats: { url: string; user?: string; password?: string };
-	s3: { endpoint?: string; region: string; forcePathStyle: boolean; bucketPrefix: string };
+	s3: {
+		endpoint?: string;
+		region: string;
+		forcePathStyle: boolean;
+		bucketPrefix: string;
+	};
 	dynamodb: { endpoint?: string; region: string; tablePrefix: string };
 	environments: string[];
 	registryUrl?: string;
@@ -100,7 +121,9 @@ export class ConfigError extends Error {
 	readonly problems: string[];
 
 	constructor( problems: string[] ) {
-		super( `Invalid bridge configuration:\n  ${ problems.join( '\n  ' ) }` );
+		super(
+			`Invalid bridge configuration:\n  ${ problems.join( '\n  ' ) }`
+		);
 		this.name = 'ConfigError';
 		this.problems = problems;
 	}
@@ -110,10 +133,13 @@ export class ConfigError extends Error {
  * Parses the bridge configuration from an environment (process.env in the
  * server). Throws a ConfigError naming every bad variable.
  */
-export function loadConfig( env: Record< string, string | undefined > ): BridgeConfig {
+export function loadConfig(
+	env: Record< string, string | undefined >
+): BridgeConfig {
 	const relevant = Object.fromEntries(
 		Object.entries( env ).filter(
-			( [ key, value ] ) => key.startsWith( 'ORBIT_' ) && value !== undefined
+			( [ key, value ] ) =>
+				key.startsWith( 'ORBIT_' ) && value !== undefined
 		)
 	);
 	const parsed = environmentSchema.safeParse( relevant );
@@ -121,7 +147,10 @@ export function loadConfig( env: Record< string, string | undefined > ): BridgeC
 		throw new ConfigError(
 			parsed.error.issues.map( ( issue ) => {
 				const name = String( issue.path[ 0 ] ?? 'environment' );
-				const shown = relevant[ name ] === undefined ? 'unset' : JSON.stringify( relevant[ name ] );
+				const shown =
+					relevant[ name ] === undefined
+						? 'unset'
+						: JSON.stringify( relevant[ name ] );
 				return `${ name } (${ shown }): ${ issue.message }`;
 			} )
 		);
@@ -132,7 +161,11 @@ export function loadConfig( env: Record< string, string | undefined > ): BridgeC
 		port: e.ORBIT_BRIDGE_PORT,
 		secret: e.ORBIT_BRIDGE_SECRET,
 		wordpressUrl: e.ORBIT_WORDPRESS_URL.replace( /\/+$/, '' ),
-		nats: { url: e.ORBIT_NATS_URL, user: e.ORBIT_NATS_USER, password: e.ORBIT_NATS_PASSWORD },
+		nats: {
+			url: e.ORBIT_NATS_URL,
+			user: e.ORBIT_NATS_USER,
+			password: e.ORBIT_NATS_PASSWORD,
+		},
 		s3: {
 			endpoint: e.ORBIT_S3_ENDPOINT,
 			region: e.ORBIT_S3_REGION,

@@ -27,16 +27,23 @@ export async function provision( config: BridgeConfig ): Promise< string[] > {
 			names.buckets.reports,
 			...config.environments.map( names.buckets.environment ),
 		] ) {
-			report.push( `bucket ${ bucket }: ${ await objects.ensureBucket( bucket ) }` );
+			report.push(
+				`bucket ${ bucket }: ${ await objects.ensureBucket( bucket ) }`
+			);
 		}
 		for ( const table of tableDefinitions( names ) ) {
-			report.push( `table ${ table.name }: ${ await store.ensureTable( table ) }` );
+			report.push(
+				`table ${ table.name }: ${ await store.ensureTable( table ) }`
+			);
 		}
 	} finally {
 		objects.close();
 		store.close();
 	}
-	const bus = await NatsMessageBus.connect( config.nats, 'orbit-bridge-provision' );
+	const bus = await NatsMessageBus.connect(
+		config.nats,
+		'orbit-bridge-provision'
+	);
 	try {
 		report.push( ...( await bus.ensureStreams( config.jobs.ackWaitMs ) ) );
 	} finally {

@@ -56,7 +56,13 @@ export function tableDefinitions( names: ResourceNames ): TableDefinition[] {
 		eventLog( names.tables.events ),
 		eventLog( names.tables.errors ),
 		{ name: names.tables.jobs, partitionKey: { name: 'jobId', type: 'S' } },
-		{ name: names.tables.uploads, partitionKey: { name: 'uploadId', type: 'S' } },
-		{ name: names.tables.requestIds, partitionKey: { name: 'requestId', type: 'S' } },
+		{
+			name: names.tables.uploads,
+			partitionKey: { name: 'uploadId', type: 'S' },
+		},
+		{
+			name: names.tables.requestIds,
+			partitionKey: { name: 'requestId', type: 'S' },
+		},
 	];
 }

@@ -16,7 +16,10 @@ async function main( config: BridgeConfig ) {
 			objects,
 			store,
 			bus,
-			callback: new WordPressCallback( config.wordpressUrl, config.secret ),
+			callback: new WordPressCallback(
+				config.wordpressUrl,
+				config.secret
+			),
 			scanner: new TrivyScanner( config.trivy ),
 		},
 	} );
@@ -24,7 +27,10 @@ async function main( config: BridgeConfig ) {
 	let closing: Promise< void > | undefined;
 	const shutdown = ( signal: string ) => {
 		closing ??= ( async () => {
-			app.log.info( { signal }, 'shutting down: no new jobs, finishing the step in flight' );
+			app.log.info(
+				{ signal },
+				'shutting down: no new jobs, finishing the step in flight'
+			);
 			// Past this the step in flight is abandoned; its job comes back after the ack wait.
 			const force = setTimeout( () => {
 				app.log.error( 'shutdown took too long; exiting' );
@@ -58,6 +64,8 @@ try {
 	throw error;
 }
 main( config ).catch( ( error ) => {
-	process.stderr.write( `orbit-bridge failed to start: ${ ( error as Error ).stack ?? error }\n` );
+	process.stderr.write(
+		`orbit-bridge failed to start: ${ ( error as Error ).stack ?? error }\n`
+	);
 	process.exit( 1 );
 } );

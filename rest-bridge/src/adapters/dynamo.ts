@@ -50,20 +50,36 @@ export interface TableDefinition {
  * conditional writes.
  */
 export interface DocumentStore {
-	get( table: string, key: Item ): Promise< Item | undefined >;
+	get: ( table: string, key: Item ) => Promise< Item | undefined >;
 	/** Puts the item unless one with the same key exists; false when it existed. */
-	putIfAbsent( table: string, item: Item, keyAttribute: string ): Promise< boolean >;
-	put( table: string, item: Item ): Promise< void >;
+	putIfAbsent: (
+		table: string,
+		item: Item,
+		keyAttribute: string
+	) => Promise< boolean >;
+	put: ( table: string, item: Item ) => Promise< void >;
 	/** Applies an update; undefined when its condition failed, else the new item. */
-	update( table: string, key: Item, expression: UpdateExpression ): Promise< Item | undefined >;
-	query( table: string, request: QueryRequest ): Promise< { items: Item[]; lastKey?: Item } >;
-	ensureTable( definition: TableDefinition ): Promise< 'created' | 'exists' >;
-	ping( table: string ): Promise< void >;
-	close(): void;
+	update: (
+		table: string,
+		key: Item,
+		expression: UpdateExpression
+	) => Promise< Item | undefined >;
+	query: (
+		table: string,
+		request: QueryRequest
+	) => Promise< { items: Item[]; lastKey?: Item } >;
+	ensureTable: (
+		definition: TableDefinition
+	) => Promise< 'created' | 'exists' >;
+	ping: ( table: string ) => Promise< void >;
+	close: () => void;
 }
 
 function isConditionFailure( error: unknown ): boolean {
-	return ( error as { name?: string } )?.name === 'ConditionalCheckFailedException';
+	return (
+		( error as { name?: string } )?.name ===
+		'ConditionalCheckFailedException'
+	);
 }
 
 export class DynamoDocumentStore implements DocumentStore {
@@ -71,11 +87,16 @@ export class DynamoDocumentStore implements DocumentStore {
 
 	constructor( private readonly client: DynamoDBClient ) {
 		this.documents = DynamoDBDocumentClient.from( client, {
-			marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+			marshallOptions: {
+				removeUndefinedValues: true,
+				convertClassInstanceToMap: true,
+			},
 		} );
 	}
 
-	static fromConfig( config: BridgeConfig[ 'dynamodb' ] ): DynamoDocumentStore {
+	static fromConfig(
+		config: BridgeConfig[ 'dynamodb' ]
+	): DynamoDocumentStore {
 		return new DynamoDocumentStore(
 			new DynamoDBClient( {
 				region: config.region,
@@ -86,7 +107,11 @@ export class DynamoDocumentStore implements DocumentStore {
 
 	async get( table: string, key: Item ) {
 		const out = await this.documents.send(
-			new GetCommand( { TableName: table, Key: key, ConsistentRead: true } )
+			new GetCommand( {
+				TableName: table,
+				Key: key,
+				ConsistentRead: true,
+			} )
 		);
 		return out.Item;
 	}
@@ -111,7 +136,9 @@ export class DynamoDocumentStore implements DocumentStore {
 	}
 
 	async put( table: string, item: Item ) {
-		await this.documents.send( new PutCommand( { TableName: table, Item: item } ) );
+		await this.documents.send(
+			new PutCommand( { TableName: table, Item: item } )
+		);
 	}
 
 	async update( table: string, key: Item, expression: UpdateExpression ) {
@@ -154,10 +181,15 @@ export class DynamoDocumentStore implements DocumentStore {
 
 	async ensureTable( definition: TableDefinition ) {
 		try {
-			await this.client.send( new DescribeTableCommand( { TableName: definition.name } ) );
+			await this.client.send(
+				new DescribeTableCommand( { TableName: definition.name } )
+			);
 			return 'exists';
 		} catch ( error ) {
-			if ( ( error as { name?: string } )?.name !== 'ResourceNotFoundException' ) {
+			if (
+				( error as { name?: string } )?.name !==
+				'ResourceNotFoundException'
+			) {
 				throw error;
 			}
 		}
@@ -167,22 +199,32 @@ export class DynamoDocumentStore implements DocumentStore {
 			sort?: TableDefinition[ 'partitionKey' ]
 		): KeySchemaElement[] => {
 			attributes.set( partition.name, partition.type );
-			const schema: KeySchemaElement[] = [ { AttributeName: partition.name, KeyType: 'HASH' } ];
+			const schema: KeySchemaElement[] = [
+				{ AttributeName: partition.name, KeyType: 'HASH' },
+			];
 			if ( sort ) {
 				attributes.set( sort.name, sort.type );
 				schema.push( { AttributeName: sort.name, KeyType: 'RANGE' } );
 			}
 			return schema;
 		};
-		const tableKeys = keySchema( definition.partitionKey, definition.sortKey );
-		const indexes: GlobalSecondaryIndex[] = ( definition.indexes ?? [] ).map( ( index ) => ( {
+		const tableKeys = keySchema(
+			definition.partitionKey,
+			definition.sortKey
+		);
+		const indexes: GlobalSecondaryIndex[] = (
+			definition.indexes ?? []
+		).map( ( index ) => ( {
 			IndexName: index.name,
 			KeySchema: keySchema( index.partitionKey, index.sortKey ),
 			Projection: { ProjectionType: 'ALL' },
 		} ) );
-		const attributeDefinitions: AttributeDefinition[] = [ ...attributes ].map(
-			( [ name, type ] ) => ( { AttributeName: name, AttributeType: type } )
-		);
+		const attributeDefinitions: AttributeDefinition[] = [
+			...attributes,
+		].map( ( [ name, type ] ) => ( {
+			AttributeName: name,
+			AttributeType: type,
+		} ) );
 		try {
 			await this.client.send(
 				new CreateTableCommand( {
@@ -190,12 +232,17 @@ export class DynamoDocumentStore implements DocumentStore {
 					KeySchema: tableKeys,
 					AttributeDefinitions: attributeDefinitions,
 					BillingMode: 'PAY_PER_REQUEST',
-					...( indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {} ),
+					...( indexes.length > 0
+						? { GlobalSecondaryIndexes: indexes }
+						: {} ),
 				} )
 			);
 		} catch ( error ) {
 			// Another provisioner created it in between.
-			if ( ( error as { name?: string } )?.name === 'ResourceInUseException' ) {
+			if (
+				( error as { name?: string } )?.name ===
+				'ResourceInUseException'
+			) {
 				return 'exists';
 			}
 			throw error;
@@ -206,20 +253,26 @@ export class DynamoDocumentStore implements DocumentStore {
 
 	private async waitForActive( table: string ) {
 		for ( let attempt = 0; attempt < 60; attempt++ ) {
-			const out = await this.client.send( new DescribeTableCommand( { TableName: table } ) );
-			const indexesActive = ( out.Table?.GlobalSecondaryIndexes ?? [] ).every(
-				( index ) => index.IndexStatus === 'ACTIVE'
+			const out = await this.client.send(
+				new DescribeTableCommand( { TableName: table } )
 			);
+			const indexesActive = (
+				out.Table?.GlobalSecondaryIndexes ?? []
+			).every( ( index ) => index.IndexStatus === 'ACTIVE' );
 			if ( out.Table?.TableStatus === 'ACTIVE' && indexesActive ) {
 				return;
 			}
 			await new Promise( ( resolve ) => setTimeout( resolve, 250 ) );
 		}
-		throw new Error( `DynamoDB table ${ table } did not become active within 15 s` );
+		throw new Error(
+			`DynamoDB table ${ table } did not become active within 15 s`
+		);
 	}
 
 	async ping( table: string ) {
-		await this.client.send( new DescribeTableCommand( { TableName: table } ) );
+		await this.client.send(
+			new DescribeTableCommand( { TableName: table } )
+		);
 	}
 
 	close() {

@@ -26,20 +26,24 @@ export interface JobMessage {
 	jobId: string;
 	kind: string;
 	deliveryCount: number;
-	ack(): void;
-	nak( delayMs: number ): void;
+	ack: () => void;
+	nak: ( delayMs: number ) => void;
 	/** Tells the server the job is still being worked on (resets ack wait). */
-	working(): void;
+	working: () => void;
 }
 
 export interface MessageBus {
-	enqueueJob( kind: string, jobId: string ): Promise< void >;
-	publishEvent( subject: string, payload: unknown, messageId: string ): Promise< void >;
+	enqueueJob: ( kind: string, jobId: string ) => Promise< void >;
+	publishEvent: (
+		subject: string,
+		payload: unknown,
+		messageId: string
+	) => Promise< void >;
 	/** Next job message, or null when none arrived within waitMs. */
-	nextJob( waitMs: number ): Promise< JobMessage | null >;
-	ensureStreams( ackWaitMs: number ): Promise< string[] >;
-	ping(): Promise< void >;
-	drain(): Promise< void >;
+	nextJob: ( waitMs: number ) => Promise< JobMessage | null >;
+	ensureStreams: ( ackWaitMs: number ) => Promise< string[] >;
+	ping: () => Promise< void >;
+	drain: () => Promise< void >;
 }
 
 export class NatsMessageBus implements MessageBus {
@@ -52,29 +56,46 @@ export class NatsMessageBus implements MessageBus {
 		this.js = jetstream( connection );
 	}
 
-	static async connect( config: BridgeConfig[ 'nats' ], name: string ): Promise< NatsMessageBus > {
+	static async connect(
+		config: BridgeConfig[ 'nats' ],
+		name: string
+	): Promise< NatsMessageBus > {
 		const connection = await connect( {
 			servers: config.url,
 			name,
-			...( config.user ? { user: config.user, pass: config.password ?? '' } : {} ),
+			...( config.user
+				? { user: config.user, pass: config.password ?? '' }
+				: {} ),
 			maxReconnectAttempts: -1,
 		} );
-		return new NatsMessageBus( connection, await jetstreamManager( connection ) );
+		return new NatsMessageBus(
+			connection,
+			await jetstreamManager( connection )
+		);
 	}
 
 	async enqueueJob( kind: string, jobId: string ) {
 		// The job id as message id: JetStream drops a second enqueue of the same job.
-		await this.js.publish( `orbit.jobs.${ kind }`, JSON.stringify( { jobId, kind } ), {
-			msgID: jobId,
-		} );
+		await this.js.publish(
+			`orbit.jobs.${ kind }`,
+			JSON.stringify( { jobId, kind } ),
+			{
+				msgID: jobId,
+			}
+		);
 	}
 
 	async publishEvent( subject: string, payload: unknown, messageId: string ) {
-		await this.js.publish( subject, JSON.stringify( payload ), { msgID: messageId } );
+		await this.js.publish( subject, JSON.stringify( payload ), {
+			msgID: messageId,
+		} );
 	}
 
 	async nextJob( waitMs: number ): Promise< JobMessage | null > {
-		const consumer = await this.js.consumers.get( JOBS_STREAM, JOBS_CONSUMER );
+		const consumer = await this.js.consumers.get(
+			JOBS_STREAM,
+			JOBS_CONSUMER
+		);
 		const message = await consumer.next( { expires: waitMs } );
 		if ( ! message ) {
 			return null;
@@ -87,7 +108,10 @@ export class NatsMessageBus implements MessageBus {
 			message.term( 'not a job message' );
 			return null;
 		}
-		if ( typeof parsed.jobId !== 'string' || typeof parsed.kind !== 'string' ) {
+		if (
+			typeof parsed.jobId !== 'string' ||
+			typeof parsed.kind !== 'string'
+		) {
 			message.term( 'not a job message' );
 			return null;
 		}
@@ -123,7 +147,9 @@ export class NatsMessageBus implements MessageBus {
 			duplicate_window: nanos( 10 * 60 * 1000 ),
 		};
 		for ( const stream of [ jobs, events ] ) {
-			done.push( `stream ${ stream.name }: ${ await this.ensureStream( stream ) }` );
+			done.push(
+				`stream ${ stream.name }: ${ await this.ensureStream( stream ) }`
+			);
 		}
 		const consumer: Partial< ConsumerConfig > = {
 			durable_name: JOBS_CONSUMER,
@@ -135,11 +161,18 @@ export class NatsMessageBus implements MessageBus {
 		};
 		let state = 'exists';
 		try {
-			const info = await this.manager.consumers.info( JOBS_STREAM, JOBS_CONSUMER );
+			const info = await this.manager.consumers.info(
+				JOBS_STREAM,
+				JOBS_CONSUMER
+			);
 			if ( info.config.ack_wait !== consumer.ack_wait ) {
-				await this.manager.consumers.update( JOBS_STREAM, JOBS_CONSUMER, {
-					ack_wait: consumer.ack_wait,
-				} );
+				await this.manager.consumers.update(
+					JOBS_STREAM,
+					JOBS_CONSUMER,
+					{
+						ack_wait: consumer.ack_wait,
+					}
+				);
 				state = 'updated';
 			}
 		} catch ( error ) {
@@ -153,7 +186,9 @@ export class NatsMessageBus implements MessageBus {
 		return done;
 	}
 
-	private async ensureStream( config: Partial< StreamConfig > & { name: string } ) {
+	private async ensureStream(
+		config: Partial< StreamConfig > & { name: string }
+	) {
 		const { name } = config;
 		try {
 			await this.manager.streams.info( name );
@@ -181,6 +216,8 @@ export class NatsMessageBus implements MessageBus {
 
 function isNotFound( error: unknown ): boolean {
 	const message = String( ( error as Error )?.message ?? '' );
-	const code = ( error as { code?: unknown; api_error?: { err_code?: number } } )?.api_error?.err_code;
+	const code = (
+		error as { code?: unknown; api_error?: { err_code?: number } }
+	 )?.api_error?.err_code;
 	return code === 10059 || code === 10014 || /not found/i.test( message );
 }

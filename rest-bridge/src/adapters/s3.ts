@@ -27,36 +27,71 @@ export interface UploadedPart {
 
 /** The object storage the bridge needs, nothing more. */
 export interface ObjectStore {
-	createMultipartUpload( bucket: string, key: string, contentType: string ): Promise< string >;
-	presignPart(
+	createMultipartUpload: (
+		bucket: string,
+		key: string,
+		contentType: string
+	) => Promise< string >;
+	presignPart: (
 		bucket: string,
 		key: string,
 		uploadId: string,
 		partNumber: number,
 		expiresInSeconds: number
-	): Promise< string >;
-	listParts( bucket: string, key: string, uploadId: string ): Promise< UploadedPart[] >;
-	completeMultipartUpload(
+	) => Promise< string >;
+	/** The parts S3 holds, or undefined when the server cannot list them (some S3 stand-ins). */
+	listParts: (
+		bucket: string,
+		key: string,
+		uploadId: string
+	) => Promise< UploadedPart[] | undefined >;
+	completeMultipartUpload: (
 		bucket: string,
 		key: string,
 		uploadId: string,
 		parts: { partNumber: number; etag: string }[]
-	): Promise< void >;
-	abortMultipartUpload( bucket: string, key: string, uploadId: string ): Promise< void >;
+	) => Promise< void >;
+	abortMultipartUpload: (
+		bucket: string,
+		key: string,
+		uploadId: string
+	) => Promise< void >;
 	/** Size of an object, or undefined when it does not exist. */
-	headObject( bucket: string, key: string ): Promise< { size: number } | undefined >;
-	getObjectStream( bucket: string, key: string ): Promise< Readable >;
-	getObjectText( bucket: string, key: string ): Promise< string | undefined >;
-	putObject( bucket: string, key: string, body: string | Buffer, contentType: string ): Promise< void >;
-	copyObject( sourceBucket: string, sourceKey: string, bucket: string, key: string ): Promise< void >;
-	deleteObject( bucket: string, key: string ): Promise< void >;
-	ensureBucket( bucket: string, cors?: 'browser-upload' ): Promise< 'created' | 'exists' >;
-	ping( bucket: string ): Promise< void >;
-	close(): void;
+	headObject: (
+		bucket: string,
+		key: string
+	) => Promise< { size: number } | undefined >;
+	getObjectStream: ( bucket: string, key: string ) => Promise< Readable >;
+	getObjectText: (
+		bucket: string,
+		key: string
+	) => Promise< string | undefined >;
+	putObject: (
+		bucket: string,
+		key: string,
+		body: string | Buffer,
+		contentType: string
+	) => Promise< void >;
+	copyObject: (
+		sourceBucket: string,
+		sourceKey: string,
+		bucket: string,
+		key: string
+	) => Promise< void >;
+	deleteObject: ( bucket: string, key: string ) => Promise< void >;
+	ensureBucket: (
+		bucket: string,
+		cors?: 'browser-upload'
+	) => Promise< 'created' | 'exists' >;
+	ping: ( bucket: string ) => Promise< void >;
+	close: () => void;
 }
 
 function isNotFound( error: unknown ): boolean {
-	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+	const e = error as {
+		name?: string;
+		$metadata?: { httpStatusCode?: number };
+	};
 	return (
 		e?.name === 'NotFound' ||
 		e?.name === 'NoSuchKey' ||
@@ -76,12 +111,22 @@ export function createS3Client( config: BridgeConfig[ 's3' ] ): S3Client {
 export class S3ObjectStore implements ObjectStore {
 	constructor( private readonly client: S3Client ) {}
 
-	async createMultipartUpload( bucket: string, key: string, contentType: string ) {
+	async createMultipartUpload(
+		bucket: string,
+		key: string,
+		contentType: string
+	) {
 		const out = await this.client.send(
-			new CreateMultipartUploadCommand( { Bucket: bucket, Key: key, ContentType: contentType } )
+			new CreateMultipartUploadCommand( {
+				Bucket: bucket,
+				Key: key,
+				ContentType: contentType,
+			} )
 		);
 		if ( ! out.UploadId ) {
-			throw new Error( `S3 returned no upload id for ${ bucket }/${ key }` );
+			throw new Error(
+				`S3 returned no upload id for ${ bucket }/${ key }`
+			);
 		}
 		return out.UploadId;
 	}
@@ -110,14 +155,27 @@ export class S3ObjectStore implements ObjectStore {
 		let marker: string | undefined;
 		// Bounded: 10000 parts at most, 1000 per page.
 		for ( let page = 0; page < 11; page++ ) {
-			const out = await this.client.send(
-				new ListPartsCommand( {
-					Bucket: bucket,
-					Key: key,
-					UploadId: uploadId,
-					PartNumberMarker: marker,
-				} )
-			);
+			const out = await this.client
+				.send(
+					new ListPartsCommand( {
+						Bucket: bucket,
+						Key: key,
+						UploadId: uploadId,
+						PartNumberMarker: marker,
+					} )
+				)
+				.catch(
+					( error: { $metadata?: { httpStatusCode?: number } } ) => {
+						const status = error?.$metadata?.httpStatusCode;
+						if ( status === 405 || status === 501 ) {
+							return undefined;
+						}
+						throw error;
+					}
+				);
+			if ( ! out ) {
+				return undefined;
+			}
 			for ( const part of out.Parts ?? [] ) {
 				parts.push( {
 					partNumber: part.PartNumber ?? 0,
@@ -152,10 +210,18 @@ export class S3ObjectStore implements ObjectStore {
 		);
 	}
 
-	async abortMultipartUpload( bucket: string, key: string, uploadId: string ) {
+	async abortMultipartUpload(
+		bucket: string,
+		key: string,
+		uploadId: string
+	) {
 		try {
 			await this.client.send(
-				new AbortMultipartUploadCommand( { Bucket: bucket, Key: key, UploadId: uploadId } )
+				new AbortMultipartUploadCommand( {
+					Bucket: bucket,
+					Key: key,
+					UploadId: uploadId,
+				} )
 			);
 		} catch ( error ) {
 			if ( ! isNotFound( error ) ) {
@@ -166,7 +232,9 @@ export class S3ObjectStore implements ObjectStore {
 
 	async headObject( bucket: string, key: string ) {
 		try {
-			const out = await this.client.send( new HeadObjectCommand( { Bucket: bucket, Key: key } ) );
+			const out = await this.client.send(
+				new HeadObjectCommand( { Bucket: bucket, Key: key } )
+			);
 			return { size: out.ContentLength ?? 0 };
 		} catch ( error ) {
 			if ( isNotFound( error ) ) {
@@ -177,7 +245,9 @@ export class S3ObjectStore implements ObjectStore {
 	}
 
 	async getObjectStream( bucket: string, key: string ) {
-		const out = await this.client.send( new GetObjectCommand( { Bucket: bucket, Key: key } ) );
+		const out = await this.client.send(
+			new GetObjectCommand( { Bucket: bucket, Key: key } )
+		);
 		if ( ! out.Body ) {
 			throw new Error( `S3 returned no body for ${ bucket }/${ key }` );
 		}
@@ -186,7 +256,9 @@ export class S3ObjectStore implements ObjectStore {
 
 	async getObjectText( bucket: string, key: string ) {
 		try {
-			const out = await this.client.send( new GetObjectCommand( { Bucket: bucket, Key: key } ) );
+			const out = await this.client.send(
+				new GetObjectCommand( { Bucket: bucket, Key: key } )
+			);
 			return await out.Body?.transformToString( 'utf-8' );
 		} catch ( error ) {
 			if ( isNotFound( error ) ) {
@@ -196,13 +268,28 @@ export class S3ObjectStore implements ObjectStore {
 		}
 	}
 
-	async putObject( bucket: string, key: string, body: string | Buffer, contentType: string ) {
+	async putObject(
+		bucket: string,
+		key: string,
+		body: string | Buffer,
+		contentType: string
+	) {
 		await this.client.send(
-			new PutObjectCommand( { Bucket: bucket, Key: key, Body: body, ContentType: contentType } )
+			new PutObjectCommand( {
+				Bucket: bucket,
+				Key: key,
+				Body: body,
+				ContentType: contentType,
+			} )
 		);
 	}
 
-	async copyObject( sourceBucket: string, sourceKey: string, bucket: string, key: string ) {
+	async copyObject(
+		sourceBucket: string,
+		sourceKey: string,
+		bucket: string,
+		key: string
+	) {
 		await this.client.send(
 			new CopyObjectCommand( {
 				Bucket: bucket,
@@ -216,18 +303,24 @@ export class S3ObjectStore implements ObjectStore {
 	}
 
 	async deleteObject( bucket: string, key: string ) {
-		await this.client.send( new DeleteObjectCommand( { Bucket: bucket, Key: key } ) );
+		await this.client.send(
+			new DeleteObjectCommand( { Bucket: bucket, Key: key } )
+		);
 	}
 
 	async ensureBucket( bucket: string, cors?: 'browser-upload' ) {
 		let state: 'created' | 'exists' = 'exists';
 		try {
-			await this.client.send( new HeadBucketCommand( { Bucket: bucket } ) );
+			await this.client.send(
+				new HeadBucketCommand( { Bucket: bucket } )
+			);
 		} catch ( error ) {
 			if ( ! isNotFound( error ) ) {
 				throw error;
 			}
-			await this.client.send( new CreateBucketCommand( { Bucket: bucket } ) );
+			await this.client.send(
+				new CreateBucketCommand( { Bucket: bucket } )
+			);
 			state = 'created';
 		}
 		if ( cors === 'browser-upload' ) {

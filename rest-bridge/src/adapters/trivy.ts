@@ -11,8 +11,8 @@ export type ScanOutcome =
 export interface ImageScanner {
 	readonly configured: boolean;
 	/** The scanner's version, or the reason there is none. */
-	describe(): Promise< string >;
-	scan( archivePath: string ): Promise< ScanOutcome >;
+	describe: () => Promise< string >;
+	scan: ( archivePath: string ) => Promise< ScanOutcome >;
 }
 
 export const NO_SCANNER_REASON =
@@ -28,7 +28,7 @@ export class TrivyScanner implements ImageScanner {
 					path: config.path,
 					serverUrl: config.serverUrl,
 					timeoutMs: config.timeoutMs,
-			  } )
+				} )
 			: undefined;
 	}
 
@@ -49,6 +49,10 @@ export class TrivyScanner implements ImageScanner {
 			return { status: 'unavailable', reason: NO_SCANNER_REASON };
 		}
 		const scanner = `trivy ${ await this.describe() }`;
-		return { status: 'scanned', report: await this.runner.scanArchive( archivePath ), scanner };
+		return {
+			status: 'scanned',
+			report: await this.runner.scanArchive( archivePath ),
+			scanner,
+		};
 	}
 }

@@ -16,11 +16,11 @@ export interface EventCallback {
 	 * `patienceMs`; calls `heartbeat` between attempts. Throws when WordPress
 	 * did not accept them in that time.
 	 */
-	deliver(
+	deliver: (
 		events: BridgeEvent[],
 		options: { patienceMs: number; heartbeat?: () => void }
-	): Promise< CallbackAnswer >;
-	ping(): Promise< void >;
+	) => Promise< CallbackAnswer >;
+	ping: () => Promise< void >;
 }
 
 export class CallbackError extends Error {
@@ -41,7 +41,10 @@ export class WordPressCallback implements EventCallback {
 		return `${ this.baseUrl }/?rest_route=${ CALLBACK_ROUTE }`;
 	}
 
-	async deliver( events: BridgeEvent[], options: { patienceMs: number; heartbeat?: () => void } ) {
+	async deliver(
+		events: BridgeEvent[],
+		options: { patienceMs: number; heartbeat?: () => void }
+	) {
 		const body = JSON.stringify( { events } );
 		const deadline = Date.now() + options.patienceMs;
 		let delayMs = 250;
@@ -52,7 +55,11 @@ export class WordPressCallback implements EventCallback {
 					method: 'POST',
 					headers: {
 						'Content-Type': 'application/json',
-						...signRequest( this.secret, { method: 'POST', path: CALLBACK_ROUTE, body } ),
+						...signRequest( this.secret, {
+							method: 'POST',
+							path: CALLBACK_ROUTE,
+							body,
+						} ),
 					},
 					body,
 					signal: AbortSignal.timeout( this.requestTimeoutMs ),

@@ -20,6 +20,8 @@ export interface BridgeEvent {
 	data: Record< string, unknown >;
 }
 
-export function eventSubject( event: Pick< BridgeEvent, 'appName' | 'jobId' > ): string {
+export function eventSubject(
+	event: Pick< BridgeEvent, 'appName' | 'jobId' >
+): string {
 	return `orbit.events.${ event.appName }.${ event.jobId }`;
 }

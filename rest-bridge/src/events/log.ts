@@ -10,22 +10,31 @@ export interface EventPage {
 
 export class CursorError extends Error {
 	constructor() {
-		super( 'The cursor is not one this API handed out; start again without it.' );
+		super(
+			'The cursor is not one this API handed out; start again without it.'
+		);
 		this.name = 'CursorError';
 	}
 }
 
 function encodeCursor( key: Item | undefined ): string | null {
-	return key ? Buffer.from( JSON.stringify( key ) ).toString( 'base64url' ) : null;
+	return key
+		? Buffer.from( JSON.stringify( key ) ).toString( 'base64url' )
+		: null;
 }
 
-function decodeCursor( cursor: string | undefined, fields: string[] ): Item | undefined {
+function decodeCursor(
+	cursor: string | undefined,
+	fields: string[]
+): Item | undefined {
 	if ( ! cursor ) {
 		return undefined;
 	}
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse( Buffer.from( cursor, 'base64url' ).toString( 'utf8' ) );
+		parsed = JSON.parse(
+			Buffer.from( cursor, 'base64url' ).toString( 'utf8' )
+		);
 	} catch {
 		throw new CursorError();
 	}
@@ -37,7 +46,8 @@ function decodeCursor( cursor: string | undefined, fields: string[] ): Item | un
 		entries.length === fields.length &&
 		entries.every(
 			( [ key, value ] ) =>
-				fields.includes( key ) && ( typeof value === 'string' || typeof value === 'number' )
+				fields.includes( key ) &&
+				( typeof value === 'string' || typeof value === 'number' )
 		);
 	if ( ! valid ) {
 		throw new CursorError();
@@ -70,21 +80,35 @@ export class EventLog {
 	/** Records the event unless its seq is taken; returns the stored event. */
 	async record( event: BridgeEvent ): Promise< BridgeEvent > {
 		const item = { ...event, appOrder: appOrder( event ) };
-		const created = await this.store.putIfAbsent( this.eventsTable, item, 'jobId' );
+		const created = await this.store.putIfAbsent(
+			this.eventsTable,
+			item,
+			'jobId'
+		);
 		const stored = created
 			? event
 			: toEvent(
-					( await this.store.get( this.eventsTable, { jobId: event.jobId, seq: event.seq } ) ) ??
-						item
-			  );
+					( await this.store.get( this.eventsTable, {
+						jobId: event.jobId,
+						seq: event.seq,
+					} ) ) ?? item
+				);
 		if ( stored.outcome === 'failed' ) {
-			await this.store.putIfAbsent( this.errorsTable, { ...stored, appOrder: appOrder( stored ) }, 'jobId' );
+			await this.store.putIfAbsent(
+				this.errorsTable,
+				{ ...stored, appOrder: appOrder( stored ) },
+				'jobId'
+			);
 		}
 		return stored;
 	}
 
 	/** Events of a job after `afterSeq`, oldest first. */
-	async after( jobId: string, afterSeq: number, limit: number ): Promise< BridgeEvent[] > {
+	async after(
+		jobId: string,
+		afterSeq: number,
+		limit: number
+	): Promise< BridgeEvent[] > {
 		const events: BridgeEvent[] = [];
 		let startKey: Item | undefined =
 			afterSeq > 0 ? { jobId, seq: afterSeq } : undefined;
@@ -105,7 +129,11 @@ export class EventLog {
 		return events;
 	}
 
-	async forJob( jobId: string, limit: number, cursor?: string ): Promise< EventPage > {
+	async forJob(
+		jobId: string,
+		limit: number,
+		cursor?: string
+	): Promise< EventPage > {
 		const out = await this.store.query( this.eventsTable, {
 			keyName: 'jobId',
 			keyValue: jobId,
@@ -113,18 +141,33 @@ export class EventLog {
 			newestFirst: true,
 			startKey: decodeCursor( cursor, [ 'jobId', 'seq' ] ),
 		} );
-		return { items: out.items.map( toEvent ), nextCursor: encodeCursor( out.lastKey ) };
+		return {
+			items: out.items.map( toEvent ),
+			nextCursor: encodeCursor( out.lastKey ),
+		};
 	}
 
-	async forApp( appName: string, limit: number, cursor?: string ): Promise< EventPage > {
+	async forApp(
+		appName: string,
+		limit: number,
+		cursor?: string
+	): Promise< EventPage > {
 		const out = await this.store.query( this.eventsTable, {
 			index: APP_INDEX,
 			keyName: 'appName',
 			keyValue: appName,
 			limit,
 			newestFirst: true,
-			startKey: decodeCursor( cursor, [ 'jobId', 'seq', 'appName', 'appOrder' ] ),
+			startKey: decodeCursor( cursor, [
+				'jobId',
+				'seq',
+				'appName',
+				'appOrder',
+			] ),
 		} );
-		return { items: out.items.map( toEvent ), nextCursor: encodeCursor( out.lastKey ) };
+		return {
+			items: out.items.map( toEvent ),
+			nextCursor: encodeCursor( out.lastKey ),
+		};
 	}
 }

@@ -17,7 +17,10 @@ export class HttpError extends Error {
 
 function describeZod( error: ZodError ): string {
 	return error.issues
-		.map( ( issue ) => `${ issue.path.length ? issue.path.join( '.' ) : 'body' }: ${ issue.message }` )
+		.map(
+			( issue ) =>
+				`${ issue.path.length ? issue.path.join( '.' ) : 'body' }: ${ issue.message }`
+		)
 		.join( '; ' );
 }
 
@@ -28,19 +31,26 @@ export function errorHandler(
 	reply: FastifyReply
 ) {
 	if ( error instanceof HttpError ) {
-		return reply.code( error.statusCode ).send( { code: error.code, message: error.message } );
+		return reply
+			.code( error.statusCode )
+			.send( { code: error.code, message: error.message } );
 	}
 	if ( error instanceof SignatureError ) {
 		request.log.warn( { code: error.code }, 'signed request rejected' );
-		return reply.code( 401 ).send( { code: error.code, message: error.message } );
+		return reply
+			.code( 401 )
+			.send( { code: error.code, message: error.message } );
 	}
 	if ( error instanceof ZodError ) {
-		return reply
-			.code( 400 )
-			.send( { code: 'orbit_invalid_request', message: `Fix the request: ${ describeZod( error ) }` } );
+		return reply.code( 400 ).send( {
+			code: 'orbit_invalid_request',
+			message: `Fix the request: ${ describeZod( error ) }`,
+		} );
 	}
 	if ( error instanceof CursorError ) {
-		return reply.code( 400 ).send( { code: 'orbit_invalid_cursor', message: error.message } );
+		return reply
+			.code( 400 )
+			.send( { code: 'orbit_invalid_cursor', message: error.message } );
 	}
 	const status = ( error as FastifyError ).statusCode;
 	if ( status && status >= 400 && status < 500 ) {

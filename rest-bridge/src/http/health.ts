@@ -15,21 +15,30 @@ export interface CheckResult {
 const CHECK_TIMEOUT_MS = 3000;
 
 async function probe( url: string, acceptable: ( status: number ) => boolean ) {
-	const response = await fetch( url, { signal: AbortSignal.timeout( CHECK_TIMEOUT_MS ) } );
+	const response = await fetch( url, {
+		signal: AbortSignal.timeout( CHECK_TIMEOUT_MS ),
+	} );
 	await response.body?.cancel();
 	if ( ! acceptable( response.status ) ) {
 		throw new Error( `${ url } answered HTTP ${ response.status }` );
 	}
 }
 
-async function check( run: () => Promise< string | void > ): Promise< CheckResult > {
+async function check(
+	run: () => Promise< string | void >
+): Promise< CheckResult > {
 	let timer: NodeJS.Timeout | undefined;
 	try {
 		const detail = await Promise.race( [
 			run(),
 			new Promise< never >( ( _, reject ) => {
 				timer = setTimeout(
-					() => reject( new Error( `no answer within ${ CHECK_TIMEOUT_MS } ms` ) ),
+					() =>
+						reject(
+							new Error(
+								`no answer within ${ CHECK_TIMEOUT_MS } ms`
+							)
+						),
 					CHECK_TIMEOUT_MS
 				);
 			} ),
@@ -69,7 +78,10 @@ export function registerHealth(
 						return 'not configured';
 					}
 					// The Distribution API root answers 200, or 401 when it wants credentials.
-					await probe( `${ config.registryUrl.replace( /\/+$/, '' ) }/v2/`, ( s ) => s === 200 || s === 401 );
+					await probe(
+						`${ config.registryUrl.replace( /\/+$/, '' ) }/v2/`,
+						( s ) => s === 200 || s === 401
+					);
 				},
 				gitops: async () => {
 					if ( ! config.gitopsUrl ) {
@@ -81,7 +93,9 @@ export function registerHealth(
 					);
 				},
 				trivy: () => deps.scanner.describe(),
-			} ).map( async ( [ name, run ] ) => [ name, await check( run ) ] as const )
+			} ).map(
+				async ( [ name, run ] ) => [ name, await check( run ) ] as const
+			)
 		);
 		const checks = Object.fromEntries( entries );
 		const ready = entries.every( ( [ , result ] ) => result.ok );

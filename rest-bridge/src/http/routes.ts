@@ -15,11 +15,9 @@ import { HttpError } from './errors.js';
 
 export const BRIDGE_VERSION = '0.1.0';
 
-const appName = z
-	.string()
-	.regex( /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-		error: 'must be a DNS-1123 label: lower-case letters, digits and hyphens, at most 63 characters',
-	} );
+const appName = z.string().regex( /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+	error: 'must be a DNS-1123 label: lower-case letters, digits and hyphens, at most 63 characters',
+} );
 const actor = z.object( {
 	id: z.number().int().min( 0 ),
 	login: z.string().min( 1 ).max( 60 ),
@@ -28,7 +26,9 @@ const filename = z
 	.string()
 	.min( 1 )
 	.max( 255 )
-	.regex( /^[^/\\\x00-\x1f]+$/, { error: 'must be a plain file name without slashes or control characters' } );
+	.regex( /^[^/\\\x00-\x1f]+$/, {
+		error: 'must be a plain file name without slashes or control characters',
+	} );
 const uuid = z.uuid( { error: 'must be an id this API handed out' } );
 
 const MAX_DEPLOY_INPUTS_BYTES = 64 * 1024;
@@ -61,9 +61,12 @@ interface UploadRecord {
 
 export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 	const { config, names, objects, store, events, engine } = options;
-	const environment = z.enum( config.environments as [ string, ...string[] ], {
-		error: `must be one of ${ config.environments.join( ', ' ) }`,
-	} );
+	const environment = z.enum(
+		config.environments as [ string, ...string[] ],
+		{
+			error: `must be one of ${ config.environments.join( ', ' ) }`,
+		}
+	);
 	const expiry = config.uploadUrlExpirySeconds;
 
 	const presign = ( upload: UploadRecord, partNumbers: number[] ) =>
@@ -85,7 +88,11 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 			uploadId: uuid.parse( uploadId ),
 		} ) ) as UploadRecord | undefined;
 		if ( ! upload ) {
-			throw new HttpError( 404, 'orbit_upload_not_found', `No upload ${ uploadId }; start a new one.` );
+			throw new HttpError(
+				404,
+				'orbit_upload_not_found',
+				`No upload ${ uploadId }; start a new one.`
+			);
 		}
 		return upload;
 	};
@@ -93,7 +100,11 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 	const loadJob = async ( jobId: string ) => {
 		const job = await engine.get( uuid.parse( jobId ) );
 		if ( ! job ) {
-			throw new HttpError( 404, 'orbit_job_not_found', `No job ${ jobId }.` );
+			throw new HttpError(
+				404,
+				'orbit_job_not_found',
+				`No job ${ jobId }.`
+			);
 		}
 		return job;
 	};
@@ -111,7 +122,12 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 
 	app.post( '/v1/uploads', async ( request, reply ) => {
 		const body = z
-			.object( { appName, filename, size: z.number().int().positive(), actor } )
+			.object( {
+				appName,
+				filename,
+				size: z.number().int().positive(),
+				actor,
+			} )
 			.parse( request.body );
 		if ( body.size > config.maxArchiveBytes ) {
 			throw new HttpError(
@@ -124,7 +140,11 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 		const uploadId = randomUUID();
 		const bucket = names.buckets.temporary;
 		const key = `uploads/${ uploadId }/image.tar`;
-		const s3UploadId = await objects.createMultipartUpload( bucket, key, 'application/x-tar' );
+		const s3UploadId = await objects.createMultipartUpload(
+			bucket,
+			key,
+			'application/x-tar'
+		);
 		const upload: UploadRecord = {
 			uploadId,
 			s3UploadId,
@@ -153,26 +173,40 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 		} );
 	} );
 
-	app.get< { Params: { uploadId: string } } >( '/v1/uploads/:uploadId', async ( request ) => {
-		const upload = await loadUpload( request.params.uploadId );
-		const uploaded =
-			upload.status === 'open'
-				? await objects.listParts( upload.bucket, upload.key, upload.s3UploadId )
-				: [];
-		const have = new Set( uploaded.map( ( p ) => p.partNumber ) );
-		const missing = Array.from( { length: upload.partCount }, ( _, i ) => i + 1 ).filter(
-			( n ) => ! have.has( n )
-		);
-		return {
-			uploadId: upload.uploadId,
-			size: upload.size,
-			partSize: upload.partSize,
-			status: upload.status,
-			jobId: upload.jobId ?? null,
-			uploadedParts: uploaded,
-			parts: upload.status === 'open' ? await presign( upload, missing ) : [],
-		};
-	} );
+	app.get< { Params: { uploadId: string } } >(
+		'/v1/uploads/:uploadId',
+		async ( request ) => {
+			const upload = await loadUpload( request.params.uploadId );
+			const listed =
+				upload.status === 'open'
+					? await objects.listParts(
+							upload.bucket,
+							upload.key,
+							upload.s3UploadId
+						)
+					: [];
+			const uploaded = listed ?? [];
+			const have = new Set( uploaded.map( ( p ) => p.partNumber ) );
+			const missing = Array.from(
+				{ length: upload.partCount },
+				( _, i ) => i + 1
+			).filter( ( n ) => ! have.has( n ) );
+			return {
+				uploadId: upload.uploadId,
+				size: upload.size,
+				partSize: upload.partSize,
+				status: upload.status,
+				jobId: upload.jobId ?? null,
+				// False when the storage cannot list parts: then every part is offered again.
+				partsListed: listed !== undefined,
+				uploadedParts: uploaded,
+				parts:
+					upload.status === 'open'
+						? await presign( upload, missing )
+						: [],
+			};
+		}
+	);
 
 	app.post< { Params: { uploadId: string } } >(
 		'/v1/uploads/:uploadId/complete',
@@ -183,7 +217,11 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 					parts: z
 						.array(
 							z.object( {
-								partNumber: z.number().int().min( 1 ).max( 10_000 ),
+								partNumber: z
+									.number()
+									.int()
+									.min( 1 )
+									.max( 10_000 ),
 								etag: z.string().min( 1 ).max( 200 ),
 							} )
 						)
@@ -196,7 +234,9 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 						description: z.string().max( 10_000 ).default( '' ),
 						category: z.string().max( 100 ).default( '' ),
 						environment,
-						deployInputs: z.record( z.string(), z.unknown() ).default( {} ),
+						deployInputs: z
+							.record( z.string(), z.unknown() )
+							.default( {} ),
 					} ),
 				} )
 				.parse( request.body );
@@ -207,16 +247,22 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 					`This upload was started for ${ upload.appName }, not ${ body.app.name }.`
 				);
 			}
-			if ( JSON.stringify( body.app.deployInputs ).length > MAX_DEPLOY_INPUTS_BYTES ) {
+			if (
+				JSON.stringify( body.app.deployInputs ).length >
+				MAX_DEPLOY_INPUTS_BYTES
+			) {
 				throw new HttpError(
 					413,
 					'orbit_deploy_inputs_too_large',
 					`Deploy inputs are limited to ${ MAX_DEPLOY_INPUTS_BYTES } bytes of JSON.`
 				);
 			}
-			const numbers = body.parts.map( ( p ) => p.partNumber ).sort( ( a, b ) => a - b );
+			const numbers = body.parts
+				.map( ( p ) => p.partNumber )
+				.sort( ( a, b ) => a - b );
 			const complete =
-				numbers.length === upload.partCount && numbers.every( ( n, i ) => n === i + 1 );
+				numbers.length === upload.partCount &&
+				numbers.every( ( n, i ) => n === i + 1 );
 			if ( ! complete ) {
 				throw new HttpError(
 					400,
@@ -225,7 +271,11 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 				);
 			}
 			if ( upload.status === 'aborted' ) {
-				throw new HttpError( 409, 'orbit_upload_aborted', 'This upload was cancelled; start a new one.' );
+				throw new HttpError(
+					409,
+					'orbit_upload_aborted',
+					'This upload was cancelled; start a new one.'
+				);
 			}
 			// The first completion fixes the job id; a repeated request returns the same job.
 			const claimed = await store.update(
@@ -233,14 +283,24 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 				{ uploadId: upload.uploadId },
 				{
 					update: 'SET jobId = :job, #status = :completing',
-					condition: 'attribute_not_exists(jobId) AND #status = :open',
+					condition:
+						'attribute_not_exists(jobId) AND #status = :open',
 					names: { '#status': 'status' },
-					values: { ':job': randomUUID(), ':completing': 'completing', ':open': 'open' },
+					values: {
+						':job': randomUUID(),
+						':completing': 'completing',
+						':open': 'open',
+					},
 				}
 			);
-			const current = ( claimed ?? ( await loadUpload( upload.uploadId ) ) ) as UploadRecord;
+			const current = ( claimed ??
+				( await loadUpload( upload.uploadId ) ) ) as UploadRecord;
 			if ( ! current.jobId ) {
-				throw new HttpError( 409, 'orbit_upload_aborted', 'This upload was cancelled; start a new one.' );
+				throw new HttpError(
+					409,
+					'orbit_upload_aborted',
+					'This upload was cancelled; start a new one.'
+				);
 			}
 			const input: UploadJobInput = {
 				uploadId: upload.uploadId,
@@ -285,68 +345,105 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 					'This upload was already completed; its job decides what happens to the archive.'
 				);
 			}
-			await objects.abortMultipartUpload( upload.bucket, upload.key, upload.s3UploadId );
+			await objects.abortMultipartUpload(
+				upload.bucket,
+				upload.key,
+				upload.s3UploadId
+			);
 			return reply.code( 204 ).send();
 		}
 	);
 
-	app.post< { Params: { appName: string } } >( '/v1/apps/:appName/scan', async ( request, reply ) => {
+	app.post< { Params: { appName: string } } >(
+		'/v1/apps/:appName/scan',
+		async ( request, reply ) => {
+			const name = appName.parse( request.params.appName );
+			const body = z
+				.object( { actor, environment } )
+				.parse( request.body );
+			if (
+				! ( await findStoredImage(
+					options.services,
+					name,
+					body.environment
+				) )
+			) {
+				throw new HttpError(
+					404,
+					'orbit_image_not_found',
+					`${ name } has no stored image in ${ body.environment }; upload one first.`
+				);
+			}
+			const key = request.headers[ 'idempotency-key' ];
+			const jobId =
+				typeof key === 'string' && key.length > 0 && key.length <= 200
+					? idFromKey(
+							`${ SCAN_JOB }:${ name }:${ body.environment }:${ key }`
+						)
+					: randomUUID();
+			await engine.submit( {
+				jobId,
+				kind: SCAN_JOB,
+				appName: name,
+				environment: body.environment,
+				actor: body.actor,
+				input: {},
+			} );
+			return reply.code( 202 ).send( { jobId } );
+		}
+	);
+
+	app.get< {
+		Params: { appName: string };
+		Querystring: { environment?: string };
+	} >( '/v1/apps/:appName/scan', async ( request ) => {
 		const name = appName.parse( request.params.appName );
-		const body = z.object( { actor, environment } ).parse( request.body );
-		if ( ! ( await findStoredImage( options.services, name, body.environment ) ) ) {
+		const env = environment.parse(
+			request.query.environment ?? config.environments[ 0 ]
+		);
+		const text = await objects.getObjectText(
+			names.buckets.reports,
+			reportKeys.latest( name, env )
+		);
+		if ( ! text ) {
 			throw new HttpError(
 				404,
-				'orbit_image_not_found',
-				`${ name } has no stored image in ${ body.environment }; upload one first.`
+				'orbit_scan_not_found',
+				`${ name } has no scan in ${ env } yet.`
 			);
 		}
-		const key = request.headers[ 'idempotency-key' ];
-		const jobId =
-			typeof key === 'string' && key.length > 0 && key.length <= 200
-				? idFromKey( `${ SCAN_JOB }:${ name }:${ body.environment }:${ key }` )
-				: randomUUID();
-		await engine.submit( {
-			jobId,
-			kind: SCAN_JOB,
-			appName: name,
-			environment: body.environment,
-			actor: body.actor,
-			input: {},
-		} );
-		return reply.code( 202 ).send( { jobId } );
+		const { findings = [], ...summary } = JSON.parse( text ) as {
+			findings?: unknown[];
+		};
+		return { summary, findings };
 	} );
 
-	app.get< { Params: { appName: string }; Querystring: { environment?: string } } >(
-		'/v1/apps/:appName/scan',
+	app.get< { Params: { jobId: string } } >(
+		'/v1/jobs/:jobId',
+		async ( request ) =>
+			describeJob( await loadJob( request.params.jobId ) )
+	);
+
+	app.get< { Params: { jobId: string } } >(
+		'/v1/jobs/:jobId/events',
 		async ( request ) => {
-			const name = appName.parse( request.params.appName );
-			const env = environment.parse( request.query.environment ?? config.environments[ 0 ] );
-			const text = await objects.getObjectText(
-				names.buckets.reports,
-				reportKeys.latest( name, env )
-			);
-			if ( ! text ) {
-				throw new HttpError( 404, 'orbit_scan_not_found', `${ name } has no scan in ${ env } yet.` );
-			}
-			const { findings = [], ...summary } = JSON.parse( text ) as { findings?: unknown[] };
-			return { summary, findings };
+			const job = await loadJob( request.params.jobId );
+			const page = pageQuery.parse( request.query );
+			return events.forJob( job.jobId, page.limit, page.cursor );
 		}
 	);
 
-	app.get< { Params: { jobId: string } } >( '/v1/jobs/:jobId', async ( request ) =>
-		describeJob( await loadJob( request.params.jobId ) )
+	app.get< { Params: { appName: string } } >(
+		'/v1/apps/:appName/events',
+		async ( request ) => {
+			const page = pageQuery.parse( request.query );
+			return events.forApp(
+				appName.parse( request.params.appName ),
+				page.limit,
+				page.cursor
+			);
+		}
 	);
-
-	app.get< { Params: { jobId: string } } >( '/v1/jobs/:jobId/events', async ( request ) => {
-		const job = await loadJob( request.params.jobId );
-		const page = pageQuery.parse( request.query );
-		return events.forJob( job.jobId, page.limit, page.cursor );
-	} );
-
-	app.get< { Params: { appName: string } } >( '/v1/apps/:appName/events', async ( request ) => {
-		const page = pageQuery.parse( request.query );
-		return events.forApp( appName.parse( request.params.appName ), page.limit, page.cursor );
-	} );
 }
 
 function describeJob( job: JobRecord ) {

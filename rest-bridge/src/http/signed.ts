@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DocumentStore } from '../adapters/dynamo.js';
-import { MAX_CLOCK_SKEW_SECONDS, SignatureError, verifySignature } from '../signing/signature.js';
+import {
+	MAX_CLOCK_SKEW_SECONDS,
+	SignatureError,
+	verifySignature,
+} from '../signing/signature.js';
 
 declare module 'fastify' {
 	interface FastifyRequest {
@@ -31,7 +35,9 @@ export function requireSignedRequests(
 			try {
 				done( null, JSON.parse( body.toString( 'utf8' ) ) );
 			} catch {
-				const error = new Error( 'The body is not valid JSON.' ) as Error & {
+				const error = new Error(
+					'The body is not valid JSON.'
+				) as Error & {
 					statusCode: number;
 					code: string;
 				};

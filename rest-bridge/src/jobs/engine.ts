@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentStore, Item } from '../adapters/dynamo.js';
 import type { JobMessage, MessageBus } from '../adapters/nats.js';
 import type { CallbackAnswer, EventCallback } from '../adapters/wordpress.js';
-import { eventSubject, type Actor, type BridgeEvent, type EventOutcome } from '../events/event.js';
+import {
+	eventSubject,
+	type Actor,
+	type BridgeEvent,
+	type EventOutcome,
+} from '../events/event.js';
 import type { EventLog } from '../events/log.js';
 import { PermanentJobError } from './errors.js';
 
@@ -41,32 +46,32 @@ export interface JobRecord {
 }
 
 export interface Logger {
-	info( object: object, message?: string ): void;
-	warn( object: object, message?: string ): void;
-	error( object: object, message?: string ): void;
+	info: ( object: object, message?: string ) => void;
+	warn: ( object: object, message?: string ) => void;
+	error: ( object: object, message?: string ) => void;
 }
 
 export interface StepContext {
 	job: JobRecord;
 	/** Emits the job event `name` once per job, whatever the number of retries. */
-	emit(
+	emit: (
 		name: string,
 		outcome: EventOutcome,
 		data?: Record< string, unknown >,
 		message?: string
-	): Promise< BridgeEvent >;
+	) => Promise< BridgeEvent >;
 	/** The saved output of an earlier step. */
-	output< T >( step: string ): T;
+	output: < T >( step: string ) => T;
 	/** Delivers every event not yet accepted by WordPress, plus `again` (re-sent). */
-	deliver( again?: BridgeEvent ): Promise< CallbackAnswer | undefined >;
+	deliver: ( again?: BridgeEvent ) => Promise< CallbackAnswer | undefined >;
 	/** Keeps the job claimed while a step runs long. */
-	heartbeat(): void;
+	heartbeat: () => void;
 }
 
 export interface StepDefinition {
 	name: string;
 	/** Idempotent: may run again after a crash. Its result is checkpointed. */
-	run( context: StepContext ): Promise< unknown >;
+	run: ( context: StepContext ) => Promise< unknown >;
 }
 
 export interface JobDefinition {
@@ -75,7 +80,7 @@ export interface JobDefinition {
 	failureEvent: string;
 	steps: StepDefinition[];
 	/** Undoes partial work after a permanent failure; must be idempotent. */
-	cleanUp?( job: JobRecord ): Promise< void >;
+	cleanUp?: ( job: JobRecord ) => Promise< void >;
 }
 
 export interface NewJob {
@@ -113,7 +118,9 @@ export function remainingSteps(
 	definition: Pick< JobDefinition, 'steps' >,
 	states: Record< string, StepState >
 ): StepDefinition[] {
-	return definition.steps.filter( ( step ) => states[ step.name ]?.status !== DONE );
+	return definition.steps.filter(
+		( step ) => states[ step.name ]?.status !== DONE
+	);
 }
 
 class LeaseLostError extends Error {}
@@ -132,7 +139,9 @@ export class JobEngine {
 	private loop: Promise< void > | undefined;
 
 	constructor( private readonly options: EngineOptions ) {
-		this.definitions = new Map( options.definitions.map( ( d ) => [ d.kind, d ] ) );
+		this.definitions = new Map(
+			options.definitions.map( ( d ) => [ d.kind, d ] )
+		);
 	}
 
 	/** Creates the job (once per id) and queues it; returns the stored job. */
@@ -144,7 +153,10 @@ export class JobEngine {
 			status: 'queued',
 			stepNames: definition.steps.map( ( s ) => s.name ),
 			steps: Object.fromEntries(
-				definition.steps.map( ( s ) => [ s.name, { status: 'pending', runs: 0 } ] )
+				definition.steps.map( ( s ) => [
+					s.name,
+					{ status: 'pending', runs: 0 },
+				] )
 			),
 			outputs: {},
 			eventSeqs: {},
@@ -165,9 +177,9 @@ export class JobEngine {
 	}
 
 	async get( jobId: string ): Promise< JobRecord | undefined > {
-		return ( await this.options.store.get( this.options.jobsTable, { jobId } ) ) as
-			| JobRecord
-			| undefined;
+		return ( await this.options.store.get( this.options.jobsTable, {
+			jobId,
+		} ) ) as JobRecord | undefined;
 	}
 
 	start() {
@@ -190,14 +202,20 @@ export class JobEngine {
 				if ( this.stopping ) {
 					break;
 				}
-				this.options.logger.warn( { err: error }, 'could not pull a job; retrying' );
+				this.options.logger.warn(
+					{ err: error },
+					'could not pull a job; retrying'
+				);
 				await sleep( 1000 );
 				continue;
 			}
 			if ( message ) {
 				const taken = message;
 				await this.process( taken ).catch( ( error ) => {
-					this.options.logger.error( { jobId: taken.jobId, err: error }, 'job handling failed; will retry' );
+					this.options.logger.error(
+						{ jobId: taken.jobId, err: error },
+						'job handling failed; will retry'
+					);
 					taken.nak( retryDelayMs( taken.deliveryCount ) );
 				} );
 			}
@@ -214,14 +232,15 @@ export class JobEngine {
 
 	/** Handles one delivery of a job message. */
 	async process( message: JobMessage ): Promise< void > {
-		const log = this.options.logger;
 		const job = await this.get( message.jobId );
 		if ( ! job ) {
-			log.warn( { jobId: message.jobId }, 'job message for an unknown job; dropped' );
+			this.options.logger.warn(
+				{ jobId: message.jobId },
+				'job message for an unknown job; dropped'
+			);
 			message.ack();
 			return;
 		}
-		const definition = this.definition( job.kind );
 		if ( job.status === 'succeeded' || job.status === 'failed' ) {
 			await this.finishDelivery( job, message );
 			return;
@@ -232,59 +251,121 @@ export class JobEngine {
 			message.nak( Math.max( 250, until - Date.now() + 250 ) );
 			return;
 		}
-		let current = claimed;
+		const claim = this.keepClaimed( job.jobId, message );
+		try {
+			await this.runSteps( claimed, message, claim );
+		} finally {
+			claim.stop();
+		}
+	}
+
+	/** Heartbeats to JetStream and lease renewals while this worker runs a job. */
+	private keepClaimed( jobId: string, message: JobMessage ) {
 		let lost = false;
-		const heartbeat = () => message.working();
-		const renewal = setInterval( () => {
-			heartbeat();
-			void this.renewLease( job.jobId ).then( ( ok ) => {
-				lost = lost || ! ok;
-			} );
-		}, Math.max( 500, Math.floor( this.options.ackWaitMs / 3 ) ) );
+		const timer = setInterval(
+			() => {
+				message.working();
+				void this.renewLease( jobId ).then( ( ok ) => {
+					lost = lost || ! ok;
+				} );
+			},
+			Math.max( 500, Math.floor( this.options.ackWaitMs / 3 ) )
+		);
+		return {
+			heartbeat: () => message.working(),
+			lost: () => lost,
+			stop: () => clearInterval( timer ),
+		};
+	}
+
+	private async runSteps(
+		job: JobRecord,
+		message: JobMessage,
+		claim: ReturnType< JobEngine[ 'keepClaimed' ] >
+	) {
+		const log = this.options.logger;
+		const definition = this.definition( job.kind );
+		let current = job;
 		let stepName = '';
 		try {
 			for ( const step of remainingSteps( definition, current.steps ) ) {
 				if ( this.stopping ) {
 					await this.releaseLease( job.jobId );
 					message.nak( 0 );
-					log.info( { jobId: job.jobId, step: step.name }, 'handed job back on shutdown' );
+					log.info(
+						{ jobId: job.jobId, step: step.name },
+						'handed job back on shutdown'
+					);
 					return;
 				}
 				if ( this.options.stepDelayMs > 0 ) {
 					await sleep( this.options.stepDelayMs );
 				}
-				if ( lost ) {
+				if ( claim.lost() ) {
 					throw new LeaseLostError();
 				}
 				stepName = step.name;
 				current = await this.markStarted( current, step.name );
-				log.info( { jobId: job.jobId, step: step.name, worker: this.workerId }, 'step started' );
-				const output = await step.run( this.context( current, heartbeat ) );
+				log.info(
+					{
+						jobId: job.jobId,
+						step: step.name,
+						worker: this.workerId,
+					},
+					'step started'
+				);
+				const output = await step.run(
+					this.context( current, claim.heartbeat )
+				);
 				current = await this.checkpoint( current, step.name, output );
-				await this.deliver( job.jobId, heartbeat );
+				await this.deliver( job.jobId, claim.heartbeat );
 			}
 			await this.setStatus( job.jobId, 'succeeded' );
 			message.ack();
 			log.info( { jobId: job.jobId }, 'job succeeded' );
 		} catch ( error ) {
-			if ( error instanceof LeaseLostError ) {
-				log.warn( { jobId: job.jobId }, 'lost the job lease; another replica has it' );
-				return;
-			}
-			const permanent = error instanceof PermanentJobError;
-			if ( ! permanent && message.deliveryCount < this.options.maxAttempts ) {
-				log.warn(
-					{ jobId: job.jobId, step: stepName, err: error, attempt: message.deliveryCount },
-					'step failed; will retry'
-				);
-				await this.releaseLease( job.jobId );
-				message.nak( retryDelayMs( message.deliveryCount ) );
-				return;
-			}
-			await this.fail( current, definition, stepName, error as Error, message );
-		} finally {
-			clearInterval( renewal );
+			await this.handleFailure(
+				current,
+				definition,
+				stepName,
+				error,
+				message
+			);
 		}
+	}
+
+	private async handleFailure(
+		job: JobRecord,
+		definition: JobDefinition,
+		stepName: string,
+		error: unknown,
+		message: JobMessage
+	) {
+		const log = this.options.logger;
+		if ( error instanceof LeaseLostError ) {
+			// Left unacknowledged: the replica holding the lease finishes the job.
+			log.warn(
+				{ jobId: job.jobId },
+				'lost the job lease; another replica has it'
+			);
+			return;
+		}
+		const permanent = error instanceof PermanentJobError;
+		if ( ! permanent && message.deliveryCount < this.options.maxAttempts ) {
+			log.warn(
+				{
+					jobId: job.jobId,
+					step: stepName,
+					err: error,
+					attempt: message.deliveryCount,
+				},
+				'step failed; will retry'
+			);
+			await this.releaseLease( job.jobId );
+			message.nak( retryDelayMs( message.deliveryCount ) );
+			return;
+		}
+		await this.fail( job, definition, stepName, error as Error, message );
 	}
 
 	private context( job: JobRecord, heartbeat: () => void ): StepContext {
@@ -329,11 +410,18 @@ export class JobEngine {
 	}
 
 	private runningStep( job: JobRecord ): string {
-		return job.stepNames.find( ( name ) => job.steps[ name ]?.status === 'running' ) ?? 'job';
+		return (
+			job.stepNames.find(
+				( name ) => job.steps[ name ]?.status === 'running'
+			) ?? 'job'
+		);
 	}
 
 	/** One seq per (job, event name), allocated by a conditional update. */
-	private async allocateSeq( jobId: string, name: string ): Promise< number > {
+	private async allocateSeq(
+		jobId: string,
+		name: string
+	): Promise< number > {
 		const table = this.options.jobsTable;
 		const updated = await this.options.store.update(
 			table,
@@ -345,10 +433,13 @@ export class JobEngine {
 				values: { ':one': 1 },
 			}
 		);
-		const job = ( updated ?? ( await this.get( jobId ) ) ) as JobRecord | undefined;
+		const job = ( updated ?? ( await this.get( jobId ) ) ) as
+			JobRecord | undefined;
 		const seq = job?.eventSeqs?.[ name ];
 		if ( typeof seq !== 'number' ) {
-			throw new Error( `could not allocate an event seq for ${ jobId }/${ name }` );
+			throw new Error(
+				`could not allocate an event seq for ${ jobId }/${ name }`
+			);
 		}
 		return seq;
 	}
@@ -362,21 +453,31 @@ export class JobEngine {
 		heartbeat: () => void,
 		again?: BridgeEvent
 	): Promise< CallbackAnswer | undefined > {
-		const patienceMs = Math.max( 1000, Math.floor( this.options.ackWaitMs / 2 ) );
+		const patienceMs = Math.max(
+			1000,
+			Math.floor( this.options.ackWaitMs / 2 )
+		);
 		let answer: CallbackAnswer | undefined;
 		for ( let round = 0; round < 100; round++ ) {
 			const job = await this.get( jobId );
 			if ( ! job ) {
-				return undefined;
+				break;
 			}
 			const pending = contiguousFrom(
-				await this.options.events.after( jobId, job.deliveredSeq, EVENT_BATCH ),
+				await this.options.events.after(
+					jobId,
+					job.deliveredSeq,
+					EVENT_BATCH
+				),
 				job.deliveredSeq
 			);
 			if ( pending.length === 0 ) {
 				break;
 			}
-			answer = await this.options.callback.deliver( pending, { patienceMs, heartbeat } );
+			answer = await this.options.callback.deliver( pending, {
+				patienceMs,
+				heartbeat,
+			} );
 			const last = pending[ pending.length - 1 ]?.seq ?? job.deliveredSeq;
 			await this.options.store.update(
 				this.options.jobsTable,
@@ -390,7 +491,10 @@ export class JobEngine {
 		}
 		if ( again ) {
 			// WordPress applies each (jobId, seq) once; re-sending returns its answer.
-			answer = await this.options.callback.deliver( [ again ], { patienceMs, heartbeat } );
+			answer = await this.options.callback.deliver( [ again ], {
+				patienceMs,
+				heartbeat,
+			} );
 		}
 		return answer;
 	}
@@ -400,7 +504,10 @@ export class JobEngine {
 			await this.deliver( job.jobId, () => message.working() );
 			message.ack();
 		} catch ( error ) {
-			this.options.logger.warn( { jobId: job.jobId, err: error }, 'event delivery failed; will retry' );
+			this.options.logger.warn(
+				{ jobId: job.jobId, err: error },
+				'event delivery failed; will retry'
+			);
 			message.nak( retryDelayMs( message.deliveryCount ) );
 		}
 	}
@@ -412,18 +519,32 @@ export class JobEngine {
 		error: Error,
 		message: JobMessage
 	) {
-		const code = error instanceof PermanentJobError ? error.code : 'internal_error';
+		const code =
+			error instanceof PermanentJobError ? error.code : 'internal_error';
 		const text =
 			error instanceof PermanentJobError
 				? error.message
 				: `${ step || 'the job' } failed ${ message.deliveryCount } times: ${ error.message }`;
-		this.options.logger.error( { jobId: job.jobId, step, err: error }, 'job failed' );
+		this.options.logger.error(
+			{ jobId: job.jobId, step, err: error },
+			'job failed'
+		);
 		try {
 			await definition.cleanUp?.( job );
 		} catch ( cleanUpError ) {
-			this.options.logger.warn( { jobId: job.jobId, err: cleanUpError }, 'clean-up after failure failed' );
+			this.options.logger.warn(
+				{ jobId: job.jobId, err: cleanUpError },
+				'clean-up after failure failed'
+			);
 		}
-		await this.emit( job, definition.failureEvent, 'failed', { code }, text, step || 'job' );
+		await this.emit(
+			job,
+			definition.failureEvent,
+			'failed',
+			{ code },
+			text,
+			step || 'job'
+		);
 		await this.options.store.update(
 			this.options.jobsTable,
 			{ jobId: job.jobId },
@@ -447,10 +568,18 @@ export class JobEngine {
 			{ jobId },
 			{
 				update: 'SET lease = :lease, #status = :running, updatedAt = :iso',
-				condition: 'attribute_not_exists(lease) OR lease.#until < :now OR lease.#owner = :me',
-				names: { '#status': 'status', '#until': 'until', '#owner': 'owner' },
+				condition:
+					'attribute_not_exists(lease) OR lease.#until < :now OR lease.#owner = :me',
+				names: {
+					'#status': 'status',
+					'#until': 'until',
+					'#owner': 'owner',
+				},
 				values: {
-					':lease': { owner: this.workerId, until: now + this.options.ackWaitMs },
+					':lease': {
+						owner: this.workerId,
+						until: now + this.options.ackWaitMs,
+					},
 					':running': 'running',
 					':iso': new Date( now ).toISOString(),
 					':now': now,
@@ -468,7 +597,10 @@ export class JobEngine {
 				update: 'SET lease.#until = :until',
 				condition: 'lease.#owner = :me',
 				names: { '#until': 'until', '#owner': 'owner' },
-				values: { ':until': Date.now() + this.options.ackWaitMs, ':me': this.workerId },
+				values: {
+					':until': Date.now() + this.options.ackWaitMs,
+					':me': this.workerId,
+				},
 			}
 		);
 		return updated !== undefined;
@@ -487,15 +619,28 @@ export class JobEngine {
 		);
 	}
 
-	private async markStarted( job: JobRecord, step: string ): Promise< JobRecord > {
+	private async markStarted(
+		job: JobRecord,
+		step: string
+	): Promise< JobRecord > {
 		const updated = await this.options.store.update(
 			this.options.jobsTable,
 			{ jobId: job.jobId },
 			{
 				update: 'SET steps.#step.#status = :running, steps.#step.runs = steps.#step.runs + :one',
-				condition: 'lease.#owner = :me AND steps.#step.#status <> :done',
-				names: { '#step': step, '#status': 'status', '#owner': 'owner' },
-				values: { ':running': 'running', ':one': 1, ':me': this.workerId, ':done': DONE },
+				condition:
+					'lease.#owner = :me AND steps.#step.#status <> :done',
+				names: {
+					'#step': step,
+					'#status': 'status',
+					'#owner': 'owner',
+				},
+				values: {
+					':running': 'running',
+					':one': 1,
+					':me': this.workerId,
+					':done': DONE,
+				},
 			}
 		);
 		if ( ! updated ) {
@@ -505,16 +650,24 @@ export class JobEngine {
 	}
 
 	/** Marks a step done with its output, only if this worker still holds the job. */
-	private async checkpoint( job: JobRecord, step: string, output: unknown ): Promise< JobRecord > {
+	private async checkpoint(
+		job: JobRecord,
+		step: string,
+		output: unknown
+	): Promise< JobRecord > {
 		const now = new Date().toISOString();
 		const updated = await this.options.store.update(
 			this.options.jobsTable,
 			{ jobId: job.jobId },
 			{
-				update:
-					'SET steps.#step.#status = :done, steps.#step.completedBy = :me, steps.#step.completedAt = :now, outputs.#step = :output, updatedAt = :now',
-				condition: 'lease.#owner = :me AND steps.#step.#status <> :done',
-				names: { '#step': step, '#status': 'status', '#owner': 'owner' },
+				update: 'SET steps.#step.#status = :done, steps.#step.completedBy = :me, steps.#step.completedAt = :now, outputs.#step = :output, updatedAt = :now',
+				condition:
+					'lease.#owner = :me AND steps.#step.#status <> :done',
+				names: {
+					'#step': step,
+					'#status': 'status',
+					'#owner': 'owner',
+				},
 				values: {
 					':done': DONE,
 					':me': this.workerId,
@@ -543,7 +696,10 @@ export class JobEngine {
 }
 
 /** The leading run of events whose seqs follow `afterSeq` without a gap. */
-export function contiguousFrom( events: BridgeEvent[], afterSeq: number ): BridgeEvent[] {
+export function contiguousFrom(
+	events: BridgeEvent[],
+	afterSeq: number
+): BridgeEvent[] {
 	const run: BridgeEvent[] = [];
 	let expected = afterSeq + 1;
 	for ( const event of [ ...events ].sort( ( a, b ) => a.seq - b.seq ) ) {

@@ -17,7 +17,9 @@ export function containerPorts( facts: Pick< ImageFacts, 'exposedPorts' > ) {
 			const [ port, protocol = 'tcp' ] = String( entry ).split( '/' );
 			return { port: Number( port ), protocol: protocol.toUpperCase() };
 		} )
-		.filter( ( p ) => Number.isInteger( p.port ) && p.port > 0 && p.port < 65536 );
+		.filter(
+			( p ) => Number.isInteger( p.port ) && p.port > 0 && p.port < 65536
+		);
 }
 
 /**
@@ -32,9 +34,12 @@ export function imageTag( configDigest: string ): string {
 export function renderKustomization(
 	app: AppDescription,
 	facts: ImageFacts,
-	imageTag: string
+	tag: string
 ): Record< string, string > {
-	const labels = { 'app.kubernetes.io/name': app.name, 'app.kubernetes.io/managed-by': 'k8or-orbit' };
+	const labels = {
+		'app.kubernetes.io/name': app.name,
+		'app.kubernetes.io/managed-by': 'k8or-orbit',
+	};
 	const ports = containerPorts( facts );
 	const env = Object.entries( app.deployInputs.env ?? {} )
 		.filter( ( [ , value ] ) => typeof value === 'string' )
@@ -59,7 +64,7 @@ export function renderKustomization(
 											containerPort: p.port,
 											protocol: p.protocol,
 										} ) ),
-								  }
+									}
 								: {} ),
 							...( env.length > 0 ? { env } : {} ),
 						},
@@ -68,7 +73,9 @@ export function renderKustomization(
 			},
 		},
 	};
-	const files: Record< string, string > = { 'deployment.yaml': stringify( deployment ) };
+	const files: Record< string, string > = {
+		'deployment.yaml': stringify( deployment ),
+	};
 	if ( ports.length > 0 ) {
 		files[ 'service.yaml' ] = stringify( {
 			apiVersion: 'v1',
@@ -90,7 +97,13 @@ export function renderKustomization(
 		kind: 'Kustomization',
 		resources: Object.keys( files ),
 		labels: [ { pairs: { 'orbit.k8or.io/environment': app.environment } } ],
-		images: [ { name: app.name, newName: `orbit/${ app.name }`, newTag: imageTag } ],
+		images: [
+			{
+				name: app.name,
+				newName: `orbit/${ app.name }`,
+				newTag: tag,
+			},
+		],
 	} );
 	return files;
 }

@@ -75,7 +75,10 @@ export async function scanStoredArchive(
 		const outcome = await services.scanner.scan( '' );
 		record = {
 			status: 'unavailable',
-			reason: outcome.status === 'unavailable' ? outcome.reason : 'no scanner',
+			reason:
+				outcome.status === 'unavailable'
+					? outcome.reason
+					: 'no scanner',
 			scannedAt: new Date().toISOString(),
 		};
 	} else {
@@ -83,15 +86,26 @@ export async function scanStoredArchive(
 		try {
 			const file = join( folder, 'image.tar' );
 			await pipeline(
-				await services.objects.getObjectStream( archive.bucket, archive.key ),
+				await services.objects.getObjectStream(
+					archive.bucket,
+					archive.key
+				),
 				createWriteStream( file )
 			);
 			context.heartbeat();
 			const outcome = await services.scanner.scan( file );
 			if ( outcome.status === 'unavailable' ) {
-				record = { status: 'unavailable', reason: outcome.reason, scannedAt: new Date().toISOString() };
+				record = {
+					status: 'unavailable',
+					reason: outcome.reason,
+					scannedAt: new Date().toISOString(),
+				};
 			} else {
-				const reportKey = reportKeys.report( job.appName, job.environment, job.jobId );
+				const reportKey = reportKeys.report(
+					job.appName,
+					job.environment,
+					job.jobId
+				);
 				await services.objects.putObject(
 					reports,
 					reportKey,
@@ -121,7 +135,9 @@ export async function scanStoredArchive(
 		'image-scanned',
 		'succeeded',
 		{ scan: record },
-		record.status === 'unavailable' ? `The image was not scanned: ${ record.reason }.` : undefined
+		record.status === 'unavailable'
+			? `The image was not scanned: ${ record.reason }.`
+			: undefined
 	);
 	return record;
 }

@@ -25,7 +25,8 @@ export async function findStoredImage(
 
 /** Re-scans the archive stored for an app and reports the new summary to WordPress. */
 export function scanJob( services: JobServices ): JobDefinition {
-	const located = ( job: JobRecord ) => job.outputs.locate as StoredImageMetadata;
+	const located = ( job: JobRecord ) =>
+		job.outputs.locate as StoredImageMetadata;
 	return {
 		kind: SCAN_JOB,
 		failureEvent: 'scan-failed',
@@ -34,7 +35,11 @@ export function scanJob( services: JobServices ): JobDefinition {
 				name: 'locate',
 				async run( context ) {
 					const { job } = context;
-					const image = await findStoredImage( services, job.appName, job.environment );
+					const image = await findStoredImage(
+						services,
+						job.appName,
+						job.environment
+					);
 					if ( ! image ) {
 						throw new PermanentJobError(
 							'image_not_found',
@@ -45,7 +50,10 @@ export function scanJob( services: JobServices ): JobDefinition {
 						configDigest: image.configDigest,
 						archiveDigest: image.storage.digest,
 					} );
-					return { storage: image.storage, configDigest: image.configDigest };
+					return {
+						storage: image.storage,
+						configDigest: image.configDigest,
+					};
 				},
 			},
 			{
@@ -59,7 +67,11 @@ export function scanJob( services: JobServices ): JobDefinition {
 				name: 'publish',
 				async run( context ) {
 					const scan = context.output< ScanRecord >( 'scan' );
-					const started = await context.emit( 'database-update-started', 'started', { scan } );
+					const started = await context.emit(
+						'database-update-started',
+						'started',
+						{ scan }
+					);
 					const answer = await context.deliver( started );
 					await context.emit( 'database-updated', 'succeeded', {
 						postId: answer?.app?.id ?? null,

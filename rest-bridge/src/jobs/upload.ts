@@ -51,7 +51,10 @@ function digestingPassThrough() {
 			callback( null, chunk );
 		},
 	} );
-	return { stream, result: () => ( { digest: `sha256:${ hash.digest( 'hex' ) }`, bytes } ) };
+	return {
+		stream,
+		result: () => ( { digest: `sha256:${ hash.digest( 'hex' ) }`, bytes } ),
+	};
 }
 
 /** The image facts WordPress keeps on the post (`k8or_orbit_image`). */
@@ -79,7 +82,8 @@ function imageSummary( validated: ValidatedImage, stored: StoredImage ) {
 
 export function uploadJob( services: JobServices ): JobDefinition {
 	const { objects, names, config } = services;
-	const environmentBucket = ( job: JobRecord ) => names.buckets.environment( job.environment );
+	const environmentBucket = ( job: JobRecord ) =>
+		names.buckets.environment( job.environment );
 
 	return {
 		kind: UPLOAD_JOB,
@@ -95,7 +99,12 @@ export function uploadJob( services: JobServices ): JobDefinition {
 						size: upload.size,
 					} );
 					// Completing twice fails once the upload is gone, so check the object first.
-					if ( ! ( await objects.headObject( upload.bucket, upload.key ) ) ) {
+					if (
+						! ( await objects.headObject(
+							upload.bucket,
+							upload.key
+						) )
+					) {
 						try {
 							await objects.completeMultipartUpload(
 								upload.bucket,
@@ -104,8 +113,13 @@ export function uploadJob( services: JobServices ): JobDefinition {
 								upload.parts
 							);
 						} catch ( error ) {
-							const name = ( error as { name?: string } ).name ?? '';
-							if ( /NoSuchUpload|InvalidPart|EntityTooSmall/.test( name ) ) {
+							const name =
+								( error as { name?: string } ).name ?? '';
+							if (
+								/NoSuchUpload|InvalidPart|EntityTooSmall/.test(
+									name
+								)
+							) {
 								throw new PermanentJobError(
 									'upload_incomplete',
 									`The upload could not be assembled (${ name }): upload every part again and complete it with the ETags S3 returned.`
@@ -114,7 +128,9 @@ export function uploadJob( services: JobServices ): JobDefinition {
 							throw error;
 						}
 					}
-					await context.emit( 'image-received', 'succeeded', { filename: upload.filename } );
+					await context.emit( 'image-received', 'succeeded', {
+						filename: upload.filename,
+					} );
 					return null;
 				},
 			},
@@ -122,7 +138,10 @@ export function uploadJob( services: JobServices ): JobDefinition {
 				name: 'store-temporary',
 				async run( context ) {
 					const upload = input( context.job );
-					const head = await objects.headObject( upload.bucket, upload.key );
+					const head = await objects.headObject(
+						upload.bucket,
+						upload.key
+					);
 					if ( ! head ) {
 						throw new PermanentJobError(
 							'upload_missing',
@@ -153,18 +172,29 @@ export function uploadJob( services: JobServices ): JobDefinition {
 				name: 'validate',
 				async run( context ): Promise< ValidatedImage > {
 					const upload = input( context.job );
-					await context.emit( 'image-validation-started', 'started', {} );
+					await context.emit(
+						'image-validation-started',
+						'started',
+						{}
+					);
 					const counter = digestingPassThrough();
 					const toValidator = new PassThrough();
-					const source = await objects.getObjectStream( upload.bucket, upload.key );
-					const copying = pipeline( source, counter.stream, toValidator );
+					const source = await objects.getObjectStream(
+						upload.bucket,
+						upload.key
+					);
+					const copying = pipeline(
+						source,
+						counter.stream,
+						toValidator
+					);
 					let facts: ImageFacts;
 					try {
 						[ facts ] = await Promise.all( [
 							// Drain what the validator leaves unread so the hash covers every byte.
-							validateArchive( toValidator, { maxTotalBytes: config.maxArchiveBytes } ).finally(
-								() => toValidator.resume()
-							),
+							validateArchive( toValidator, {
+								maxTotalBytes: config.maxArchiveBytes,
+							} ).finally( () => toValidator.resume() ),
 							copying,
 						] );
 					} catch ( error ) {
@@ -204,15 +234,25 @@ export function uploadJob( services: JobServices ): JobDefinition {
 				name: 'store-image',
 				async run( context ): Promise< StoredImage > {
 					const upload = input( context.job );
-					const validated = context.output< ValidatedImage >( 'validate' );
+					const validated =
+						context.output< ValidatedImage >( 'validate' );
 					const bucket = environmentBucket( context.job );
 					const key = appKeys.archive( validated.archiveDigest );
 					const existing = await objects.headObject( bucket, key );
 					// Content-addressed: an object of the right size under the digest is this archive.
 					if ( existing?.size !== validated.size ) {
-						await objects.copyObject( upload.bucket, upload.key, bucket, key );
+						await objects.copyObject(
+							upload.bucket,
+							upload.key,
+							bucket,
+							key
+						);
 					}
-					const stored = { bucket, key, digest: validated.archiveDigest };
+					const stored = {
+						bucket,
+						key,
+						digest: validated.archiveDigest,
+					};
 					await context.emit( 'image-stored', 'succeeded', stored );
 					return stored;
 				},
@@ -223,9 +263,12 @@ export function uploadJob( services: JobServices ): JobDefinition {
 					const { job } = context;
 					const { app } = input( job );
 					const bucket = environmentBucket( job );
-					const validated = context.output< ValidatedImage >( 'validate' );
-					const stored = context.output< StoredImage >( 'store-image' );
-					const json = ( value: unknown ) => JSON.stringify( value, null, 2 );
+					const validated =
+						context.output< ValidatedImage >( 'validate' );
+					const stored =
+						context.output< StoredImage >( 'store-image' );
+					const json = ( value: unknown ) =>
+						JSON.stringify( value, null, 2 );
 					await objects.putObject(
 						bucket,
 						appKeys.user( app.name ),
@@ -237,7 +280,9 @@ export function uploadJob( services: JobServices ): JobDefinition {
 						} ),
 						'application/json'
 					);
-					await context.emit( 'user-data-saved', 'succeeded', { title: app.title } );
+					await context.emit( 'user-data-saved', 'succeeded', {
+						title: app.title,
+					} );
 					await objects.putObject(
 						bucket,
 						appKeys.image( app.name ),
@@ -266,8 +311,13 @@ export function uploadJob( services: JobServices ): JobDefinition {
 				async run( context ) {
 					const { job } = context;
 					const { app } = input( job );
-					await context.emit( 'kustomization-started', 'started', {} );
-					const validated = context.output< ValidatedImage >( 'validate' );
+					await context.emit(
+						'kustomization-started',
+						'started',
+						{}
+					);
+					const validated =
+						context.output< ValidatedImage >( 'validate' );
 					const files = renderKustomization(
 						app,
 						validated.facts,
@@ -281,9 +331,13 @@ export function uploadJob( services: JobServices ): JobDefinition {
 							'application/yaml'
 						);
 					}
-					await context.emit( 'kustomization-completed', 'succeeded', {
-						files: Object.keys( files ),
-					} );
+					await context.emit(
+						'kustomization-completed',
+						'succeeded',
+						{
+							files: Object.keys( files ),
+						}
+					);
 					return null;
 				},
 			},
@@ -292,30 +346,39 @@ export function uploadJob( services: JobServices ): JobDefinition {
 				async run( context ) {
 					const { job } = context;
 					const { app } = input( job );
-					const validated = context.output< ValidatedImage >( 'validate' );
-					const stored = context.output< StoredImage >( 'store-image' );
+					const validated =
+						context.output< ValidatedImage >( 'validate' );
+					const stored =
+						context.output< StoredImage >( 'store-image' );
 					const scan = context.output< ScanRecord >( 'scan' );
-					const started = await context.emit( 'database-update-started', 'started', {
-						app: {
-							name: app.name,
-							title: app.title,
-							description: app.description,
-							category: app.category,
-							image: imageSummary( validated, stored ),
-							scan,
-							environments: {
-								[ job.environment ]: {
-									status: 'uploaded',
-									archiveDigest: validated.archiveDigest,
-									configDigest: validated.facts.configDigest,
-									updatedAt: new Date().toISOString(),
+					const started = await context.emit(
+						'database-update-started',
+						'started',
+						{
+							app: {
+								name: app.name,
+								title: app.title,
+								description: app.description,
+								category: app.category,
+								image: imageSummary( validated, stored ),
+								scan,
+								environments: {
+									[ job.environment ]: {
+										status: 'uploaded',
+										archiveDigest: validated.archiveDigest,
+										configDigest:
+											validated.facts.configDigest,
+										updatedAt: new Date().toISOString(),
+									},
 								},
 							},
-						},
-					} );
+						}
+					);
 					const answer = await context.deliver( started );
 					if ( ! answer?.app ) {
-						throw new Error( 'WordPress accepted the app event but did not name the post' );
+						throw new Error(
+							'WordPress accepted the app event but did not name the post'
+						);
 					}
 					await context.emit( 'database-updated', 'succeeded', {
 						postId: answer.app.id,
@@ -330,7 +393,9 @@ export function uploadJob( services: JobServices ): JobDefinition {
 					const upload = input( context.job );
 					await objects.deleteObject( upload.bucket, upload.key );
 					await context.emit( 'upload-completed', 'succeeded', {
-						archiveDigest: context.output< ValidatedImage >( 'validate' ).archiveDigest,
+						archiveDigest:
+							context.output< ValidatedImage >( 'validate' )
+								.archiveDigest,
 					} );
 					return null;
 				},
@@ -338,7 +403,11 @@ export function uploadJob( services: JobServices ): JobDefinition {
 		],
 		async cleanUp( job ) {
 			const upload = input( job );
-			await objects.abortMultipartUpload( upload.bucket, upload.key, upload.s3UploadId );
+			await objects.abortMultipartUpload(
+				upload.bucket,
+				upload.key,
+				upload.s3UploadId
+			);
 			await objects.deleteObject( upload.bucket, upload.key );
 		},
 	};

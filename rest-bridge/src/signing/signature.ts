@@ -1,4 +1,9 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+	createHash,
+	createHmac,
+	randomUUID,
+	timingSafeEqual,
+} from 'node:crypto';
 
 /** How far a signed request's timestamp may be from the receiver's clock. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -17,14 +22,28 @@ export interface SignatureInput {
 }
 
 export function canonicalString( input: SignatureInput ): string {
-	const bodyHash = createHash( 'sha256' ).update( input.body ).digest( 'hex' );
-	return [ input.method.toUpperCase(), input.path, input.timestamp, input.requestId, bodyHash ].join(
-		'\n'
-	);
+	const bodyHash = createHash( 'sha256' )
+		.update( input.body )
+		.digest( 'hex' );
+	return [
+		input.method.toUpperCase(),
+		input.path,
+		input.timestamp,
+		input.requestId,
+		bodyHash,
+	].join( '\n' );
 }
 
-export function computeSignature( secret: string, input: SignatureInput ): string {
-	return 'v1=' + createHmac( 'sha256', secret ).update( canonicalString( input ) ).digest( 'hex' );
+export function computeSignature(
+	secret: string,
+	input: SignatureInput
+): string {
+	return (
+		'v1=' +
+		createHmac( 'sha256', secret )
+			.update( canonicalString( input ) )
+			.digest( 'hex' )
+	);
 }
 
 /** Headers for a request this side sends over the signed link. */
@@ -131,7 +150,10 @@ export function verifySignature(
 		} )
 	);
 	const given = Buffer.from( signature );
-	if ( expected.length !== given.length || ! timingSafeEqual( expected, given ) ) {
+	if (
+		expected.length !== given.length ||
+		! timingSafeEqual( expected, given )
+	) {
 		throw new SignatureError(
 			'orbit_signature_invalid',
 			'X-Orbit-Signature does not match; check that both sides use the same shared secret.'

@@ -18,13 +18,20 @@ export interface PartPlan {
  */
 export function planParts( size: number ): PartPlan {
 	if ( ! Number.isSafeInteger( size ) || size <= 0 ) {
-		throw new RangeError( `size must be a positive whole number of bytes, got ${ size }` );
+		throw new RangeError(
+			`size must be a positive whole number of bytes, got ${ size }`
+		);
 	}
 	const wanted = Math.ceil( size / TARGET_PARTS / MiB ) * MiB;
-	const partSize = Math.min( MAX_PART_BYTES, Math.max( MIN_PART_BYTES, wanted ) );
+	const partSize = Math.min(
+		MAX_PART_BYTES,
+		Math.max( MIN_PART_BYTES, wanted )
+	);
 	const partCount = Math.ceil( size / partSize );
 	if ( partCount > MAX_PARTS ) {
-		throw new RangeError( `${ size } bytes need more than ${ MAX_PARTS } parts of ${ partSize } bytes` );
+		throw new RangeError(
+			`${ size } bytes need more than ${ MAX_PARTS } parts of ${ partSize } bytes`
+		);
 	}
 	return { partSize, partCount };
 }

@@ -23,24 +23,40 @@ describe( 'bridge configuration', () => {
 		expect( config.port ).toBe( 8787 );
 		expect( config.wordpressUrl ).toBe( 'http://127.0.0.1:8080' );
 		expect( config.nats.url ).toBe( 'nats://127.0.0.1:4222' );
-		expect( config.s3 ).toMatchObject( { region: 'us-east-1', forcePathStyle: false, bucketPrefix: 'orbit-' } );
+		expect( config.s3 ).toMatchObject( {
+			region: 'us-east-1',
+			forcePathStyle: false,
+			bucketPrefix: 'orbit-',
+		} );
 		expect( config.s3.endpoint ).toBeUndefined();
 		expect( config.dynamodb.tablePrefix ).toBe( 'orbit-' );
 		expect( config.environments ).toEqual( [ 'dev', 'test', 'prod' ] );
-		expect( config.trivy ).toEqual( { path: undefined, serverUrl: undefined, timeoutMs: 600_000 } );
+		expect( config.trivy ).toEqual( {
+			path: undefined,
+			serverUrl: undefined,
+			timeoutMs: 600_000,
+		} );
 		expect( config.maxArchiveBytes ).toBe( 4294967296 );
 		expect( config.jobs.stepDelayMs ).toBe( 0 );
 	} );
 
 	it( 'names a missing secret and a missing WordPress URL', () => {
 		const found = problems( {} );
-		expect( found.some( ( p ) => p.startsWith( 'ORBIT_BRIDGE_SECRET (unset)' ) ) ).toBe( true );
-		expect( found.some( ( p ) => p.startsWith( 'ORBIT_WORDPRESS_URL (unset)' ) ) ).toBe( true );
+		expect(
+			found.some( ( p ) => p.startsWith( 'ORBIT_BRIDGE_SECRET (unset)' ) )
+		).toBe( true );
+		expect(
+			found.some( ( p ) => p.startsWith( 'ORBIT_WORDPRESS_URL (unset)' ) )
+		).toBe( true );
 	} );
 
 	it( 'rejects a short secret, saying how long it must be', () => {
-		expect( problems( { ...valid, ORBIT_BRIDGE_SECRET: 'short' } ) ).toEqual( [
-			expect.stringMatching( /^ORBIT_BRIDGE_SECRET .*at least 32 characters/ ),
+		expect(
+			problems( { ...valid, ORBIT_BRIDGE_SECRET: 'short' } )
+		).toEqual( [
+			expect.stringMatching(
+				/^ORBIT_BRIDGE_SECRET .*at least 32 characters/
+			),
 		] );
 	} );
 
@@ -56,7 +72,9 @@ describe( 'bridge configuration', () => {
 			'ORBIT_ENVIRONMENTS',
 			'ORBIT_S3_FORCE_PATH_STYLE',
 		] );
-		expect( found.find( ( p ) => p.startsWith( 'ORBIT_BRIDGE_PORT' ) ) ).toContain( '"eighty"' );
+		expect(
+			found.find( ( p ) => p.startsWith( 'ORBIT_BRIDGE_PORT' ) )
+		).toContain( '"eighty"' );
 	} );
 
 	it( 'parses the optional services and limits', () => {
@@ -70,14 +88,23 @@ describe( 'bridge configuration', () => {
 			ORBIT_MAX_ARCHIVE_BYTES: '1048576',
 			ORBIT_REGISTRY_URL: '',
 		} );
-		expect( config.s3 ).toMatchObject( { endpoint: 'http://127.0.0.1:4568', forcePathStyle: true } );
+		expect( config.s3 ).toMatchObject( {
+			endpoint: 'http://127.0.0.1:4568',
+			forcePathStyle: true,
+		} );
 		expect( config.environments ).toEqual( [ 'dev', 'staging' ] );
-		expect( config.trivy ).toEqual( { path: '/usr/local/bin/trivy', serverUrl: undefined, timeoutMs: 30_000 } );
+		expect( config.trivy ).toEqual( {
+			path: '/usr/local/bin/trivy',
+			serverUrl: undefined,
+			timeoutMs: 30_000,
+		} );
 		expect( config.maxArchiveBytes ).toBe( 1048576 );
 		expect( config.registryUrl ).toBeUndefined();
 	} );
 
 	it( 'rejects a URL that is not one', () => {
-		expect( problems( { ...valid, ORBIT_GITOPS_URL: 'not a url' } )[ 0 ] ).toMatch( /^ORBIT_GITOPS_URL/ );
+		expect(
+			problems( { ...valid, ORBIT_GITOPS_URL: 'not a url' } )[ 0 ]
+		).toMatch( /^ORBIT_GITOPS_URL/ );
 	} );
 } );

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contiguousFrom, remainingSteps, retryDelayMs } from '../../src/jobs/engine.js';
+import {
+	contiguousFrom,
+	remainingSteps,
+	retryDelayMs,
+} from '../../src/jobs/engine.js';
 import type { BridgeEvent } from '../../src/events/event.js';
 
 const step = ( name: string ) => ( { name, run: async () => null } );
@@ -21,7 +25,9 @@ function event( seq: number ): BridgeEvent {
 
 describe( 'job engine rules', () => {
 	it( 'resumes after the last finished step, in the defined order', () => {
-		const definition = { steps: [ step( 'a' ), step( 'b' ), step( 'c' ), step( 'd' ) ] };
+		const definition = {
+			steps: [ step( 'a' ), step( 'b' ), step( 'c' ), step( 'd' ) ],
+		};
 		expect(
 			remainingSteps( definition, {
 				a: { status: 'done', runs: 1 },
@@ -30,17 +36,29 @@ describe( 'job engine rules', () => {
 				d: { status: 'pending', runs: 0 },
 			} ).map( ( s ) => s.name )
 		).toEqual( [ 'c', 'd' ] );
-		expect( remainingSteps( definition, {} ).map( ( s ) => s.name ) ).toEqual( [ 'a', 'b', 'c', 'd' ] );
+		expect(
+			remainingSteps( definition, {} ).map( ( s ) => s.name )
+		).toEqual( [ 'a', 'b', 'c', 'd' ] );
 	} );
 
 	it( 'delivers events only up to the first gap in seq', () => {
-		expect( contiguousFrom( [ event( 3 ), event( 4 ), event( 6 ) ], 2 ).map( ( e ) => e.seq ) ).toEqual( [ 3, 4 ] );
+		expect(
+			contiguousFrom( [ event( 3 ), event( 4 ), event( 6 ) ], 2 ).map(
+				( e ) => e.seq
+			)
+		).toEqual( [ 3, 4 ] );
 		expect( contiguousFrom( [ event( 5 ) ], 3 ) ).toEqual( [] );
-		expect( contiguousFrom( [ event( 2 ), event( 1 ) ], 0 ).map( ( e ) => e.seq ) ).toEqual( [ 1, 2 ] );
+		expect(
+			contiguousFrom( [ event( 2 ), event( 1 ) ], 0 ).map(
+				( e ) => e.seq
+			)
+		).toEqual( [ 1, 2 ] );
 	} );
 
 	it( 'backs off exponentially up to a minute', () => {
-		expect( [ 1, 2, 3, 4 ].map( retryDelayMs ) ).toEqual( [ 1000, 2000, 4000, 8000 ] );
+		expect( [ 1, 2, 3, 4 ].map( retryDelayMs ) ).toEqual( [
+			1000, 2000, 4000, 8000,
+		] );
 		expect( retryDelayMs( 30 ) ).toBe( 60_000 );
 	} );
 } );

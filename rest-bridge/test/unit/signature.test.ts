@@ -12,9 +12,16 @@ const NOW = new Date( '2026-11-27T21:00:00Z' );
 const TS = String( NOW.getTime() / 1000 );
 
 function signed( body: string, overrides: Record< string, string > = {} ) {
-	const headers = signRequest( SECRET, { method: 'POST', path: '/v1/uploads', body }, NOW );
+	const headers = signRequest(
+		SECRET,
+		{ method: 'POST', path: '/v1/uploads', body },
+		NOW
+	);
 	const lower = Object.fromEntries(
-		Object.entries( { ...headers, ...overrides } ).map( ( [ k, v ] ) => [ k.toLowerCase(), v ] )
+		Object.entries( { ...headers, ...overrides } ).map( ( [ k, v ] ) => [
+			k.toLowerCase(),
+			v,
+		] )
 	);
 	return { method: 'POST', path: '/v1/uploads', headers: lower, body };
 }
@@ -22,7 +29,13 @@ function signed( body: string, overrides: Record< string, string > = {} ) {
 describe( 'the signed link', () => {
 	it( 'signs the five canonical lines with HMAC-SHA256 (independent computation)', () => {
 		const body = '{"appName":"hello-web"}';
-		const input = { method: 'post', path: '/v1/uploads?x=1', timestamp: TS, requestId: 'r-123456789', body };
+		const input = {
+			method: 'post',
+			path: '/v1/uploads?x=1',
+			timestamp: TS,
+			requestId: 'r-123456789',
+			body,
+		};
 		const canonical = [
 			'POST',
 			'/v1/uploads?x=1',
@@ -32,12 +45,23 @@ describe( 'the signed link', () => {
 		].join( '\n' );
 		expect( canonicalString( input ) ).toBe( canonical );
 		expect( computeSignature( SECRET, input ) ).toBe(
-			'v1=' + createHmac( 'sha256', SECRET ).update( canonical ).digest( 'hex' )
+			'v1=' +
+				createHmac( 'sha256', SECRET )
+					.update( canonical )
+					.digest( 'hex' )
 		);
 	} );
 
 	it( 'hashes the empty string when there is no body', () => {
-		expect( canonicalString( { method: 'GET', path: '/v1/ping', timestamp: TS, requestId: 'x', body: '' } ) ).toMatch(
+		expect(
+			canonicalString( {
+				method: 'GET',
+				path: '/v1/ping',
+				timestamp: TS,
+				requestId: 'x',
+				body: '',
+			} )
+		).toMatch(
 			/\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855$/
 		);
 	} );
@@ -75,13 +99,31 @@ describe( 'the signed link', () => {
 
 	it( 'rejects timestamps more than 300 s away, either way', () => {
 		const request = signed( '' );
-		expect( () => verifySignature( SECRET, request, new Date( NOW.getTime() + 301_000 ) ) ).toThrow(
+		expect( () =>
+			verifySignature(
+				SECRET,
+				request,
+				new Date( NOW.getTime() + 301_000 )
+			)
+		).toThrow(
 			expect.objectContaining( { code: 'orbit_signature_stale' } )
 		);
-		expect( () => verifySignature( SECRET, request, new Date( NOW.getTime() - 301_000 ) ) ).toThrow(
+		expect( () =>
+			verifySignature(
+				SECRET,
+				request,
+				new Date( NOW.getTime() - 301_000 )
+			)
+		).toThrow(
 			expect.objectContaining( { code: 'orbit_signature_stale' } )
 		);
-		expect( verifySignature( SECRET, request, new Date( NOW.getTime() + 299_000 ) ).requestId ).toBeTruthy();
+		expect(
+			verifySignature(
+				SECRET,
+				request,
+				new Date( NOW.getTime() + 299_000 )
+			).requestId
+		).toBeTruthy();
 	} );
 
 	it( 'names each missing header', () => {
@@ -97,6 +139,8 @@ describe( 'the signed link', () => {
 		const a = signRequest( SECRET, { method: 'GET', path: '/v1/ping' } );
 		const b = signRequest( SECRET, { method: 'GET', path: '/v1/ping' } );
 		expect( a[ 'X-Orbit-Request-Id' ] ).toMatch( /^[0-9a-f-]{36}$/ );
-		expect( a[ 'X-Orbit-Request-Id' ] ).not.toBe( b[ 'X-Orbit-Request-Id' ] );
+		expect( a[ 'X-Orbit-Request-Id' ] ).not.toBe(
+			b[ 'X-Orbit-Request-Id' ]
+		);
 	} );
 } );

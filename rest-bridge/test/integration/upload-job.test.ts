@@ -1,0 +1,684 @@
+/**
+ * The upload path end to end against real nats-server, S3 (s3rver) and
+ * DynamoDB (dynalite) servers and real bridge processes: a real image built
+ * with umoci + skopeo is uploaded through presigned part URLs, bridge A is
+ * killed in the middle of the job, bridge B finishes it.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDocumentStore } from '../../src/adapters/dynamo.js';
+import { S3ObjectStore, createS3Client } from '../../src/adapters/s3.js';
+import { loadConfig } from '../../src/config.js';
+import type { BridgeEvent } from '../../src/events/event.js';
+import { resourceNames } from '../../src/resources.js';
+import { BridgeProcess, bridgeEnv, runCli, signed } from './support/bridge.js';
+import { FakeWordPress } from './support/fake-wordpress.js';
+import { buildDockerArchive, type BuiltImage } from './support/image.js';
+import {
+	REPO_ROOT,
+	TestServices,
+	freePort,
+	waitFor,
+} from './support/services.js';
+
+const APP = 'hello-web';
+const ACTOR = { id: 2, login: 'operator' };
+const UPLOAD_EVENTS = [
+	'upload-initiated',
+	'image-received',
+	'temporary-image-stored',
+	'image-validation-started',
+	'image-validated',
+	'image-scan-started',
+	'image-scanned',
+	'image-stored',
+	'user-data-saved',
+	'image-metadata-saved',
+	'user-input-saved',
+	'kustomization-started',
+	'kustomization-completed',
+	'database-update-started',
+	'database-updated',
+	'upload-completed',
+];
+const UPLOAD_STEPS = [
+	'receive',
+	'store-temporary',
+	'validate',
+	'scan',
+	'store-image',
+	'save-metadata',
+	'kustomize',
+	'publish',
+	'finish',
+];
+
+const services = new TestServices();
+let wordpress: FakeWordPress;
+let env: Record< string, string >;
+let image: BuiltImage;
+let prefix: string;
+const bridges: BridgeProcess[] = [];
+
+async function startBridge( extra: Record< string, string > = {} ) {
+	const bridge = new BridgeProcess( {
+		...env,
+		ORBIT_BRIDGE_PORT: String( await freePort() ),
+		...extra,
+	} );
+	bridges.push( bridge );
+	await bridge.start();
+	return bridge;
+}
+
+/** Uploads the archive as the browser does: presigned part PUTs, then complete. */
+async function upload( bridgeUrl: string, archive: Buffer, app = APP ) {
+	const started = await signed( bridgeUrl, 'POST', '/v1/uploads', {
+		appName: app,
+		filename: 'hello.tar',
+		size: archive.length,
+		actor: ACTOR,
+	} );
+	expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
+	const { uploadId, partSize, partCount, parts } = started.body;
+	expect( parts ).toHaveLength( partCount );
+	const etags = [];
+	for ( const part of parts as { partNumber: number; url: string }[] ) {
+		const slice = archive.subarray(
+			( part.partNumber - 1 ) * partSize,
+			part.partNumber * partSize
+		);
+		const put = await fetch( part.url, { method: 'PUT', body: slice } );
+		expect( put.status ).toBe( 200 );
+		etags.push( {
+			partNumber: part.partNumber,
+			etag: put.headers.get( 'etag' ) ?? '',
+		} );
+	}
+	const resumed = await signed(
+		bridgeUrl,
+		'GET',
+		`/v1/uploads/${ uploadId }`
+	);
+	expect( resumed.status, JSON.stringify( resumed.body ) ).toBe( 200 );
+	if ( resumed.body.partsListed ) {
+		expect( resumed.body.uploadedParts ).toHaveLength( partCount );
+		expect( resumed.body.parts ).toEqual( [] );
+	} else {
+		// s3rver cannot list parts: every part is offered again with a fresh URL.
+		expect( resumed.body.parts ).toHaveLength( partCount );
+	}
+	const completion = {
+		parts: etags,
+		actor: ACTOR,
+		app: {
+			name: app,
+			title: 'Hello Web',
+			description: 'A tiny web server',
+			category: 'web',
+			environment: 'dev',
+			deployInputs: { replicas: 2, env: { GREETING: 'hi' } },
+		},
+	};
+	const completed = await signed(
+		bridgeUrl,
+		'POST',
+		`/v1/uploads/${ uploadId }/complete`,
+		completion
+	);
+	expect( completed.status, JSON.stringify( completed.body ) ).toBe( 202 );
+	return {
+		uploadId,
+		partCount,
+		jobId: completed.body.jobId as string,
+		completion,
+	};
+}
+
+async function allEvents(
+	bridgeUrl: string,
+	path: string
+): Promise< BridgeEvent[] > {
+	const items: BridgeEvent[] = [];
+	let cursor: string | null = null;
+	for ( let page = 0; page < 20; page++ ) {
+		const query: string = `?limit=5${ cursor ? `&cursor=${ encodeURIComponent( cursor ) }` : '' }`;
+		const answer = await signed( bridgeUrl, 'GET', `${ path }${ query }` );
+		expect( answer.status ).toBe( 200 );
+		items.push( ...answer.body.items );
+		cursor = answer.body.nextCursor;
+		if ( ! cursor ) {
+			break;
+		}
+	}
+	return items;
+}
+
+async function waitForJob( bridgeUrl: string, jobId: string, status: string ) {
+	return waitFor(
+		`job ${ jobId } ${ status }`,
+		async () => {
+			const answer = await signed(
+				bridgeUrl,
+				'GET',
+				`/v1/jobs/${ jobId }`
+			);
+			return answer.body?.status === status ? answer.body : undefined;
+		},
+		90_000,
+		250
+	);
+}
+
+/** The bridge processes run the built code (`npm test` builds it first); bring it up to date. */
+function buildBridge() {
+	try {
+		execFileSync( 'npx', [ 'tsc', '--build', 'rest-bridge' ], {
+			cwd: REPO_ROOT,
+			stdio: 'pipe',
+		} );
+	} catch ( error ) {
+		if ( ! existsSync( join( REPO_ROOT, 'rest-bridge/dist/server.js' ) ) ) {
+			throw error;
+		}
+		process.stderr.write(
+			`rest-bridge did not rebuild; testing the existing build:\n${ ( error as { stdout?: Buffer } ).stdout }\n`
+		);
+	}
+}
+
+beforeAll( async () => {
+	buildBridge();
+	const endpoints = await services.start();
+	// For this process's own S3 and DynamoDB clients (the bridges get theirs in env).
+	process.env.AWS_ACCESS_KEY_ID = endpoints.s3.accessKeyId;
+	process.env.AWS_SECRET_ACCESS_KEY = endpoints.s3.secretAccessKey;
+	wordpress = new FakeWordPress( 'integration-test-secret-0123456789abcdef' );
+	const wordpressUrl = await wordpress.start( await freePort() );
+	prefix = `it-${ randomBytes( 3 ).toString( 'hex' ) }-`;
+	env = bridgeEnv( endpoints, { prefix, wordpressUrl, port: 0 } );
+	image = buildDockerArchive( services.tempDir, 7 * 1024 * 1024 );
+} );
+
+afterAll( async () => {
+	// Warnings and errors of the bridges, to explain a failure.
+	for ( const [ index, bridge ] of bridges.entries() ) {
+		for ( const line of bridge.logs.filter(
+			( l ) => Number( l.level ) >= 50
+		) ) {
+			process.stderr.write(
+				`bridge ${ index }: ${ JSON.stringify( line ) }\n`
+			);
+		}
+	}
+	await Promise.all( bridges.map( ( b ) => b.kill( 'SIGKILL' ) ) );
+	await wordpress?.stop();
+	await services.stop();
+} );
+
+describe( 'orbit-bridge provision', () => {
+	it( 'creates buckets, tables and streams, and a second run changes nothing', async () => {
+		const first = await runCli( [ 'provision' ], env );
+		expect( first.code, first.stderr ).toBe( 0 );
+		expect( first.stdout ).toContain(
+			`bucket ${ prefix }temporary: created`
+		);
+		expect( first.stdout ).toContain( `table ${ prefix }events: created` );
+		expect( first.stdout ).toContain( 'stream ORBIT_JOBS: created' );
+		expect( first.stdout ).toContain(
+			'consumer orbit-bridge-workers: created'
+		);
+		const second = await runCli( [ 'provision' ], env );
+		expect( second.code ).toBe( 0 );
+		expect( second.stdout ).not.toContain( 'created' );
+	} );
+
+	it( 'refuses to run with a bad configuration, naming the variable', async () => {
+		const bad = await runCli( [ 'provision' ], {
+			...env,
+			ORBIT_BRIDGE_SECRET: 'short',
+		} );
+		expect( bad.code ).toBe( 2 );
+		expect( bad.stderr ).toMatch(
+			/ORBIT_BRIDGE_SECRET.*at least 32 characters/
+		);
+	} );
+} );
+
+describe( 'the upload job survives a killed bridge', () => {
+	it( 'bridge B finishes what killed bridge A started: every step once, no duplicate events, one post update', async () => {
+		// A pauses before every step so the kill lands mid-job.
+		const a = await startBridge( { ORBIT_STEP_DELAY_MS: '800' } );
+		const ready = await fetch( `${ a.url }/readyz` );
+		const readiness = await ready.json();
+		expect( ready.status, JSON.stringify( readiness ) ).toBe( 200 );
+		expect( readiness.checks.trivy ).toEqual( {
+			ok: true,
+			detail: 'not configured',
+		} );
+
+		const archive = readFileSync( image.archive );
+		const { jobId, partCount, uploadId, completion } = await upload(
+			a.url,
+			archive
+		);
+		expect( partCount ).toBeGreaterThan( 1 );
+		// Completing again returns the same job.
+		const again = await signed(
+			a.url,
+			'POST',
+			`/v1/uploads/${ uploadId }/complete`,
+			completion
+		);
+		expect( again.body.jobId ).toBe( jobId );
+
+		await waitFor(
+			'image-validated from bridge A',
+			async () => {
+				const answer = await signed(
+					a.url,
+					'GET',
+					`/v1/jobs/${ jobId }/events?limit=50`
+				);
+				return answer.body.items.some(
+					( e: BridgeEvent ) => e.name === 'image-validated'
+				)
+					? true
+					: undefined;
+			},
+			30_000,
+			50
+		);
+		await a.kill( 'SIGKILL' );
+		const workerA = a.workerId;
+
+		const b = await startBridge();
+		const job = await waitForJob( b.url, jobId, 'succeeded' );
+		expect( job.steps.map( ( s: { name: string } ) => s.name ) ).toEqual(
+			UPLOAD_STEPS
+		);
+
+		// Every step finished once: by A up to the kill, by B after it.
+		const store = DynamoDocumentStore.fromConfig(
+			loadConfig( env ).dynamodb
+		);
+		const record = ( await store.get( `${ prefix }jobs`, { jobId } ) ) as {
+			steps: Record<
+				string,
+				{ status: string; runs: number; completedBy: string }
+			>;
+		};
+		const finishers = UPLOAD_STEPS.map(
+			( name ) => record.steps[ name ]?.completedBy
+		);
+		const firstByB = finishers.findIndex( ( w ) => w !== workerA );
+		expect( firstByB ).toBeGreaterThanOrEqual( 3 );
+		expect(
+			finishers.slice( 0, firstByB ).every( ( w ) => w === workerA )
+		).toBe( true );
+		expect(
+			finishers.slice( firstByB ).every( ( w ) => w === b.workerId )
+		).toBe( true );
+		const reruns = UPLOAD_STEPS.filter(
+			( name ) => ( record.steps[ name ]?.runs ?? 0 ) !== 1
+		);
+		// Only the step in flight at the kill may have started twice.
+		expect( reruns.length ).toBeLessThanOrEqual( 1 );
+		for ( const name of reruns ) {
+			expect( UPLOAD_STEPS.indexOf( name ) ).toBe( firstByB );
+		}
+		store.close();
+
+		// The event log: each event once, seq 1…N, newest first across pages.
+		const logged = await allEvents( b.url, `/v1/jobs/${ jobId }/events` );
+		expect( logged.map( ( e ) => e.seq ) ).toEqual(
+			UPLOAD_EVENTS.map( ( _, i ) => UPLOAD_EVENTS.length - i )
+		);
+		const oldestFirst = [ ...logged ].reverse();
+		expect( oldestFirst.map( ( e ) => e.name ) ).toEqual( UPLOAD_EVENTS );
+		for ( const event of oldestFirst ) {
+			expect( event ).toMatchObject( {
+				jobId,
+				appName: APP,
+				environment: 'dev',
+				actor: ACTOR,
+			} );
+			expect( [ 'started', 'succeeded' ] ).toContain( event.outcome );
+		}
+		const byApp = await allEvents( b.url, `/v1/apps/${ APP }/events` );
+		expect(
+			byApp.filter( ( e ) => e.jobId === jobId ).map( ( e ) => e.seq )
+		).toEqual( logged.map( ( e ) => e.seq ) );
+
+		// The facts are the image's own.
+		const validated = oldestFirst.find(
+			( e ) => e.name === 'image-validated'
+		);
+		expect( validated?.data ).toMatchObject( {
+			format: 'docker-archive',
+			configDigest: image.configDigest,
+			os: 'linux',
+			architecture: 'amd64',
+			layers: image.layerCount,
+		} );
+		const scanned = oldestFirst.find( ( e ) => e.name === 'image-scanned' );
+		expect( scanned?.data.scan ).toMatchObject( { status: 'unavailable' } );
+		expect( ( scanned?.data.scan as { reason: string } ).reason ).toMatch(
+			/ORBIT_TRIVY_PATH/
+		);
+
+		// WordPress got every event once, in order, signed; the post was updated once.
+		expect( wordpress.rejected ).toEqual( [] );
+		expect( wordpress.eventsOf( jobId ).map( ( e ) => e.name ) ).toEqual(
+			UPLOAD_EVENTS
+		);
+		const post = wordpress.posts.get( APP );
+		expect( post?.updates ).toBe( 1 );
+		expect( post?.app ).toMatchObject( {
+			name: APP,
+			title: 'Hello Web',
+			image: {
+				configDigest: image.configDigest,
+				format: 'docker-archive',
+			},
+			scan: { status: 'unavailable' },
+			environments: { dev: { status: 'uploaded' } },
+		} );
+		for ( const delivery of wordpress.deliveries ) {
+			const seqs = delivery.map( ( e ) => e.seq );
+			expect( seqs ).toEqual( [ ...seqs ].sort( ( x, y ) => x - y ) );
+		}
+		const updated = oldestFirst.find(
+			( e ) => e.name === 'database-updated'
+		);
+		expect( updated?.data.postId ).toBe( post?.id );
+
+		// NATS carried each event once.
+		const nc = await connect( { servers: env.ORBIT_NATS_URL } );
+		const consumer = await jetstream( nc ).consumers.get( 'ORBIT_EVENTS', {
+			filter_subjects: `orbit.events.${ APP }.${ jobId }`,
+			deliver_policy: DeliverPolicy.All,
+		} );
+		const live: number[] = [];
+		for ( let i = 0; i < UPLOAD_EVENTS.length + 5; i++ ) {
+			const message = await consumer.next( { expires: 1000 } );
+			if ( ! message ) {
+				break;
+			}
+			live.push( ( message.json() as BridgeEvent ).seq );
+		}
+		await nc.close();
+		expect( live ).toEqual( UPLOAD_EVENTS.map( ( _, i ) => i + 1 ) );
+
+		// The archive sits under its digest in the environment bucket; the temporary copy is gone.
+		const names = resourceNames( loadConfig( env ) );
+		const objects = new S3ObjectStore(
+			createS3Client( loadConfig( env ).s3 )
+		);
+		const stored = oldestFirst.find( ( e ) => e.name === 'image-stored' )
+			?.data as {
+			bucket: string;
+			key: string;
+			digest: string;
+		};
+		expect( stored.bucket ).toBe( names.buckets.environment( 'dev' ) );
+		expect( await objects.headObject( stored.bucket, stored.key ) ).toEqual(
+			{ size: archive.length }
+		);
+		const { createHash } = await import( 'node:crypto' );
+		expect( stored.digest ).toBe(
+			`sha256:${ createHash( 'sha256' ).update( archive ).digest( 'hex' ) }`
+		);
+		const temporary = oldestFirst.find(
+			( e ) => e.name === 'temporary-image-stored'
+		)?.data as {
+			key: string;
+		};
+		expect(
+			await objects.headObject( names.buckets.temporary, temporary.key )
+		).toBeUndefined();
+		const inputs = await objects.getObjectText(
+			stored.bucket,
+			`apps/${ APP }/deploy-inputs.json`
+		);
+		expect( JSON.parse( inputs ?? '{}' ) ).toEqual( {
+			replicas: 2,
+			env: { GREETING: 'hi' },
+		} );
+		const deployment = await objects.getObjectText(
+			stored.bucket,
+			`apps/${ APP }/kustomize/deployment.yaml`
+		);
+		expect( deployment ).toContain( 'containerPort: 8080' );
+		objects.close();
+	} );
+
+	it( 'rejects an archive that is not an image with an error event, in the error log, and publishes nothing', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const postsBefore = wordpress.posts.size;
+		const notAnImage = Buffer.alloc( 6000, 0x41 );
+		const { jobId } = await upload( bridge.url, notAnImage, 'broken-app' );
+		const job = await waitForJob( bridge.url, jobId, 'failed' );
+		expect( job.error.step ).toBe( 'validate' );
+		const events = [
+			...( await allEvents( bridge.url, `/v1/jobs/${ jobId }/events` ) ),
+		].reverse();
+		const failure = events[ events.length - 1 ];
+		expect( failure ).toMatchObject( {
+			name: 'upload-failed',
+			outcome: 'failed',
+			step: 'validate',
+		} );
+		expect( failure?.message ).toMatch( /not a valid image \(ARCHIVE_/ );
+		expect(
+			events.some( ( e ) => e.name === 'database-update-started' )
+		).toBe( false );
+		const store = DynamoDocumentStore.fromConfig(
+			loadConfig( env ).dynamodb
+		);
+		expect(
+			await store.get( `${ prefix }errors`, { jobId, seq: failure?.seq } )
+		).toMatchObject( {
+			name: 'upload-failed',
+		} );
+		store.close();
+		await waitFor( 'failure delivered', async () =>
+			wordpress
+				.eventsOf( jobId )
+				.some( ( e ) => e.name === 'upload-failed' )
+				? true
+				: undefined
+		);
+		expect( wordpress.posts.size ).toBe( postsBefore );
+	} );
+} );
+
+describe( 're-scan with a Trivy stand-in replaying a real report', () => {
+	it( 'stores the full report and sends the summary to WordPress', async () => {
+		const fixture = resolve(
+			REPO_ROOT,
+			'..',
+			'shared',
+			'fixtures',
+			'trivy',
+			'alpine-39.json'
+		);
+		const trivy = join( services.tempDir, 'trivy' );
+		// Speaks the CLI's protocol: `--version`, and `image --input FILE --format json`.
+		writeFileSync(
+			trivy,
+			`#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Version: 0.58.1"; exit 0; fi\n` +
+				`[ "$1" = image ] && [ "$2" = --input ] && [ -s "$3" ] || { echo "bad arguments" >&2; exit 1; }\n` +
+				`cat '${ fixture }'\n`
+		);
+		chmodSync( trivy, 0o755 );
+		// Graceful stop of the bridge without a scanner, so the new one takes the job.
+		const previous = bridges[ bridges.length - 1 ] as BridgeProcess;
+		expect( await previous.kill( 'SIGTERM' ) ).toBe( 0 );
+		expect( previous.logs.some( ( l ) => l.msg === 'stopped' ) ).toBe(
+			true
+		);
+		const bridge = await startBridge( { ORBIT_TRIVY_PATH: trivy } );
+		const answer = await signed(
+			bridge.url,
+			'POST',
+			`/v1/apps/${ APP }/scan`,
+			{
+				actor: ACTOR,
+				environment: 'dev',
+			}
+		);
+		expect( answer.status ).toBe( 202 );
+		await waitForJob( bridge.url, answer.body.jobId, 'succeeded' );
+		const scan = await signed(
+			bridge.url,
+			'GET',
+			`/v1/apps/${ APP }/scan?environment=dev`
+		);
+		expect( scan.status ).toBe( 200 );
+		const report = JSON.parse( readFileSync( fixture, 'utf8' ) );
+		const vulnerabilities = report.Results.flatMap(
+			( r: { Vulnerabilities?: unknown[] } ) => r.Vulnerabilities ?? []
+		);
+		expect( scan.body.summary ).toMatchObject( {
+			status: 'scanned',
+			scanner: 'trivy 0.58.1',
+		} );
+		expect( scan.body.summary.summary.total ).toBe(
+			vulnerabilities.length
+		);
+		expect( scan.body.findings ).toHaveLength( vulnerabilities.length );
+		const post = wordpress.posts.get( APP );
+		expect( post?.updates ).toBe( 1 );
+		const delivered = wordpress.eventsOf( answer.body.jobId );
+		expect( delivered.map( ( e ) => e.name ) ).toEqual( [
+			'scan-requested',
+			'image-scan-started',
+			'image-scanned',
+			'database-update-started',
+			'database-updated',
+			'scan-completed',
+		] );
+		expect( delivered[ 3 ]?.data.scan ).toMatchObject( {
+			status: 'scanned',
+		} );
+	} );
+
+	it( 'answers an unknown app with a clear 404', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const answer = await signed(
+			bridge.url,
+			'POST',
+			'/v1/apps/no-such-app/scan',
+			{
+				actor: ACTOR,
+				environment: 'dev',
+			}
+		);
+		expect( answer.status ).toBe( 404 );
+		expect( answer.body.message ).toMatch( /no stored image in dev/ );
+	} );
+} );
+
+describe( 'the signed link on the real server', () => {
+	it( 'rejects a bad signature, a replayed request id, a stale timestamp and missing headers', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const ok = await signed( bridge.url, 'GET', '/v1/ping' );
+		expect( ok.status ).toBe( 200 );
+		expect( ok.body.ok ).toBe( true );
+
+		const badSignature = await signed(
+			bridge.url,
+			'GET',
+			'/v1/ping',
+			undefined,
+			( h ) => ( {
+				...h,
+				'X-Orbit-Signature': `v1=${ '0'.repeat( 64 ) }`,
+			} )
+		);
+		expect( badSignature.status ).toBe( 401 );
+		expect( badSignature.body.code ).toBe( 'orbit_signature_invalid' );
+
+		// The same headers again: another replica would refuse them too (shared table).
+		const replay = await fetch( `${ bridge.url }/v1/ping`, {
+			headers: ok.headers,
+		} );
+		expect( replay.status ).toBe( 401 );
+		expect( ( await replay.json() ).code ).toBe(
+			'orbit_signature_replayed'
+		);
+		const otherReplica = await startBridge( {
+			ORBIT_TRIVY_PATH: '/nonexistent/trivy',
+		} );
+		const replayElsewhere = await fetch( `${ otherReplica.url }/v1/ping`, {
+			headers: ok.headers,
+		} );
+		expect( ( await replayElsewhere.json() ).code ).toBe(
+			'orbit_signature_replayed'
+		);
+
+		const { signRequest } =
+			await import( '../../src/signing/signature.js' );
+		const stale = signRequest(
+			'integration-test-secret-0123456789abcdef',
+			{ method: 'GET', path: '/v1/ping' },
+			new Date( Date.now() - 10 * 60 * 1000 )
+		);
+		const staleAnswer = await fetch( `${ bridge.url }/v1/ping`, {
+			headers: stale,
+		} );
+		expect( staleAnswer.status ).toBe( 401 );
+		expect( ( await staleAnswer.json() ).code ).toBe(
+			'orbit_signature_stale'
+		);
+
+		const tamperedBody = await fetch( `${ bridge.url }/v1/uploads`, {
+			method: 'POST',
+			headers: {
+				...signRequest( 'integration-test-secret-0123456789abcdef', {
+					method: 'POST',
+					path: '/v1/uploads',
+					body: '{"size":1}',
+				} ),
+				'Content-Type': 'application/json',
+			},
+			body: '{"size":2}',
+		} );
+		expect( tamperedBody.status ).toBe( 401 );
+
+		const unsigned = await fetch( `${ bridge.url }/v1/ping` );
+		expect( unsigned.status ).toBe( 401 );
+		expect( ( await unsigned.json() ).code ).toBe(
+			'orbit_signature_missing'
+		);
+	} );
+
+	it( 'refuses an archive larger than the configured maximum before any upload', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const answer = await signed( bridge.url, 'POST', '/v1/uploads', {
+			appName: APP,
+			filename: 'huge.tar',
+			size: 5 * 1024 ** 4,
+			actor: ACTOR,
+		} );
+		expect( answer.status ).toBe( 413 );
+		expect( answer.body.code ).toBe( 'orbit_archive_too_large' );
+		const badName = await signed( bridge.url, 'POST', '/v1/uploads', {
+			appName: 'Not_A_Label',
+			filename: '../x.tar',
+			size: 10,
+			actor: ACTOR,
+		} );
+		expect( badName.status ).toBe( 400 );
+		expect( badName.body.message ).toMatch(
+			/appName: must be a DNS-1123 label/
+		);
+		expect( badName.body.message ).toMatch( /filename/ );
+	} );
+} );
