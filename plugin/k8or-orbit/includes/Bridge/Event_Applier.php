@@ -108,16 +108,16 @@ final class Event_Applier {
 												'type'      => 'string',
 												'maxLength' => 200,
 											),
-											'image'        => App_Meta::schema( App_Meta::IMAGE ),
-											'scan'         => App_Meta::schema( App_Meta::SCAN ),
-											'environments' => App_Meta::schema( App_Meta::ENVIRONMENTS ),
-											'deployInputs' => App_Meta::schema( App_Meta::DEPLOY_INPUTS ),
+											'image'        => array( 'type' => 'object' ),
+											'scan'         => array( 'type' => 'object' ),
+											'environments' => array( 'type' => 'object' ),
+											'deployInputs' => array( 'type' => 'object' ),
 										),
 									),
-									'image'        => App_Meta::schema( App_Meta::IMAGE ),
-									'scan'         => App_Meta::schema( App_Meta::SCAN ),
-									'environments' => App_Meta::schema( App_Meta::ENVIRONMENTS ),
-									'deleted'      => App_Meta::schema( App_Meta::DELETED ),
+									'image'        => array( 'type' => 'object' ),
+									'scan'         => array( 'type' => 'object' ),
+									'environments' => array( 'type' => 'object' ),
+									'deleted'      => array( 'type' => 'object' ),
 								),
 							),
 						),
@@ -130,32 +130,44 @@ final class Event_Applier {
 	/**
 	 * Validates a whole callback body, then applies each event not applied before.
 	 *
+	 * Every event is checked before any is applied, so a bad batch changes nothing.
+	 *
 	 * @param mixed $body Decoded JSON body.
 	 * @return array{applied: int, duplicates: int, app: array{id: int, name: string}|null}|WP_Error
 	 */
 	public function apply_all( $body ) {
 		$valid = rest_validate_value_from_schema( $body, self::body_schema(), 'body' );
 		if ( is_wp_error( $valid ) ) {
-			return new WP_Error(
-				'orbit_invalid_events',
-				sprintf(
-					/* translators: %s: the validation problem. */
-					__( 'The events were not applied: %s', 'k8or-orbit' ),
-					$valid->get_error_message()
-				),
-				array( 'status' => 400 )
-			);
+			return $this->invalid( $valid->get_error_message() );
+		}
+
+		$prepared = array();
+		foreach ( $body['events'] as $index => $event ) {
+			$facts = $this->facts( $event );
+			if ( is_wp_error( $facts ) ) {
+				return $this->invalid(
+					sprintf(
+						/* translators: 1: position in the batch, 2: job id, 3: sequence number, 4: the problem. */
+						__( 'event %1$d (job %2$s, seq %3$d): %4$s', 'k8or-orbit' ),
+						$index + 1,
+						$event['jobId'],
+						$event['seq'],
+						$facts->get_error_message()
+					)
+				);
+			}
+			$prepared[] = array( $event, $facts );
 		}
 
 		$applied    = 0;
 		$duplicates = 0;
 		$app        = null;
-		foreach ( $body['events'] as $event ) {
+		foreach ( $prepared as list( $event, $facts ) ) {
 			if ( ! Applied_Event_Store::claim( $event['jobId'], (int) $event['seq'], $event['name'] ) ) {
 				++$duplicates;
 				$post = App_Post_Type::find_by_name( $event['appName'] );
 			} else {
-				$post = $this->apply( $event );
+				$post = $this->apply( $event, $facts );
 				if ( is_wp_error( $post ) ) {
 					Applied_Event_Store::release( $event['jobId'], (int) $event['seq'] );
 					return $post;
@@ -180,52 +192,90 @@ final class Event_Applier {
 	}
 
 	/**
+	 * The facts of an event in meta terms, each checked against its schema.
+	 *
+	 * @param array $event An event whose envelope is valid.
+	 * @return array{app?: array, image?: array, scan?: array, environments?: array, deleted?: array, deployInputs?: array}|WP_Error
+	 */
+	private function facts( array $event ) {
+		$data     = is_array( $event['data'] ?? null ) ? $event['data'] : array();
+		$app      = is_array( $data['app'] ?? null ) ? $data['app'] : null;
+		$sections = array_merge(
+			null === $app ? array() : array_intersect_key( $app, array_flip( array( 'image', 'scan', 'environments', 'deployInputs' ) ) ),
+			array_intersect_key( $data, array_flip( array( 'image', 'scan', 'environments', 'deleted' ) ) )
+		);
+
+		$facts = array();
+		if ( null !== $app ) {
+			$facts['app'] = array_intersect_key( $app, array_flip( array( 'title', 'description', 'category' ) ) );
+		}
+		$readers = array(
+			'image'        => array( App_Meta::IMAGE, fn( $raw ) => Event_Facts::image( $raw, $event ) ),
+			'scan'         => array( App_Meta::SCAN, fn( $raw ) => Event_Facts::scan( $raw, (string) ( $event['environment'] ?? '' ) ) ),
+			'environments' => array( App_Meta::ENVIRONMENTS, fn( $raw ) => Event_Facts::environments( $raw ) ),
+			'deleted'      => array( App_Meta::DELETED, fn( $raw ) => Event_Facts::deleted( $raw ) ),
+			'deployInputs' => array( App_Meta::DEPLOY_INPUTS, fn( $raw ) => Event_Facts::deploy_inputs( $raw ) ),
+		);
+		foreach ( $readers as $section => list( $key, $read ) ) {
+			if ( ! isset( $sections[ $section ] ) ) {
+				continue;
+			}
+			$value = $read( (array) $sections[ $section ] );
+			$valid = App_Meta::validate( $key, $value );
+			if ( is_wp_error( $valid ) ) {
+				return $valid;
+			}
+			$facts[ $section ] = $value;
+		}
+		return $facts;
+	}
+
+	/**
 	 * Applies one event.
 	 *
 	 * @param array $event A validated event.
+	 * @param array $facts Its facts from facts().
 	 * @return WP_Post|null|WP_Error The app post, null when the app has no post (yet).
 	 */
-	private function apply( array $event ) {
-		$data = is_array( $event['data'] ?? null ) ? $event['data'] : array();
+	private function apply( array $event, array $facts ) {
 		$time = (string) $event['time'];
 		$post = App_Post_Type::find_by_name( $event['appName'] );
 
-		if ( isset( $data['app'] ) && is_array( $data['app'] ) ) {
+		if ( isset( $facts['app'] ) ) {
 			if ( null === $post ) {
-				$post = $this->create_post( $event['appName'], $data['app'], (int) ( $event['actor']['id'] ?? 0 ) );
+				$post = $this->create_post( $event['appName'], $facts['app'], (int) ( $event['actor']['id'] ?? 0 ) );
 				if ( is_wp_error( $post ) ) {
 					return $post;
 				}
 			}
-			if ( isset( $data['app']['category'] ) && ! has_term( '', Category_Taxonomy::NAME, $post ) ) {
-				$term_id = Category_Taxonomy::ensure_term( $data['app']['category'] );
+			if ( ! empty( $facts['app']['category'] ) && ! has_term( '', Category_Taxonomy::NAME, $post ) ) {
+				$term_id = Category_Taxonomy::ensure_term( $facts['app']['category'] );
 				if ( null !== $term_id ) {
 					wp_set_object_terms( $post->ID, array( $term_id ), Category_Taxonomy::NAME );
 				}
 			}
-			$data = array_merge( array_intersect_key( $data['app'], array_flip( array( 'image', 'scan', 'environments', 'deployInputs' ) ) ), array_diff_key( $data, array( 'app' => true ) ) );
 		}
 		if ( null === $post ) {
 			return null;
 		}
 
 		$results = array();
-		if ( isset( $data['image'] ) ) {
-			$results[] = $this->apply_section( $post->ID, App_Meta::IMAGE, $data['image'], $time );
-			if ( isset( $data['deployInputs'] ) && $this->is_not_older( $time, App_Meta::read( $post->ID, App_Meta::IMAGE )['updatedAt'] ?? '' ) ) {
-				$results[] = App_Meta::write( $post->ID, App_Meta::DEPLOY_INPUTS, $data['deployInputs'] );
+		if ( isset( $facts['image'] ) ) {
+			$results[] = $this->apply_section( $post->ID, App_Meta::IMAGE, $facts['image'], $time );
+			if ( isset( $facts['deployInputs'] ) && $this->is_not_older( $time, App_Meta::read( $post->ID, App_Meta::IMAGE )['updatedAt'] ?? '' ) ) {
+				$results[] = App_Meta::write( $post->ID, App_Meta::DEPLOY_INPUTS, $facts['deployInputs'] );
 			}
 		}
-		if ( isset( $data['scan'] ) ) {
-			$results[] = $this->apply_section( $post->ID, App_Meta::SCAN, $data['scan'], $time );
+		if ( isset( $facts['scan'] ) ) {
+			$results[] = $this->apply_section( $post->ID, App_Meta::SCAN, $facts['scan'], $time );
 		}
-		if ( isset( $data['environments'] ) ) {
-			$results[] = $this->apply_environments( $post->ID, $data['environments'], $time );
+		if ( isset( $facts['environments'] ) ) {
+			$results[] = $this->apply_environments( $post->ID, $facts['environments'], $time );
 		}
-		if ( isset( $data['deleted'] ) ) {
+		if ( isset( $facts['deleted'] ) ) {
 			$stored = App_Meta::read( $post->ID, App_Meta::DELETED );
 			if ( $this->is_not_older( $time, $stored['at'] ?? '' ) ) {
-				$results[] = App_Meta::write( $post->ID, App_Meta::DELETED, array_merge( $data['deleted'], array( 'at' => $time ) ) );
+				$results[] = App_Meta::write( $post->ID, App_Meta::DELETED, array_merge( $facts['deleted'], array( 'at' => $time ) ) );
 			}
 		}
 		foreach ( $results as $result ) {
@@ -235,6 +285,20 @@ final class Event_Applier {
 		}
 		clean_post_cache( $post->ID );
 		return $post;
+	}
+
+	/**
+	 * A refusal of the whole batch.
+	 *
+	 * @param string $problem What is wrong.
+	 */
+	private function invalid( string $problem ): WP_Error {
+		return new WP_Error(
+			'orbit_invalid_events',
+			/* translators: %s: the validation problem. */
+			sprintf( __( 'The events were not applied: %s', 'k8or-orbit' ), $problem ),
+			array( 'status' => 400 )
+		);
 	}
 
 	/**
