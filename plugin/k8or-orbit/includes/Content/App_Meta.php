@@ -259,6 +259,14 @@ final class App_Meta {
 							'minimum' => 1,
 							'maximum' => 65535,
 						),
+						'resources'     => array(
+							'type'                 => 'object',
+							'additionalProperties' => false,
+							'properties'           => array(
+								'requests' => self::resource_amounts(),
+								'limits'   => self::resource_amounts(),
+							),
+						),
 						'env'           => array(
 							'type'                 => 'object',
 							'maxProperties'        => 100,
@@ -377,6 +385,24 @@ final class App_Meta {
 		} else {
 			delete_post_meta( $post_id, self::INDEX_DELETED );
 		}
+	}
+
+	/**
+	 * CPU and memory as Kubernetes quantities (e.g. 250m, 512Mi); empty for not set.
+	 */
+	private static function resource_amounts(): array {
+		$quantity = array(
+			'type'    => 'string',
+			'pattern' => '^([0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?)?$',
+		);
+		return array(
+			'type'                 => 'object',
+			'additionalProperties' => false,
+			'properties'           => array(
+				'cpu'    => $quantity,
+				'memory' => $quantity,
+			),
+		);
 	}
 
 	/**

@@ -49,7 +49,6 @@ final class App_Post_Type {
 				),
 				'public'       => true,
 				'show_in_rest' => true,
-				'rest_base'    => 'orbit-apps',
 				'has_archive'  => 'apps',
 				'rewrite'      => array(
 					'slug'       => 'apps',

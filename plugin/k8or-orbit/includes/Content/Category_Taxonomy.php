@@ -43,7 +43,6 @@ final class Category_Taxonomy {
 				'hierarchical'      => true,
 				'public'            => true,
 				'show_in_rest'      => true,
-				'rest_base'         => 'orbit-categories',
 				'show_admin_column' => true,
 				'rewrite'           => array(
 					'slug'       => 'app-category',

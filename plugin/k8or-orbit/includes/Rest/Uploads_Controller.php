@@ -184,7 +184,7 @@ final class Uploads_Controller extends Controller {
 					'actor' => $this->actor(),
 					'app'   => array(
 						'name'         => $app['name'],
-						'title'        => sanitize_text_field( $app['title'] ?? '' ),
+						'title'        => sanitize_text_field( $app['title'] ),
 						'description'  => wp_kses_post( $app['description'] ?? '' ),
 						'category'     => sanitize_text_field( $app['category'] ?? '' ),
 						'environment'  => $app['environment'],
@@ -240,15 +240,17 @@ final class Uploads_Controller extends Controller {
 					),
 					'title'        => array(
 						'type'      => 'string',
+						'minLength' => 1,
 						'maxLength' => 200,
+						'required'  => true,
 					),
 					'description'  => array(
 						'type'      => 'string',
-						'maxLength' => 20000,
+						'maxLength' => 10000,
 					),
 					'category'     => array(
 						'type'      => 'string',
-						'maxLength' => 200,
+						'maxLength' => 100,
 					),
 					'environment'  => array(
 						'type'     => 'string',

@@ -29,7 +29,7 @@ afterAll( async () => {
 	const admin = userWithRole( stack, 'administrator' );
 	for ( const id of createdPosts ) {
 		await call(
-			restUrl( stack, `/wp/v2/orbit-apps/${ id }`, { force: 'true' } ),
+			restUrl( stack, `/wp/v2/orbit_app/${ id }`, { force: 'true' } ),
 			{
 				method: 'DELETE',
 				headers: basicAuth( admin ),

@@ -31,6 +31,20 @@ final class App_Meta_Test extends Orbit_Test_Case {
 		);
 		$this->assertTrue( App_Meta::validate( App_Meta::ENVIRONMENTS, array( 'dev' => array( 'status' => 'deployed', 'revision' => 3, 'replicas' => 2 ) ) ) );
 		$this->assertTrue( App_Meta::validate( App_Meta::DELETED, array( 'deleted' => true, 'environment' => 'test', 'at' => '2026-11-27T21:00:00Z' ) ) );
+		$this->assertTrue(
+			App_Meta::validate(
+				App_Meta::DEPLOY_INPUTS,
+				array(
+					'replicas'      => 2,
+					'containerPort' => 8080,
+					'resources'     => array(
+						'requests' => array( 'cpu' => '250m', 'memory' => '512Mi' ),
+						'limits'   => array( 'cpu' => '', 'memory' => '1Gi' ),
+					),
+					'env'           => array( 'GREETING' => 'hello' ),
+				)
+			)
+		);
 	}
 
 	/**
@@ -64,6 +78,7 @@ final class App_Meta_Test extends Orbit_Test_Case {
 			'deleted flag as text'      => array( App_Meta::DELETED, array( 'deleted' => 'perhaps' ) ),
 			'date not a date'           => array( App_Meta::DELETED, array( 'at' => 'yesterday' ) ),
 			'replicas beyond limit'     => array( App_Meta::DEPLOY_INPUTS, array( 'replicas' => 1000 ) ),
+			'cpu not a quantity'        => array( App_Meta::DEPLOY_INPUTS, array( 'resources' => array( 'requests' => array( 'cpu' => 'lots' ) ) ) ),
 			'env var name invalid'      => array( App_Meta::DEPLOY_INPUTS, array( 'env' => array( 'BAD NAME' => 'x' ) ) ),
 		);
 	}

@@ -25,7 +25,7 @@ final class Wp_V2_Meta_Test extends Orbit_Test_Case {
 		$post_id = $this->app( array(), array( App_Meta::SCAN => array( 'status' => 'blocked' ), App_Meta::ENVIRONMENTS => array( 'prod' => array( 'status' => 'none' ) ) ) );
 		$this->act_as( $role );
 
-		$request = new WP_REST_Request( 'POST', '/wp/v2/orbit-apps/' . $post_id );
+		$request = new WP_REST_Request( 'POST', '/wp/v2/orbit_app/' . $post_id );
 		$request->set_header( 'Content-Type', 'application/json' );
 		$request->set_body(
 			wp_json_encode(
@@ -44,7 +44,7 @@ final class Wp_V2_Meta_Test extends Orbit_Test_Case {
 		$this->assertSame( 'none', App_Meta::read( $post_id, App_Meta::ENVIRONMENTS )['prod']['status'] );
 
 		// Content edits without Orbit meta still work.
-		$content = new WP_REST_Request( 'POST', '/wp/v2/orbit-apps/' . $post_id );
+		$content = new WP_REST_Request( 'POST', '/wp/v2/orbit_app/' . $post_id );
 		$content->set_header( 'Content-Type', 'application/json' );
 		$content->set_body( wp_json_encode( array( 'title' => 'Edited title' ) ) );
 		$this->assertSame( 200, $this->dispatch( $content )->get_status() );
@@ -60,7 +60,7 @@ final class Wp_V2_Meta_Test extends Orbit_Test_Case {
 
 	public function test_wp_v2_shows_the_meta_with_its_schema(): void {
 		$post_id  = $this->app( array(), array( App_Meta::SCAN => array( 'status' => 'passed' ) ) );
-		$response = $this->dispatch( new WP_REST_Request( 'GET', '/wp/v2/orbit-apps/' . $post_id ) );
+		$response = $this->dispatch( new WP_REST_Request( 'GET', '/wp/v2/orbit_app/' . $post_id ) );
 		$this->assertSame( 'passed', $response->get_data()['meta'][ App_Meta::SCAN ]['status'] );
 		$this->assertArrayNotHasKey( App_Meta::DEPLOY_INPUTS, $response->get_data()['meta'] );
 	}

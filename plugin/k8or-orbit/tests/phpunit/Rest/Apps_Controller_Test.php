@@ -137,7 +137,7 @@ final class Apps_Controller_Test extends Orbit_Test_Case {
 	}
 
 	public function test_wp_v2_hides_deleted_apps_and_private_fields_from_visitors(): void {
-		$request = new WP_REST_Request( 'GET', '/wp/v2/orbit-apps' );
+		$request = new WP_REST_Request( 'GET', '/wp/v2/orbit_app' );
 		$request->set_query_params( array( 'search' => $this->search ) );
 		$data = $this->dispatch( $request )->get_data();
 		$this->assertSame( array( $this->published ), array_column( $data, 'id' ) );

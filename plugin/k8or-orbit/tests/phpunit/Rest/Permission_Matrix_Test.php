@@ -51,6 +51,7 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 					),
 					'app'   => array(
 						'name'        => 'orbit-matrix-check',
+						'title'       => 'Matrix check',
 						'environment' => 'dev',
 					),
 				),
