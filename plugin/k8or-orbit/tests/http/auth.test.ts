@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
 	basicAuth,
 	call,
+	logIn,
 	loadStack,
 	restUrl,
 	userWithRole,
@@ -105,40 +106,9 @@ describe( 'application passwords', () => {
 } );
 
 describe( 'cookie sessions', () => {
-	async function logIn( login: string, password: string ): Promise< string > {
-		const response = await fetch( stack.wordpress.url + '/wp-login.php', {
-			method: 'POST',
-			headers: {
-				'Content-Type': 'application/x-www-form-urlencoded',
-				Cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
-			},
-			body: new URLSearchParams( {
-				log: login,
-				pwd: password,
-				testcookie: '1',
-			} ).toString(),
-			redirect: 'manual',
-			signal: AbortSignal.timeout( 30_000 ),
-		} );
-		const cookies = response.headers
-			.getSetCookie()
-			.map( ( cookie ) => cookie.split( ';' )[ 0 ] )
-			.filter(
-				( cookie ): cookie is string =>
-					!! cookie && ! cookie.endsWith( '=deleted' )
-			);
-		expect(
-			cookies.some( ( cookie ) =>
-				cookie.startsWith( 'wordpress_logged_in_' )
-			),
-			'logged in'
-		).toBe( true );
-		return cookies.join( '; ' );
-	}
-
 	it( 'refuses a cookie write without the wp_rest nonce and accepts it with one', async () => {
 		const admin = userWithRole( stack, 'administrator' );
-		const cookie = await logIn( admin.login, admin.password );
+		const cookie = await logIn( stack, admin );
 		const put = ( headers: Record< string, string >, value: boolean ) =>
 			call( restUrl( stack, '/k8or-orbit/v1/settings' ), {
 				method: 'PUT',

@@ -181,3 +181,59 @@ export function uploadEvent(
 		},
 	};
 }
+
+/**
+ * Logs in through wp-login.php and returns the session cookies as a Cookie header value.
+ */
+export async function logIn(
+	stack: Stack,
+	user: StackUser
+): Promise< string > {
+	const response = await fetch( stack.wordpress.url + '/wp-login.php', {
+		method: 'POST',
+		headers: {
+			'Content-Type': 'application/x-www-form-urlencoded',
+			Cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
+		},
+		body: new URLSearchParams( {
+			log: user.login,
+			pwd: user.password,
+			testcookie: '1',
+		} ).toString(),
+		redirect: 'manual',
+		signal: AbortSignal.timeout( 30_000 ),
+	} );
+	const cookies = response.headers
+		.getSetCookie()
+		.map( ( cookie ) => cookie.split( ';' )[ 0 ] )
+		.filter( ( cookie ): cookie is string => !! cookie );
+	if (
+		! cookies.some( ( cookie ) =>
+			cookie.startsWith( 'wordpress_logged_in_' )
+		)
+	) {
+		throw new Error(
+			`${ user.login } could not log in (HTTP ${ response.status })`
+		);
+	}
+	return cookies.join( '; ' );
+}
+
+/**
+ * A page fetched with a session, as text.
+ */
+export async function getPage(
+	url: string,
+	cookie: string
+): Promise< { status: number; html: string; location: string | null } > {
+	const response = await fetch( url, {
+		headers: { Cookie: cookie },
+		redirect: 'manual',
+		signal: AbortSignal.timeout( 30_000 ),
+	} );
+	return {
+		status: response.status,
+		html: await response.text(),
+		location: response.headers.get( 'location' ),
+	};
+}
