@@ -111,7 +111,7 @@ export interface BridgeConfig {
 	jobs: {
 		ackWaitMs: number;
 		maxAttempts: number;
-		/** Fault injection for tests: a pause before each job step (default 0). */
+		/** Fault injection for tests: a pause before each job step and event (default 0). */
 		stepDelayMs: number;
 	};
 	logLevel: string;

@@ -101,12 +101,15 @@ export interface EngineOptions {
 	definitions: JobDefinition[];
 	ackWaitMs: number;
 	maxAttempts: number;
+	/** Fault injection for tests: a pause before each step and each event (0: none). */
 	stepDelayMs: number;
 	logger: Logger;
 }
 
 const DONE: StepState[ 'status' ] = 'done';
 const EVENT_BATCH = 100;
+/** WordPress keeps event messages up to this length. */
+const MAX_MESSAGE_LENGTH = 2000;
 
 /** Delay before a transient failure is retried: grows with each delivery. */
 export function retryDelayMs( deliveryCount: number ): number {
@@ -387,6 +390,9 @@ export class JobEngine {
 		message: string | undefined,
 		step = this.runningStep( job )
 	): Promise< BridgeEvent > {
+		if ( this.options.stepDelayMs > 0 ) {
+			await sleep( this.options.stepDelayMs );
+		}
 		const seq = await this.allocateSeq( job.jobId, name );
 		const event = await this.options.events.record( {
 			jobId: job.jobId,
@@ -398,7 +404,9 @@ export class JobEngine {
 			environment: job.environment,
 			actor: job.actor,
 			time: new Date().toISOString(),
-			...( message ? { message } : {} ),
+			...( message
+				? { message: message.slice( 0, MAX_MESSAGE_LENGTH ) }
+				: {} ),
 			data,
 		} );
 		await this.options.bus.publishEvent(

@@ -134,7 +134,9 @@ export async function scanStoredArchive(
 	await context.emit(
 		'image-scanned',
 		'succeeded',
-		{ scan: record },
+		// Not `scan`: WordPress applies `data.scan` to the post, and an upload
+		// must not touch the post before its database-update step.
+		{ scanResult: record },
 		record.status === 'unavailable'
 			? `The image was not scanned: ${ record.reason }.`
 			: undefined

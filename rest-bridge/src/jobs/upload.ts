@@ -360,6 +360,7 @@ export function uploadJob( services: JobServices ): JobDefinition {
 								title: app.title,
 								description: app.description,
 								category: app.category,
+								deployInputs: app.deployInputs,
 								image: imageSummary( validated, stored ),
 								scan,
 								environments: {
