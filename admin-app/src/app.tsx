@@ -23,10 +23,13 @@ import { UploadScreen } from './screens/upload';
  * @param props.boot What the console page hands the script.
  */
 export function App( { boot }: { boot: BootData } ) {
-	const [ route, setRoute ] = useState< Route >( () => parseRoute( window.location.hash ) );
+	const [ route, setRoute ] = useState< Route >( () =>
+		parseRoute( window.location.hash )
+	);
 
 	useEffect( () => {
-		const onHashChange = () => setRoute( parseRoute( window.location.hash ) );
+		const onHashChange = () =>
+			setRoute( parseRoute( window.location.hash ) );
 		window.addEventListener( 'hashchange', onHashChange );
 		return () => window.removeEventListener( 'hashchange', onHashChange );
 	}, [] );
@@ -36,32 +39,62 @@ export function App( { boot }: { boot: BootData } ) {
 		setRoute( next );
 	}, [] );
 
-	const can = ( capability: string ) => boot.capabilities[ capability ] === true;
-	const tabs: Array< { screen: Route[ 'screen' ]; label: string; allowed: boolean } > = [
-		{ screen: 'upload', label: __( 'Upload', 'k8or-orbit' ), allowed: can( 'orbit_upload' ) },
-		{ screen: 'images', label: __( 'Images', 'k8or-orbit' ), allowed: true },
-		{ screen: 'scan', label: __( 'Scan report', 'k8or-orbit' ), allowed: can( 'orbit_read_jobs' ) },
-		{ screen: 'events', label: __( 'Event log', 'k8or-orbit' ), allowed: can( 'orbit_read_jobs' ) },
+	const can = ( capability: string ) =>
+		boot.capabilities[ capability ] === true;
+	const tabs: Array< {
+		screen: Route[ 'screen' ];
+		label: string;
+		allowed: boolean;
+	} > = [
+		{
+			screen: 'upload',
+			label: __( 'Upload', 'k8or-orbit' ),
+			allowed: can( 'orbit_upload' ),
+		},
+		{
+			screen: 'images',
+			label: __( 'Images', 'k8or-orbit' ),
+			allowed: true,
+		},
+		{
+			screen: 'scan',
+			label: __( 'Scan report', 'k8or-orbit' ),
+			allowed: can( 'orbit_read_jobs' ),
+		},
+		{
+			screen: 'events',
+			label: __( 'Event log', 'k8or-orbit' ),
+			allowed: can( 'orbit_read_jobs' ),
+		},
 	];
 	const allowed = tabs.filter( ( tab ) => tab.allowed );
 	// A screen the user may not use (an old link, a bookmark) falls back to Images.
-	const shown: Route = allowed.some( ( tab ) => tab.screen === route.screen ) ? route : { screen: 'images' };
+	const shown: Route = allowed.some( ( tab ) => tab.screen === route.screen )
+		? route
+		: { screen: 'images' };
 
 	return (
 		<div className="k8or-orbit-console">
-			<nav className="k8or-orbit-console__nav" aria-label={ __( 'Orbit console', 'k8or-orbit' ) }>
+			<nav
+				className="k8or-orbit-console__nav"
+				aria-label={ __( 'Orbit console', 'k8or-orbit' ) }
+			>
 				{ allowed.map( ( tab ) => (
 					<Button
 						key={ tab.screen }
-						variant={ tab.screen === shown.screen ? 'primary' : 'tertiary' }
-						aria-current={ tab.screen === shown.screen ? 'page' : undefined }
+						variant={
+							tab.screen === shown.screen ? 'primary' : 'tertiary'
+						}
+						aria-current={
+							tab.screen === shown.screen ? 'page' : undefined
+						}
 						onClick={ () =>
 							navigate(
 								tab.screen === 'scan'
 									? { screen: 'scan', appId: null }
 									: tab.screen === 'events'
-									? { screen: 'events', source: null }
-									: { screen: tab.screen }
+										? { screen: 'events', source: null }
+										: { screen: tab.screen }
 							)
 						}
 					>
@@ -70,14 +103,26 @@ export function App( { boot }: { boot: BootData } ) {
 				) ) }
 			</nav>
 			<main className="k8or-orbit-console__screen">
-				{ shown.screen === 'upload' && <UploadScreen environments={ boot.environments } /> }
+				{ shown.screen === 'upload' && (
+					<UploadScreen environments={ boot.environments } />
+				) }
 				{ shown.screen === 'images' && (
-					<ImagesScreen canScan={ can( 'orbit_scan' ) } seesDeleted={ can( 'orbit_read_jobs' ) } navigate={ navigate } />
+					<ImagesScreen
+						canScan={ can( 'orbit_scan' ) }
+						seesDeleted={ can( 'orbit_read_jobs' ) }
+						navigate={ navigate }
+					/>
 				) }
 				{ shown.screen === 'scan' && (
-					<ScanReportScreen appId={ shown.appId } canScan={ can( 'orbit_scan' ) } navigate={ navigate } />
+					<ScanReportScreen
+						appId={ shown.appId }
+						canScan={ can( 'orbit_scan' ) }
+						navigate={ navigate }
+					/>
 				) }
-				{ shown.screen === 'events' && <EventLogScreen source={ shown.source } /> }
+				{ shown.screen === 'events' && (
+					<EventLogScreen source={ shown.source } />
+				) }
 			</main>
 		</div>
 	);

@@ -96,7 +96,12 @@ export function gateResults(
 		}
 		if ( scanned ) {
 			const limit = RANK[ policy.maxSeverity ] ?? 0;
-			for ( const severity of [ 'critical', 'high', 'medium', 'low' ] as const ) {
+			for ( const severity of [
+				'critical',
+				'high',
+				'medium',
+				'low',
+			] as const ) {
 				const count = report.counts[ severity ];
 				if ( RANK[ severity ] > limit && count > 0 ) {
 					reasons.push(

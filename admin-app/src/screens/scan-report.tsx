@@ -14,9 +14,22 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
-import { errorMessage, getApp, getScanReport, listEnvironments, scanApp } from '../api/rest';
+import {
+	errorMessage,
+	getApp,
+	getScanReport,
+	listEnvironments,
+	scanApp,
+} from '../api/rest';
 import { gateResults } from '../api/scan';
-import { SEVERITIES, type Environment, type Finding, type OrbitApp, type ScanReport, type Severity } from '../api/types';
+import {
+	SEVERITIES,
+	type Environment,
+	type Finding,
+	type OrbitApp,
+	type ScanReport,
+	type Severity,
+} from '../api/types';
 import { formatTime } from '../components/format';
 import type { Route } from '../routes';
 
@@ -47,8 +60,15 @@ interface FindingRow extends Finding {
  * @param props        Component props.
  * @param props.counts Findings per severity.
  */
-export function SeverityChart( { counts }: { counts: Record< Severity, number > } ) {
-	const largest = Math.max( 1, ...SEVERITIES.map( ( severity ) => counts[ severity ] ) );
+export function SeverityChart( {
+	counts,
+}: {
+	counts: Record< Severity, number >;
+} ) {
+	const largest = Math.max(
+		1,
+		...SEVERITIES.map( ( severity ) => counts[ severity ] )
+	);
 	const rowHeight = 28;
 	return (
 		<svg
@@ -60,10 +80,17 @@ export function SeverityChart( { counts }: { counts: Record< Severity, number > 
 			height={ SEVERITIES.length * rowHeight }
 		>
 			<title id="k8or-orbit-severity-chart-title">
-				{ SEVERITIES.map( ( severity ) => `${ SEVERITY_LABELS[ severity ] }: ${ counts[ severity ] }` ).join( ', ' ) }
+				{ SEVERITIES.map(
+					( severity ) =>
+						`${ SEVERITY_LABELS[ severity ] }: ${ counts[ severity ] }`
+				).join( ', ' ) }
 			</title>
 			{ SEVERITIES.map( ( severity, index ) => (
-				<g key={ severity } transform={ `translate(0 ${ index * rowHeight })` } data-severity={ severity }>
+				<g
+					key={ severity }
+					transform={ `translate(0 ${ index * rowHeight })` }
+					data-severity={ severity }
+				>
 					<text x="0" y="18" fontSize="13">
 						{ SEVERITY_LABELS[ severity ] }
 					</text>
@@ -71,10 +98,19 @@ export function SeverityChart( { counts }: { counts: Record< Severity, number > 
 						x="80"
 						y="5"
 						height="16"
-						width={ Math.round( ( counts[ severity ] / largest ) * 260 ) }
+						width={ Math.round(
+							( counts[ severity ] / largest ) * 260
+						) }
 						fill={ SEVERITY_COLOURS[ severity ] }
 					/>
-					<text x={ 86 + Math.round( ( counts[ severity ] / largest ) * 260 ) } y="18" fontSize="13">
+					<text
+						x={
+							86 +
+							Math.round( ( counts[ severity ] / largest ) * 260 )
+						}
+						y="18"
+						fontSize="13"
+					>
 						{ counts[ severity ] }
 					</text>
 				</g>
@@ -84,10 +120,27 @@ export function SeverityChart( { counts }: { counts: Record< Severity, number > 
 }
 
 const FINDING_FIELDS: Field< FindingRow >[] = [
-	{ id: 'id', label: __( 'Vulnerability', 'k8or-orbit' ), enableGlobalSearch: true, enableHiding: false },
-	{ id: 'package', label: __( 'Package', 'k8or-orbit' ), enableGlobalSearch: true },
-	{ id: 'installed', label: __( 'Installed', 'k8or-orbit' ), enableSorting: false },
-	{ id: 'fixedIn', label: __( 'Fixed in', 'k8or-orbit' ), enableSorting: false },
+	{
+		id: 'id',
+		label: __( 'Vulnerability', 'k8or-orbit' ),
+		enableGlobalSearch: true,
+		enableHiding: false,
+	},
+	{
+		id: 'package',
+		label: __( 'Package', 'k8or-orbit' ),
+		enableGlobalSearch: true,
+	},
+	{
+		id: 'installed',
+		label: __( 'Installed', 'k8or-orbit' ),
+		enableSorting: false,
+	},
+	{
+		id: 'fixedIn',
+		label: __( 'Fixed in', 'k8or-orbit' ),
+		enableSorting: false,
+	},
 	{
 		id: 'fixable',
 		label: __( 'Fix available', 'k8or-orbit' ),
@@ -103,12 +156,21 @@ const FINDING_FIELDS: Field< FindingRow >[] = [
 	{
 		id: 'severity',
 		label: __( 'Severity', 'k8or-orbit' ),
-		elements: SEVERITIES.map( ( severity ) => ( { value: severity, label: SEVERITY_LABELS[ severity ] } ) ),
+		elements: SEVERITIES.map( ( severity ) => ( {
+			value: severity,
+			label: SEVERITY_LABELS[ severity ],
+		} ) ),
 		filterBy: { operators: [ 'isAny' ] },
 		sort: ( a: Severity, b: Severity, direction ) =>
-			( SEVERITIES.indexOf( a ) - SEVERITIES.indexOf( b ) ) * ( direction === 'asc' ? 1 : -1 ),
+			( SEVERITIES.indexOf( a ) - SEVERITIES.indexOf( b ) ) *
+			( direction === 'asc' ? 1 : -1 ),
 	},
-	{ id: 'title', label: __( 'Title', 'k8or-orbit' ), enableSorting: false, enableGlobalSearch: true },
+	{
+		id: 'title',
+		label: __( 'Title', 'k8or-orbit' ),
+		enableSorting: false,
+		enableGlobalSearch: true,
+	},
 	{ id: 'target', label: __( 'Target', 'k8or-orbit' ), enableSorting: false },
 ];
 
@@ -135,7 +197,11 @@ interface ScanReportScreenProps {
  *
  * @param props Component props.
  */
-export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreenProps ) {
+export function ScanReportScreen( {
+	appId,
+	canScan,
+	navigate,
+}: ScanReportScreenProps ) {
 	const [ app, setApp ] = useState< OrbitApp | null >( null );
 	const [ report, setReport ] = useState< ScanReport | null >( null );
 	const [ environments, setEnvironments ] = useState< Environment[] >( [] );
@@ -149,7 +215,9 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 		}
 		setReport( null );
 		setError( null );
-		listEnvironments().then( setEnvironments ).catch( () => setEnvironments( [] ) );
+		listEnvironments()
+			.then( setEnvironments )
+			.catch( () => setEnvironments( [] ) );
 		Promise.all( [ getApp( appId ), getScanReport( appId ) ] )
 			.then( ( [ loadedApp, loadedReport ] ) => {
 				setApp( loadedApp );
@@ -167,18 +235,30 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 		[ report ]
 	);
 	const gates = useMemo(
-		() => ( app ? gateResults( report, app.scan.status ?? 'none', environments ) : [] ),
+		() =>
+			app
+				? gateResults( report, app.scan.status ?? 'none', environments )
+				: [],
 		[ app, report, environments ]
 	);
-	const shown = useMemo( () => filterSortAndPaginate( rows, view, FINDING_FIELDS ), [ rows, view ] );
+	const shown = useMemo(
+		() => filterSortAndPaginate( rows, view, FINDING_FIELDS ),
+		[ rows, view ]
+	);
 
 	if ( ! appId ) {
 		return (
 			<div className="k8or-orbit-scan-report">
 				<h2>{ __( 'Scan report', 'k8or-orbit' ) }</h2>
 				<p>
-					{ __( 'Choose an app in Images and pick “Scan report”.', 'k8or-orbit' ) }{ ' ' }
-					<Button variant="link" onClick={ () => navigate( { screen: 'images' } ) }>
+					{ __(
+						'Choose an app in Images and pick “Scan report”.',
+						'k8or-orbit'
+					) }{ ' ' }
+					<Button
+						variant="link"
+						onClick={ () => navigate( { screen: 'images' } ) }
+					>
 						{ __( 'Go to Images', 'k8or-orbit' ) }
 					</Button>
 				</p>
@@ -190,20 +270,38 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 		<div className="k8or-orbit-scan-report">
 			<h2>
 				{ app
-					? sprintf( /* translators: %s: app title. */ __( 'Scan report: %s', 'k8or-orbit' ), app.title || app.name )
+					? sprintf(
+							/* translators: %s: app title. */ __(
+								'Scan report: %s',
+								'k8or-orbit'
+							),
+							app.title || app.name
+						)
 					: __( 'Scan report', 'k8or-orbit' ) }
 			</h2>
-			{ error && <Notice status="error" isDismissible={ false }>{ error }</Notice> }
-			{ notice && <Notice status="success" onRemove={ () => setNotice( null ) }>{ notice }</Notice> }
+			{ error && (
+				<Notice status="error" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
+			{ notice && (
+				<Notice status="success" onRemove={ () => setNotice( null ) }>
+					{ notice }
+				</Notice>
+			) }
 			{ ! report && ! error && <Spinner /> }
 			{ report && (
 				<>
 					<p>
 						{ sprintf(
 							/* translators: 1: scan status, 2: time, 3: scanner. */
-							__( 'Status: %1$s. Scanned: %2$s. Scanner: %3$s.', 'k8or-orbit' ),
+							__(
+								'Status: %1$s. Scanned: %2$s. Scanner: %3$s.',
+								'k8or-orbit'
+							),
 							app?.scan.status ?? report.status,
-							formatTime( report.scannedAt ) || __( 'never', 'k8or-orbit' ),
+							formatTime( report.scannedAt ) ||
+								__( 'never', 'k8or-orbit' ),
 							report.scanner || '—'
 						) }
 						{ report.reason && ` ${ report.reason }` }
@@ -215,9 +313,21 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 									onClick={ () =>
 										scanApp( app.id )
 											.then( ( { jobId } ) =>
-												setNotice( sprintf( /* translators: %s: job id. */ __( 'Scan started (job %s).', 'k8or-orbit' ), jobId ) )
+												setNotice(
+													sprintf(
+														/* translators: %s: job id. */ __(
+															'Scan started (job %s).',
+															'k8or-orbit'
+														),
+														jobId
+													)
+												)
 											)
-											.catch( ( failure ) => setError( errorMessage( failure ) ) )
+											.catch( ( failure ) =>
+												setError(
+													errorMessage( failure )
+												)
+											)
 									}
 								>
 									{ __( 'Scan again', 'k8or-orbit' ) }
@@ -228,12 +338,21 @@ export function ScanReportScreen( { appId, canScan, navigate }: ScanReportScreen
 					<h3>{ __( 'Findings per severity', 'k8or-orbit' ) }</h3>
 					<SeverityChart counts={ report.counts } />
 
-					<h3>{ __( 'Deploy gate per environment', 'k8or-orbit' ) }</h3>
+					<h3>
+						{ __( 'Deploy gate per environment', 'k8or-orbit' ) }
+					</h3>
 					<ul className="k8or-orbit-gates">
 						{ gates.map( ( gate ) => (
-							<li key={ gate.environment } className={ gate.allowed ? 'is-allowed' : 'is-blocked' }>
+							<li
+								key={ gate.environment }
+								className={
+									gate.allowed ? 'is-allowed' : 'is-blocked'
+								}
+							>
 								<strong>{ gate.environment }</strong>:{ ' ' }
-								{ gate.allowed ? __( 'may be deployed', 'k8or-orbit' ) : __( 'blocked', 'k8or-orbit' ) }
+								{ gate.allowed
+									? __( 'may be deployed', 'k8or-orbit' )
+									: __( 'blocked', 'k8or-orbit' ) }
 								{ ! gate.allowed && gate.reasons.length > 0 && (
 									<ul>
 										{ gate.reasons.map( ( reason ) => (

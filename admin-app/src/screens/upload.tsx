@@ -55,9 +55,13 @@ const DEFAULT_INPUTS: DeployInputs = {
 export function toPayload( inputs: DeployInputs ): DeployInputsPayload {
 	return {
 		replicas: inputs.replicas,
-		...( inputs.containerPort === null ? {} : { containerPort: inputs.containerPort } ),
+		...( inputs.containerPort === null
+			? {}
+			: { containerPort: inputs.containerPort } ),
 		resources: inputs.resources,
-		env: Object.fromEntries( inputs.env.map( ( { name, value } ) => [ name, value ] ) ),
+		env: Object.fromEntries(
+			inputs.env.map( ( { name, value } ) => [ name, value ] )
+		),
 	};
 }
 

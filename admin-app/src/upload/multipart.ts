@@ -70,7 +70,11 @@ function putPart(
 ): Promise< string > {
 	return new Promise( ( resolve, reject ) => {
 		const request = new XMLHttpRequest();
-		const onAbort = () => request.abort();
+		// Settle at once rather than waiting for the request's abort event.
+		const onAbort = () => {
+			request.abort();
+			reject( new UploadAbortedError() );
+		};
 		request.open( 'PUT', url );
 		request.upload.onprogress = ( event ) => onProgress( event.loaded );
 		request.onload = () => {

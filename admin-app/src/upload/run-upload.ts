@@ -14,7 +14,7 @@ import {
 	startUpload,
 } from '../api/rest';
 import type { AppDetailsInput, PartUrl, UploadedPart } from '../api/types';
-import { uploadParts } from './multipart';
+import { UploadAbortedError, uploadParts } from './multipart';
 import { TransferRate } from './progress';
 import { findUnfinishedUpload, forgetUpload, rememberUpload } from './resume';
 
@@ -84,6 +84,17 @@ async function plan( file: File, app: AppDetailsInput ): Promise< Plan > {
 }
 
 /**
+ * Cancels an upload on the server and forgets it, so the file starts afresh next time.
+ *
+ * @param file     The archive.
+ * @param uploadId The upload to abort.
+ */
+async function cancelUpload( file: File, uploadId: string ) {
+	forgetUpload( file );
+	await abortUpload( uploadId );
+}
+
+/**
  * Runs the upload; resolves with the job that validates and publishes the image.
  *
  * @param options What to upload and where to report.
@@ -105,23 +116,35 @@ export async function runUpload(
 		bytesPerSecond: 0,
 		secondsLeft: null,
 	} );
-	const parts = await uploadParts( {
-		file,
-		partSize,
-		pending,
-		done,
-		signal,
-		concurrency: options.concurrency,
-		retryDelayMs: options.retryDelayMs,
-		onProgress: ( bytesDone ) => {
-			rate.record( bytesDone, now() );
-			onReport( {
-				bytesDone,
-				bytesPerSecond: rate.bytesPerSecond(),
-				secondsLeft: rate.secondsLeft( file.size - bytesDone ),
-			} );
-		},
-	} );
+	let parts: UploadedPart[];
+	try {
+		if ( signal.aborted ) {
+			throw new UploadAbortedError();
+		}
+		parts = await uploadParts( {
+			file,
+			partSize,
+			pending,
+			done,
+			signal,
+			concurrency: options.concurrency,
+			retryDelayMs: options.retryDelayMs,
+			onProgress: ( bytesDone ) => {
+				rate.record( bytesDone, now() );
+				onReport( {
+					bytesDone,
+					bytesPerSecond: rate.bytesPerSecond(),
+					secondsLeft: rate.secondsLeft( file.size - bytesDone ),
+				} );
+			},
+		} );
+	} catch ( error ) {
+		if ( error instanceof UploadAbortedError ) {
+			// Cancelled: the parts already stored are thrown away, and the file starts afresh.
+			await cancelUpload( file, uploadId );
+		}
+		throw error;
+	}
 	onReport( { phase: 'completing', secondsLeft: 0 } );
 	const { jobId } = await completeUpload(
 		uploadId,
@@ -130,15 +153,4 @@ export async function runUpload(
 	);
 	forgetUpload( file );
 	return jobId;
-}
-
-/**
- * Cancels an upload on the server and forgets it, so the file starts afresh next time.
- *
- * @param file     The archive.
- * @param uploadId The upload to abort.
- */
-export async function cancelUpload( file: File, uploadId: string ) {
-	forgetUpload( file );
-	await abortUpload( uploadId );
 }
