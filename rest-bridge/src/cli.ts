@@ -8,7 +8,6 @@ import {
 	ImageValidationError,
 	validateArchive,
 } from './image/validate-archive.js';
-import { provision } from './provision.js';
 import { formatGate, formatSummary } from './scan/format.js';
 import {
 	evaluateGate,
@@ -83,6 +82,8 @@ const commands: Record< string, { usage: string; run: Command } > = {
 	provision: {
 		usage: 'provision    create the buckets, tables and NATS streams the bridge needs (idempotent)',
 		async run() {
+			// Loaded on use: the cloud SDKs it needs would double every other command's memory.
+			const { provision } = await import( './provision.js' );
 			for ( const line of await provision( loadConfig( process.env ) ) ) {
 				process.stdout.write( `${ line }\n` );
 			}
