@@ -134,6 +134,7 @@ final class Apps_Controller extends Controller {
 				'post_status'         => $privileged ? array( 'publish', 'draft', 'pending', 'private', 'future' ) : 'publish',
 				'has_password'        => $privileged ? null : false,
 				's'                   => (string) ( $request['search'] ?? '' ),
+				'name'                => (string) ( $request['name'] ?? '' ),
 				'meta_query'          => $meta_query, // phpcs:ignore WordPress.DB.SlowDBQuery
 				'tax_query'           => $tax_query, // phpcs:ignore WordPress.DB.SlowDBQuery
 				'orderby'             => $request['orderby'],
@@ -310,6 +311,11 @@ final class Apps_Controller extends Controller {
 		return array_merge(
 			$params,
 			array(
+				'name'               => array(
+					'description' => __( 'Only the app with this app name (its slug).', 'k8or-orbit' ),
+					'type'        => 'string',
+					'pattern'     => Settings::DNS_LABEL_PATTERN,
+				),
 				'category'           => array(
 					'description' => __( 'Only apps in this category (slug).', 'k8or-orbit' ),
 					'type'        => 'string',

@@ -66,7 +66,7 @@ async function findApp(
 ): Promise< Array< { id: number; name: string; title: string } > > {
 	const answer = await call(
 		restUrl( stack, '/k8or-orbit/v1/apps', {
-			search: appName,
+			name: appName,
 			include_deleted: 'true',
 		} ),
 		{ headers: basicAuth( userWithRole( stack, 'orbit_operator' ) ) }
@@ -209,7 +209,7 @@ describe( 'signed callbacks', () => {
 
 		// Visitors see the new app in the catalog.
 		const publicList = await call(
-			restUrl( stack, '/k8or-orbit/v1/apps', { search: appName } )
+			restUrl( stack, '/k8or-orbit/v1/apps', { name: appName } )
 		);
 		expect(
 			publicList.body.map( ( app: { name: string } ) => app.name )

@@ -106,6 +106,7 @@ final class Apps_Controller_Test extends Orbit_Test_Case {
 		$other = $this->app( array( 'post_title' => 'Other ' . $this->search ), array( App_Meta::ENVIRONMENTS => array( 'test' => array( 'status' => 'failed' ) ) ) );
 
 		$this->assertSame( array( $this->published ), $this->list_ids( array( 'scan_status' => 'blocked' ) ) );
+		$this->assertSame( array( $other ), $this->list_ids( array( 'name' => get_post_field( 'post_name', $other ) ) ) );
 		$this->assertSame( array( $other ), $this->list_ids( array( 'environment' => 'test' ) ) );
 		$this->assertSame( array( $other ), $this->list_ids( array( 'environment_status' => 'failed' ) ) );
 		$this->assertSame( array( $this->published ), $this->list_ids( array( 'environment' => 'dev', 'environment_status' => 'deployed' ) ) );

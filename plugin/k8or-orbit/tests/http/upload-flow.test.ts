@@ -1,0 +1,185 @@
+/**
+ * The whole signed link over real HTTP: an operator uploads an image through WordPress, the bridge
+ * runs the upload job and calls back, and the app appears in the catalog.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+	buildDockerArchive,
+	readArchive,
+} from '../../../../rest-bridge/test/integration/support/image';
+import {
+	basicAuth,
+	call,
+	loadStack,
+	restUrl,
+	uniqueAppName,
+	userWithRole,
+	type Stack,
+} from './support';
+
+let stack: Stack;
+let workDir: string;
+let appId = 0;
+
+beforeAll( () => {
+	stack = loadStack();
+	workDir = mkdtempSync( join( tmpdir(), 'orbit-plugin-upload-' ) );
+} );
+
+afterAll( async () => {
+	rmSync( workDir, { recursive: true, force: true } );
+	if ( appId ) {
+		await call(
+			restUrl( stack, `/wp/v2/orbit_app/${ appId }`, { force: 'true' } ),
+			{
+				method: 'DELETE',
+				headers: basicAuth( userWithRole( stack, 'administrator' ) ),
+			}
+		);
+	}
+} );
+
+describe( 'upload through WordPress', () => {
+	it( 'publishes the uploaded image as a catalog app with its facts', async () => {
+		const operator = basicAuth( userWithRole( stack, 'orbit_operator' ) );
+		const json = { ...operator, 'Content-Type': 'application/json' };
+		const appName = uniqueAppName();
+		const image = buildDockerArchive( workDir, 64 * 1024 );
+		const archive = readArchive( image.archive );
+
+		const started = await call(
+			restUrl( stack, '/k8or-orbit/v1/uploads' ),
+			{
+				method: 'POST',
+				headers: json,
+				body: JSON.stringify( {
+					appName,
+					filename: 'hello.tar',
+					size: archive.length,
+				} ),
+			}
+		);
+		expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
+		const { uploadId, partSize, parts } = started.body as {
+			uploadId: string;
+			partSize: number;
+			parts: Array< { partNumber: number; url: string } >;
+		};
+
+		const uploaded: Array< { partNumber: number; etag: string } > = [];
+		for ( const part of parts ) {
+			const put = await fetch( part.url, {
+				method: 'PUT',
+				body: new Uint8Array(
+					archive.subarray(
+						( part.partNumber - 1 ) * partSize,
+						part.partNumber * partSize
+					)
+				),
+				signal: AbortSignal.timeout( 30_000 ),
+			} );
+			expect( put.status ).toBe( 200 );
+			uploaded.push( {
+				partNumber: part.partNumber,
+				etag: put.headers.get( 'etag' ) ?? '',
+			} );
+		}
+
+		const completed = await call(
+			restUrl( stack, `/k8or-orbit/v1/uploads/${ uploadId }/complete` ),
+			{
+				method: 'POST',
+				headers: json,
+				body: JSON.stringify( {
+					parts: uploaded,
+					app: {
+						name: appName,
+						title: 'Hello from the plugin test',
+						description: 'Uploaded through WordPress.',
+						category: 'Plugin Tests',
+						environment: 'dev',
+						deployInputs: {
+							replicas: 1,
+							containerPort: 8080,
+							env: { GREETING: 'hello' },
+						},
+					},
+				} ),
+			}
+		);
+		expect( completed.status, JSON.stringify( completed.body ) ).toBe(
+			202
+		);
+		const jobId = completed.body.jobId as string;
+
+		let job = { status: 'queued' } as { status: string; steps?: unknown };
+		for (
+			let attempt = 0;
+			attempt < 120 && ! [ 'succeeded', 'failed' ].includes( job.status );
+			attempt++
+		) {
+			await new Promise( ( resolve ) => setTimeout( resolve, 500 ) );
+			const answer = await call(
+				restUrl( stack, `/k8or-orbit/v1/jobs/${ jobId }` ),
+				{ headers: operator }
+			);
+			expect( answer.status ).toBe( 200 );
+			job = answer.body;
+		}
+		expect( job.status, JSON.stringify( job ) ).toBe( 'succeeded' );
+
+		const events = await call(
+			restUrl( stack, `/k8or-orbit/v1/jobs/${ jobId }/events`, {
+				limit: '100',
+			} ),
+			{ headers: operator }
+		);
+		expect( events.status ).toBe( 200 );
+		expect(
+			events.body.items.map( ( event: { name: string } ) => event.name )
+		).toContain( 'database-updated' );
+
+		const catalog = await call(
+			restUrl( stack, '/k8or-orbit/v1/apps', { name: appName } )
+		);
+		expect( catalog.status ).toBe( 200 );
+		expect( catalog.body ).toHaveLength( 1 );
+		const app = catalog.body[ 0 ];
+		appId = app.id;
+		expect( app ).toMatchObject( {
+			name: appName,
+			title: 'Hello from the plugin test',
+			image: {
+				configDigest: image.configDigest,
+				repository: expect.stringMatching( /(^|\/)hello-web$/ ),
+				tag: '1.0',
+				exposedPorts: [ '8080/tcp' ],
+				layerCount: image.layerCount,
+				os: 'linux',
+				architecture: 'amd64',
+			},
+			environments: { dev: { status: 'none' } },
+		} );
+		expect( [ 'passed', 'blocked', 'unavailable' ] ).toContain(
+			app.scan.status
+		);
+		expect( app.image.uploadedBy, 'private to visitors' ).toBeUndefined();
+		expect(
+			app.categories.map(
+				( category: { name: string } ) => category.name
+			)
+		).toEqual( [ 'Plugin Tests' ] );
+
+		const appEvents = await call(
+			restUrl( stack, `/k8or-orbit/v1/apps/${ app.id }/events` ),
+			{ headers: operator }
+		);
+		expect( appEvents.status ).toBe( 200 );
+		expect( appEvents.body.items.length ).toBeGreaterThan( 0 );
+	} );
+} );
