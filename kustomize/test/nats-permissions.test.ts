@@ -163,6 +163,13 @@ describe( 'the deployed NATS configuration', () => {
 		'orbit-live': passwords.ORBIT_NATS_LIVE_PASSWORD,
 	};
 
+	function browserPath(): string {
+		const wordpress = dev.container( 'wordpress' );
+		return new URL(
+			dev.plainValue( wordpress, 'K8OR_ORBIT_NATS_WEBSOCKET_URL' )!
+		).pathname;
+	}
+
 	async function as(
 		user: keyof typeof users,
 		transport: 'tcp' | 'websocket' = 'tcp'
@@ -181,7 +188,8 @@ describe( 'the deployed NATS configuration', () => {
 					} )
 				: await wsconnect( {
 						...options,
-						servers: `ws://127.0.0.1:${ ports.websocket }`,
+						// The path browsers use, which the Ingress forwards unchanged.
+						servers: `ws://127.0.0.1:${ ports.websocket }${ browserPath() }`,
 					} );
 		connections.push( connection );
 		return connection;
