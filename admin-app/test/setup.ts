@@ -23,7 +23,7 @@ if ( ! Blob.prototype.arrayBuffer ) {
 if ( ! Blob.prototype.stream ) {
 	Blob.prototype.stream = function stream( this: Blob ) {
 		const blob = this;
-		return new ReadableStream< Uint8Array >( {
+		return new ReadableStream< Uint8Array< ArrayBuffer > >( {
 			async start( controller ) {
 				controller.enqueue(
 					new Uint8Array( await blob.arrayBuffer() )

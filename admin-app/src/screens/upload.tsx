@@ -29,7 +29,7 @@ import {
 } from '../upload/archive';
 import { UploadAbortedError } from '../upload/multipart';
 import { findUnfinishedUpload } from '../upload/resume';
-import { cancelUpload, runUpload } from '../upload/run-upload';
+import { runUpload } from '../upload/run-upload';
 import {
 	MAX_ENV_VARS,
 	appNameError,
@@ -204,7 +204,8 @@ export function UploadScreen( {
 		}
 	};
 
-	const cancel = async () => {
+	// Aborting makes runUpload abort the upload on the server as well.
+	const cancel = () => {
 		controller.current?.abort();
 		updateUpload( {
 			phase: 'cancelled',
@@ -212,13 +213,6 @@ export function UploadScreen( {
 			secondsLeft: null,
 		} );
 		setResumable( false );
-		if ( file && upload.uploadId ) {
-			try {
-				await cancelUpload( file, upload.uploadId );
-			} catch ( error ) {
-				updateUpload( { error: errorMessage( error ) } );
-			}
-		}
 	};
 
 	const setEnv = ( env: EnvVar[] ) => setInputs( { ...inputs, env } );
@@ -553,7 +547,7 @@ export function UploadScreen( {
 						<Button
 							variant="secondary"
 							isDestructive
-							onClick={ () => void cancel() }
+							onClick={ cancel }
 						>
 							{ __( 'Cancel upload', 'k8or-orbit' ) }
 						</Button>

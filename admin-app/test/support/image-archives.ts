@@ -18,8 +18,8 @@ export const IMAGE = {
 };
 
 export interface ImageArchives {
-	dockerArchive: Uint8Array;
-	ociArchive: Uint8Array;
+	dockerArchive: Uint8Array< ArrayBuffer >;
+	ociArchive: Uint8Array< ArrayBuffer >;
 	remove: () => Promise< void >;
 }
 

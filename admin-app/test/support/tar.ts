@@ -24,7 +24,7 @@ function header( name: string, size: number ): Uint8Array {
 
 export function tarOf(
 	files: Record< string, Uint8Array | string >
-): Uint8Array {
+): Uint8Array< ArrayBuffer > {
 	const chunks: Uint8Array[] = [];
 	for ( const [ name, content ] of Object.entries( files ) ) {
 		const body =
