@@ -27,6 +27,7 @@ final class App_Post_Type {
 		add_action( 'init', array( $this, 'register' ) );
 		add_action( 'pre_get_posts', array( $this, 'hide_deleted_from_visitors' ) );
 		add_filter( 'rest_' . self::NAME . '_query', array( $this, 'hide_deleted_from_rest' ) );
+		add_filter( 'rest_request_before_callbacks', array( $this, 'hide_deleted_item_from_rest' ), 10, 3 );
 	}
 
 	/**
@@ -90,6 +91,25 @@ final class App_Post_Type {
 			$args['meta_query'][] = App_Meta::not_deleted_clause();
 		}
 		return $args;
+	}
+
+	/**
+	 * Answers 404 for a deleted app read through wp/v2 by someone who may not see deleted apps.
+	 *
+	 * @param \WP_REST_Response|\WP_HTTP_Response|\WP_Error|mixed $response Result so far.
+	 * @param array                                            $handler  Route handler.
+	 * @param \WP_REST_Request                                 $request  Request.
+	 * @return mixed
+	 */
+	public function hide_deleted_item_from_rest( $response, $handler, $request ) {
+		if ( is_wp_error( $response ) || 'GET' !== $request->get_method() || current_user_can( Capabilities::READ_JOBS ) ) {
+			return $response;
+		}
+		$base = get_post_type_object( self::NAME )->rest_base ?: self::NAME;
+		if ( preg_match( '#^/wp/v2/' . preg_quote( $base, '#' ) . '/(\d+)$#', $request->get_route(), $matches ) && App_Meta::is_deleted( (int) $matches[1] ) ) {
+			return new \WP_Error( 'rest_post_invalid_id', __( 'No app with this id.', 'k8or-orbit' ), array( 'status' => 404 ) );
+		}
+		return $response;
 	}
 
 	/**

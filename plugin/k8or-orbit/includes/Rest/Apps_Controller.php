@@ -304,9 +304,7 @@ final class Apps_Controller extends Controller {
 	 * Query parameters of the list.
 	 */
 	public function get_collection_params() {
-		$params = parent::get_collection_params();
-		unset( $params['context']['default'] );
-		$params['context']['default'] = 'view';
+		$params                        = parent::get_collection_params();
 		$params['search']['maxLength'] = 200;
 		return array_merge(
 			$params,

@@ -65,9 +65,9 @@ abstract class Controller extends WP_REST_Controller {
 		return new WP_Error(
 			'rest_forbidden',
 			sprintf(
-				/* translators: %s: capability names. */
-				__( 'You are not allowed to do this: it needs the capability %s. Ask an administrator to grant it.', 'k8or-orbit' ),
-				implode( ' or ', $capabilities )
+				/* translators: %s: capability names, comma-separated. */
+				__( 'You are not allowed to do this: it needs one of these capabilities: %s. Ask an administrator to grant it.', 'k8or-orbit' ),
+				implode( ', ', $capabilities )
 			),
 			array( 'status' => 403 )
 		);

@@ -215,4 +215,48 @@ describe( 'signed callbacks', () => {
 			publicList.body.map( ( app: { name: string } ) => app.name )
 		).toEqual( [ appName ] );
 	} );
+	it( 'hides an app deleted by a callback from visitors but keeps it for operators', async () => {
+		const appName = uniqueAppName();
+		const jobId = randomUUID();
+		const created = JSON.stringify( {
+			events: [ uploadEvent( appName, jobId ) ],
+		} );
+		const answer = await postCallback( created, sign( created ) );
+		expect( answer.status ).toBe( 200 );
+		createdPosts.push( answer.body.app.id );
+
+		const publicPage = () =>
+			fetch( `${ stack.wordpress.url }/?orbit_app=${ appName }`, {
+				signal: AbortSignal.timeout( 30_000 ),
+			} );
+		const before = await publicPage();
+		expect( before.status ).toBe( 200 );
+		expect( await before.text() ).toContain( `HTTP test ${ appName }` );
+
+		const deletion = JSON.stringify( {
+			events: [
+				{
+					...uploadEvent( appName, jobId, 2 ),
+					name: 'deleted',
+					data: { deleted: { deleted: true, environment: 'dev' } },
+				},
+			],
+		} );
+		expect(
+			( await postCallback( deletion, sign( deletion ) ) ).status
+		).toBe( 200 );
+
+		expect( ( await publicPage() ).status ).toBe( 404 );
+		const catalog = await call(
+			restUrl( stack, '/k8or-orbit/v1/apps', { name: appName } )
+		);
+		expect( catalog.body ).toEqual( [] );
+		const single = await call(
+			restUrl( stack, `/k8or-orbit/v1/apps/${ answer.body.app.id }` )
+		);
+		expect( single.status ).toBe( 404 );
+
+		const forOperator = await findApp( appName );
+		expect( forOperator ).toHaveLength( 1 );
+	} );
 } );

@@ -143,5 +143,10 @@ final class Apps_Controller_Test extends Orbit_Test_Case {
 		$data = $this->dispatch( $request )->get_data();
 		$this->assertSame( array( $this->published ), array_column( $data, 'id' ) );
 		$this->assertStringNotContainsString( 'secret-key', wp_json_encode( $data ) );
+
+		$this->assertSame( 404, $this->dispatch( new WP_REST_Request( 'GET', '/wp/v2/orbit_app/' . $this->deleted ) )->get_status() );
+		$this->assertSame( 200, $this->dispatch( new WP_REST_Request( 'GET', '/wp/v2/orbit_app/' . $this->published ) )->get_status() );
+		$this->act_as( Roles::OPERATOR );
+		$this->assertSame( 200, $this->dispatch( new WP_REST_Request( 'GET', '/wp/v2/orbit_app/' . $this->deleted ) )->get_status() );
 	}
 }
