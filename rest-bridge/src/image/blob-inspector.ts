@@ -37,10 +37,7 @@ function sniff( head: Buffer, retainJson: boolean ): BlobContent {
 	if ( head.length >= 2 && head[ 0 ] === 0x1f && head[ 1 ] === 0x8b ) {
 		return 'gzip';
 	}
-	const firstChar = head.toString( 'latin1' ).trimStart()[ 0 ];
-	if ( retainJson && ( firstChar === '{' || firstChar === '[' ) ) {
-		return 'json';
-	}
+	// Tar before JSON: a layer whose first file name starts with "{" is still a layer.
 	if ( head.length >= TAR_BLOCK ) {
 		const ustar = head.toString( 'latin1', 257, 262 ) === 'ustar';
 		// An empty layer is just the end-of-archive zero blocks.
@@ -50,6 +47,10 @@ function sniff( head: Buffer, retainJson: boolean ): BlobContent {
 		if ( ustar || zeroBlock ) {
 			return 'tar';
 		}
+	}
+	const firstChar = head.toString( 'latin1' ).trimStart()[ 0 ];
+	if ( retainJson && ( firstChar === '{' || firstChar === '[' ) ) {
+		return 'json';
 	}
 	return 'other';
 }

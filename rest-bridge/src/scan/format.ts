@@ -16,8 +16,8 @@ export function formatSummary(
 		`Unique vulnerability ids: ${ summary.uniqueIds }, fixable: ${ summary.fixable }, secrets: ${ summary.secrets }`,
 		...findings.map(
 			( finding ) =>
-				`  ${ finding.severity.padEnd( 8 ) } ${ finding.id.padEnd( 20 ) } ${ finding.package } ${ finding.installed }` +
-				`${ finding.fixedIn ? ` → ${ finding.fixedIn }` : ' (no fix)' }  [${ finding.target }]`
+				`  ${ finding.severity.padEnd( 8 ) } ${ finding.id.padEnd( 20 ) } ${ finding.pkg } ${ finding.installedVersion }` +
+				`${ finding.fixedVersion ? ` → ${ finding.fixedVersion }` : ' (no fix)' }  [${ finding.target }]`
 		),
 	];
 	return `${ lines.join( '\n' ) }\n`;

@@ -17,12 +17,13 @@ export interface ScanSummary {
 	secrets: number;
 }
 
+/** One row of a report view; the `findings` of the bridge's scan API (see docs/architecture.md). */
 export interface Finding {
 	id: string;
-	package: string;
-	installed: string;
+	pkg: string;
+	installedVersion: string;
 	/** Empty when no fix is available. */
-	fixedIn: string;
+	fixedVersion: string;
 	severity: Severity;
 	title: string;
 	target: string;
@@ -55,9 +56,9 @@ export function listFindings( report: TrivyReport ): Finding[] {
 	const findings = [ ...vulnerabilityEntries( report ) ].map(
 		( { target, vulnerability } ) => ( {
 			id: vulnerability.VulnerabilityID,
-			package: vulnerability.PkgName,
-			installed: vulnerability.InstalledVersion ?? '',
-			fixedIn: vulnerability.FixedVersion ?? '',
+			pkg: vulnerability.PkgName,
+			installedVersion: vulnerability.InstalledVersion ?? '',
+			fixedVersion: vulnerability.FixedVersion ?? '',
 			severity: vulnerability.Severity,
 			title: vulnerability.Title ?? '',
 			target,
@@ -68,7 +69,7 @@ export function listFindings( report: TrivyReport ): Finding[] {
 		( a, b ) =>
 			rank( a.severity ) - rank( b.severity ) ||
 			a.id.localeCompare( b.id ) ||
-			a.package.localeCompare( b.package ) ||
+			a.pkg.localeCompare( b.pkg ) ||
 			a.target.localeCompare( b.target )
 	);
 }

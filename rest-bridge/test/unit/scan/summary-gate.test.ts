@@ -152,6 +152,19 @@ describe( 'Trivy fixtures', () => {
 			fixable: 6,
 			secrets: 0,
 		} );
+		expect(
+			listFindings(
+				parseTrivyReport( raw( 'alpine-39.json' ), 'alpine-39.json' )
+			)[ 0 ]
+		).toEqual( {
+			id: 'CVE-2019-14697',
+			pkg: 'musl',
+			installedVersion: '1.1.20-r4',
+			fixedVersion: '1.1.20-r5',
+			severity: 'CRITICAL',
+			title: '',
+			target: 'testdata/fixtures/images/alpine-39.tar.gz (alpine 3.9.4)',
+		} );
 		expect( summary( 'gomod.json' ).counts.UNKNOWN ).toBe( 4 );
 		expect( summary( 'secrets.json' ) ).toMatchObject( {
 			total: 0,
