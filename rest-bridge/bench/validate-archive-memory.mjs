@@ -18,7 +18,8 @@ import {
 } from '../test/support/archives-large.mjs';
 
 const MiB = 1024 * 1024;
-const RSS_LIMIT = 150 * MiB;
+/** 150 MB, decimal: the stricter reading of the requirement. */
+const RSS_LIMIT = 150_000_000;
 const dataMiB = Number( process.env.ORBIT_BENCH_ARCHIVE_MIB ?? 1024 );
 const bin = fileURLToPath(
 	new URL( '../bin/orbit-bridge.mjs', import.meta.url )
@@ -84,7 +85,7 @@ require( 'node:fs' ).createReadStream( process.argv[ 1 ] )
 		);
 	}
 	console.log(
-		`  validation above the sha256 baseline: ${ ( ( validate.peak - sha.peak ) / MiB ).toFixed( 1 ) } MiB; limit ${ RSS_LIMIT / MiB } MiB`
+		`  validation above the sha256 baseline: ${ ( ( validate.peak - sha.peak ) / MiB ).toFixed( 1 ) } MiB; limit ${ ( RSS_LIMIT / MiB ).toFixed( 1 ) } MiB (150 MB)`
 	);
 	if ( validate.peak >= RSS_LIMIT ) {
 		console.error(
