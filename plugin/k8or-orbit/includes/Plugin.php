@@ -37,6 +37,8 @@ final class Plugin {
 	 */
 	public function add_hooks(): void {
 		register_activation_hook( $this->file, array( Installer::class, 'install' ) );
+		register_deactivation_hook( $this->file, array( Installer::class, 'deactivate' ) );
+		add_action( Installer::PURGE_HOOK, array( Installer::class, 'purge' ) );
 		add_action( 'init', array( Installer::class, 'maybe_upgrade' ), 1 );
 		add_action( 'init', array( $this, 'load_textdomain' ) );
 		add_action( 'rest_api_init', array( $this, 'register_rest_routes' ) );

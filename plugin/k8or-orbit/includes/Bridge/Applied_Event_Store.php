@@ -88,6 +88,17 @@ final class Applied_Event_Store {
 	}
 
 	/**
+	 * Forgets events applied long ago; the bridge stops redelivering an event well within this time.
+	 *
+	 * @param int $days Age in days.
+	 */
+	public static function purge_older_than( int $days ): void {
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE applied_at < %s', self::table(), gmdate( 'Y-m-d H:i:s', time() - $days * DAY_IN_SECONDS ) ) );
+	}
+
+	/**
 	 * Forgets the events of one post (when it is deleted for good).
 	 *
 	 * @param int $post_id Post id.

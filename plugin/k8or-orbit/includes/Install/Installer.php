@@ -23,6 +23,12 @@ final class Installer {
 
 	public const VERSION_OPTION = 'k8or_orbit_version';
 
+	/** Daily clean-up of the once-only tables. */
+	public const PURGE_HOOK = 'k8or_orbit_purge';
+
+	/** How long applied events are remembered. */
+	private const APPLIED_EVENT_DAYS = 30;
+
 	/**
 	 * Creates or updates the tables and the roles, then records the version.
 	 */
@@ -33,7 +39,32 @@ final class Installer {
 		dbDelta( Request_Id_Store::schema( $charset_collate ) );
 		dbDelta( Applied_Event_Store::schema( $charset_collate ) );
 		Roles::sync();
+		self::schedule_purge();
 		update_option( self::VERSION_OPTION, K8OR_ORBIT_VERSION );
+	}
+
+	/**
+	 * Schedules the daily clean-up unless it is scheduled.
+	 */
+	private static function schedule_purge(): void {
+		if ( ! wp_next_scheduled( self::PURGE_HOOK ) ) {
+			wp_schedule_event( time() + HOUR_IN_SECONDS, 'daily', self::PURGE_HOOK );
+		}
+	}
+
+	/**
+	 * Forgets request ids past their window and events applied long ago.
+	 */
+	public static function purge(): void {
+		Request_Id_Store::purge_expired( time() );
+		Applied_Event_Store::purge_older_than( self::APPLIED_EVENT_DAYS );
+	}
+
+	/**
+	 * Stops the daily clean-up; install() schedules it again on activation.
+	 */
+	public static function deactivate(): void {
+		wp_clear_scheduled_hook( self::PURGE_HOOK );
 	}
 
 	/**
@@ -42,6 +73,9 @@ final class Installer {
 	public static function maybe_upgrade(): void {
 		if ( get_option( self::VERSION_OPTION ) !== K8OR_ORBIT_VERSION ) {
 			self::install();
+		} else {
+			// A lost schedule (e.g. a cron option reset) comes back without a version change.
+			self::schedule_purge();
 		}
 	}
 
@@ -53,6 +87,7 @@ final class Installer {
 		$remove_content = Settings::get()['removeContentOnUninstall'];
 
 		Roles::remove();
+		self::deactivate();
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own tables.
 		$wpdb->query( $wpdb->prepare( 'DROP TABLE IF EXISTS %i, %i', Request_Id_Store::table(), Applied_Event_Store::table() ) );
 		delete_option( Settings::OPTION );
