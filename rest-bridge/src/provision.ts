@@ -36,6 +36,13 @@ export async function provision( config: BridgeConfig ): Promise< string[] > {
 				`table ${ table.name }: ${ await store.ensureTable( table ) }`
 			);
 		}
+		// Request ids only matter within the signature's clock window.
+		report.push(
+			`ttl ${ names.tables.requestIds }.expiresAt: ${ await store.enableTimeToLive(
+				names.tables.requestIds,
+				'expiresAt'
+			) }`
+		);
 	} finally {
 		objects.close();
 		store.close();

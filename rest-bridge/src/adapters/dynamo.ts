@@ -1,6 +1,7 @@
 import {
 	CreateTableCommand,
 	DescribeTableCommand,
+	UpdateTimeToLiveCommand,
 	DynamoDBClient,
 	type AttributeDefinition,
 	type GlobalSecondaryIndex,
@@ -68,6 +69,8 @@ export interface DocumentStore {
 		table: string,
 		request: QueryRequest
 	) => Promise< { items: Item[]; lastKey?: Item } >;
+	/** Asks the server to expire items by an epoch-seconds attribute; reports what it did. */
+	enableTimeToLive: ( table: string, attribute: string ) => Promise< string >;
 	ensureTable: (
 		definition: TableDefinition
 	) => Promise< 'created' | 'exists' >;
@@ -267,6 +270,28 @@ export class DynamoDocumentStore implements DocumentStore {
 		throw new Error(
 			`DynamoDB table ${ table } did not become active within 15 s`
 		);
+	}
+
+	async enableTimeToLive( table: string, attribute: string ) {
+		try {
+			await this.client.send(
+				new UpdateTimeToLiveCommand( {
+					TableName: table,
+					TimeToLiveSpecification: {
+						Enabled: true,
+						AttributeName: attribute,
+					},
+				} )
+			);
+			return 'enabled';
+		} catch ( error ) {
+			const { name = '', message = '' } = error as Error;
+			if ( /already enabled/i.test( message ) ) {
+				return 'exists';
+			}
+			// Local stand-ins (dynalite) lack the operation; items then stay.
+			return `unsupported by this server (${ name })`;
+		}
 	}
 
 	async ping( table: string ) {

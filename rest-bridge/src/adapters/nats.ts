@@ -8,6 +8,7 @@ import {
 	StorageType,
 	jetstream,
 	jetstreamManager,
+	type Consumer,
 	type ConsumerConfig,
 	type JetStreamClient,
 	type JetStreamManager,
@@ -48,6 +49,7 @@ export interface MessageBus {
 
 export class NatsMessageBus implements MessageBus {
 	private readonly js: JetStreamClient;
+	private jobsConsumer: Promise< Consumer > | undefined;
 
 	private constructor(
 		private readonly connection: NatsConnection,
@@ -92,11 +94,20 @@ export class NatsMessageBus implements MessageBus {
 	}
 
 	async nextJob( waitMs: number ): Promise< JobMessage | null > {
-		const consumer = await this.js.consumers.get(
+		this.jobsConsumer ??= this.js.consumers.get(
 			JOBS_STREAM,
 			JOBS_CONSUMER
 		);
-		const message = await consumer.next( { expires: waitMs } );
+		let message;
+		try {
+			message = await (
+				await this.jobsConsumer
+			).next( { expires: waitMs } );
+		} catch ( error ) {
+			// Look the consumer up again next time (it may have been recreated).
+			this.jobsConsumer = undefined;
+			throw error;
+		}
 		if ( ! message ) {
 			return null;
 		}
