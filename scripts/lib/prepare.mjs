@@ -2,6 +2,7 @@
  * Everything before the services start: packages, npm dependencies, WordPress core, builds.
  */
 import {
+	ensureKustomize,
 	ensureNodeModules,
 	ensureSystemPackages,
 	ensureWordPressCore,
@@ -11,6 +12,9 @@ export async function prepare( config, { forTests = false } = {} ) {
 	await ensureSystemPackages( { forTests } );
 	await ensureNodeModules();
 	const coreDir = await ensureWordPressCore( config );
+	if ( forTests ) {
+		await ensureKustomize( config );
+	}
 	// Imported only now: building needs the npm dependencies installed above.
 	const { buildIfStale } = await import( './build.mjs' );
 	await buildIfStale();

@@ -39,7 +39,7 @@ authorization {
       user: ${ q( NATS_LIVE_USER ) }, password: ${ q( livePassword ) }
       permissions: {
         publish: { deny: [ ">" ] }
-        subscribe: { allow: [ "orbit.events.>", "_INBOX.>" ] }
+        subscribe: { allow: [ "orbit.events.>" ] }
       }
     }
   ]
