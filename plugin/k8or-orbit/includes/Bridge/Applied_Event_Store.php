@@ -76,18 +76,6 @@ final class Applied_Event_Store {
 	}
 
 	/**
-	 * Gives a claim back, so an event that could not be applied can be sent again.
-	 *
-	 * @param string $job_id Job id.
-	 * @param int    $seq    Sequence number.
-	 */
-	public static function release( string $job_id, int $seq ): void {
-		global $wpdb;
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery
-		$wpdb->delete( self::table(), array( 'job_id' => $job_id, 'seq' => $seq ), array( '%s', '%d' ) );
-	}
-
-	/**
 	 * Forgets events applied long ago; the bridge stops redelivering an event well within this time.
 	 *
 	 * @param int $days Age in days.
@@ -96,16 +84,5 @@ final class Applied_Event_Store {
 		global $wpdb;
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery
 		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE applied_at < %s', self::table(), gmdate( 'Y-m-d H:i:s', time() - $days * DAY_IN_SECONDS ) ) );
-	}
-
-	/**
-	 * Forgets the events of one post (when it is deleted for good).
-	 *
-	 * @param int $post_id Post id.
-	 */
-	public static function forget_post( int $post_id ): void {
-		global $wpdb;
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery
-		$wpdb->delete( self::table(), array( 'post_id' => $post_id ), array( '%d' ) );
 	}
 }

@@ -136,6 +136,7 @@ final class Event_Applier {
 	 * @return array{applied: int, duplicates: int, app: array{id: int, name: string}|null}|WP_Error
 	 */
 	public function apply_all( $body ) {
+		global $wpdb;
 		$valid = rest_validate_value_from_schema( $body, self::body_schema(), 'body' );
 		if ( is_wp_error( $valid ) ) {
 			return $this->invalid( $valid->get_error_message() );
@@ -163,18 +164,23 @@ final class Event_Applier {
 		$duplicates = 0;
 		$app        = null;
 		foreach ( $prepared as list( $event, $facts ) ) {
+			// The claim and the changes commit together: a concurrent delivery of the same event waits
+			// on the claimed key and then sees a duplicate; a failure leaves the event unclaimed for the retry.
+			$wpdb->query( 'START TRANSACTION' );
 			if ( ! Applied_Event_Store::claim( $event['jobId'], (int) $event['seq'], $event['name'] ) ) {
+				$wpdb->query( 'COMMIT' );
 				++$duplicates;
 				$post = App_Post_Type::find_by_name( $event['appName'] );
 			} else {
 				$post = $this->apply( $event, $facts );
 				if ( is_wp_error( $post ) ) {
-					Applied_Event_Store::release( $event['jobId'], (int) $event['seq'] );
+					$wpdb->query( 'ROLLBACK' );
 					return $post;
 				}
 				if ( $post ) {
 					Applied_Event_Store::set_post( $event['jobId'], (int) $event['seq'], $post->ID );
 				}
+				$wpdb->query( 'COMMIT' );
 				++$applied;
 			}
 			if ( $post ) {
@@ -366,7 +372,7 @@ final class Event_Applier {
 			return new WP_Error(
 				'orbit_app_name_taken',
 				/* translators: %s: app name. */
-				sprintf( __( 'The app page could not get the slug %s; another page holds it. Rename or delete that page and resend.', 'k8or-orbit' ), $name ),
+				sprintf( __( 'The app page could not get the slug %s: WordPress reserves it or another page holds it. Upload under another app name, or rename that page and resend.', 'k8or-orbit' ), $name ),
 				array( 'status' => 409 )
 			);
 		}

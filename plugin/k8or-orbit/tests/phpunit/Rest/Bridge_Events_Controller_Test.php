@@ -183,4 +183,14 @@ final class Bridge_Events_Controller_Test extends Orbit_Test_Case {
 		$this->assertNull( $response->get_data()['app'], 'an event for an app without a page touches nothing' );
 		$this->assertSame( Signature::HEADER_SIGNATURE, 'X-Orbit-Signature' );
 	}
+	public function test_an_event_that_cannot_be_applied_changes_nothing_and_stays_unclaimed(): void {
+		// WordPress keeps "feed" for itself, so the page would get another slug than the app name.
+		$event = $this->event( $this->job_id(), 1, 'feed', '2026-11-27T21:00:00Z', array( 'app' => array( 'title' => 'Reserved' ) ) );
+		foreach ( array( 'first delivery', 'retry' ) as $attempt ) {
+			$response = $this->dispatch( $this->signed_callback( array( 'events' => array( $event ) ) ) );
+			$this->assertSame( 409, $response->get_status(), $attempt );
+			$this->assertSame( 'orbit_app_name_taken', $response->get_data()['code'] );
+		}
+		$this->assertSame( array(), get_posts( array( 'post_type' => 'orbit_app', 'title' => 'Reserved', 'post_status' => 'any' ) ) );
+	}
 }
