@@ -50,9 +50,9 @@ export function normaliseScanReport( raw: RawScanReport ): ScanReport {
 		counts,
 		findings: raw.findings.map( ( finding ) => ( {
 			id: finding.id,
-			package: finding.package,
-			installed: finding.installed,
-			fixedIn: finding.fixedIn ?? '',
+			package: finding.pkg,
+			installed: finding.installedVersion,
+			fixedIn: finding.fixedVersion ?? '',
 			severity: asSeverity( finding.severity ),
 			title: finding.title ?? '',
 			target: finding.target ?? '',

@@ -222,9 +222,9 @@ export interface RawScanReport {
 	};
 	findings: Array< {
 		id: string;
-		package: string;
-		installed: string;
-		fixedIn?: string;
+		pkg: string;
+		installedVersion: string;
+		fixedVersion?: string;
 		severity: string;
 		title?: string;
 		target?: string;

@@ -119,8 +119,11 @@ export function viewToQuery( view: View, seesDeleted: boolean ): AppQuery {
 				query.scan_status = value;
 				break;
 			case 'deleted':
-				query.include_deleted = seesDeleted;
-				query.deleted = value === 'yes';
+				// Only deleted apps, or none; users who may not see them get none either way.
+				query.include_deleted = seesDeleted && value === 'yes';
+				if ( query.include_deleted ) {
+					query.deleted = true;
+				}
 				break;
 		}
 	}
