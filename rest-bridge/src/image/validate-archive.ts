@@ -62,9 +62,10 @@ const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 const DOCKER_CONTENT_NAME = /^([a-f0-9]{64})\.(?:json|tar)$/;
 const MAX_LINK_HOPS = 8;
+/** Annotations naming an image in an OCI index, the most complete name first. */
 const REF_NAME_ANNOTATIONS = [
-	'org.opencontainers.image.ref.name',
 	'io.containerd.image.name',
+	'org.opencontainers.image.ref.name',
 ];
 
 /** Everything read from the archive in its single pass. */
@@ -416,14 +417,17 @@ function chooseDockerImage(
 	};
 }
 
-function refName( descriptor: Descriptor ): string | undefined {
-	for ( const key of REF_NAME_ANNOTATIONS ) {
-		const value = descriptor.annotations?.[ key ];
-		if ( value ) {
-			return value;
-		}
-	}
-	return undefined;
+function refNames( descriptor: Descriptor ): string[] {
+	const names = REF_NAME_ANNOTATIONS.map(
+		( key ) => descriptor.annotations?.[ key ]
+	).filter( ( name ): name is string => Boolean( name ) );
+	return [ ...new Set( names ) ];
+}
+
+/** An image manifest listed by the archive, with the names it goes by. */
+interface Candidate {
+	descriptor: Descriptor;
+	names: string[];
 }
 
 function chooseOciImage(
@@ -451,42 +455,38 @@ function chooseOciImage(
 	);
 
 	// One level of nesting: a multi-platform image inside the layout's index.
-	const candidates: Descriptor[] = [];
+	const candidates: Candidate[] = [];
 	for ( const descriptor of index.manifests ) {
-		if ( INDEX_MEDIA_TYPES.includes( descriptor.mediaType ) ) {
-			const nested = parseDocument(
-				archive.blob( descriptor, 'image index' ),
-				'index',
-				imageIndexSchema,
-				limits.maxIndexBytes
-			);
-			const name = refName( descriptor );
-			candidates.push(
-				...nested.manifests.map( ( inner ) =>
-					name && ! refName( inner )
-						? {
-								...inner,
-								annotations: {
-									...inner.annotations,
-									[ REF_NAME_ANNOTATIONS[ 0 ] as string ]:
-										name,
-								},
-							}
-						: inner
-				)
-			);
-		} else {
-			candidates.push( descriptor );
+		if ( ! INDEX_MEDIA_TYPES.includes( descriptor.mediaType ) ) {
+			candidates.push( { descriptor, names: refNames( descriptor ) } );
+			continue;
+		}
+		const nested = parseDocument(
+			archive.blob( descriptor, 'image index' ),
+			'index',
+			imageIndexSchema,
+			limits.maxIndexBytes
+		);
+		// Platform manifests inside a named index go by the index's name.
+		for ( const inner of nested.manifests ) {
+			const names = refNames( inner );
+			candidates.push( {
+				descriptor: inner,
+				names: names.length ? names : refNames( descriptor ),
+			} );
 		}
 	}
-	const images = candidates.filter( ( descriptor ) =>
+	const images = candidates.filter( ( { descriptor } ) =>
 		MANIFEST_MEDIA_TYPES.includes( descriptor.mediaType )
 	);
 	if ( images.length === 0 ) {
 		if ( candidates.length > 0 ) {
+			const found = new Set(
+				candidates.map( ( { descriptor } ) => descriptor.mediaType )
+			);
 			throw new ImageValidationError(
 				'MANIFEST_MEDIA_TYPE_UNSUPPORTED',
-				`The archive's manifests have the media types ${ [ ...new Set( candidates.map( ( c ) => c.mediaType ) ) ].join( ', ' ) }; supported are ${ MANIFEST_MEDIA_TYPES.join( ', ' ) }. Re-export the image as OCI or Docker v2 schema 2.`
+				`The archive's manifests have the media types ${ [ ...found ].join( ', ' ) }; supported are ${ MANIFEST_MEDIA_TYPES.join( ', ' ) }. Re-export the image as OCI or Docker v2 schema 2.`
 			);
 		}
 		throw new ImageValidationError(
@@ -494,18 +494,19 @@ function chooseOciImage(
 			"The archive's index.json lists no image. Re-export the image."
 		);
 	}
-	const describe = ( descriptor: Descriptor ) =>
-		refName( descriptor ) ??
+	const describe = ( { descriptor, names }: Candidate ) =>
+		names[ 0 ] ??
 		( descriptor.platform
 			? `${ descriptor.platform.os }/${ descriptor.platform.architecture }`
 			: descriptor.digest );
 	let chosen = images[ 0 ];
 	if ( options.image !== undefined ) {
-		const matching = images.filter(
-			( descriptor ) => refName( descriptor ) === options.image
+		const wanted = options.image;
+		const matching = images.filter( ( { names } ) =>
+			names.includes( wanted )
 		);
 		if ( matching.length === 0 ) {
-			throw imageNotFound( options.image, images.map( describe ) );
+			throw imageNotFound( wanted, images.map( describe ) );
 		}
 		if ( matching.length > 1 ) {
 			throw manyImagesError( matching.map( describe ) );
@@ -519,7 +520,7 @@ function chooseOciImage(
 	}
 
 	const manifest = parseDocument(
-		archive.blob( chosen, 'image manifest' ),
+		archive.blob( chosen.descriptor, 'image manifest' ),
 		'manifest',
 		imageManifestSchema,
 		limits.maxManifestBytes
@@ -546,13 +547,12 @@ function chooseOciImage(
 			descriptor.mediaType
 		);
 	} );
-	const name = refName( chosen );
 	return {
 		format: 'oci-archive',
 		config: archive.blob( manifest.config, 'image configuration' ),
-		manifestDigest: chosen.digest,
+		manifestDigest: chosen.descriptor.digest,
 		layers,
-		repoTags: name ? [ name ] : [],
+		repoTags: chosen.names,
 	};
 }
 

@@ -192,6 +192,60 @@ describe( 'validateArchive on archives made by umoci and skopeo', () => {
 		}
 	} );
 
+	it( 'reads an image listed through a nested index, named by the outer one', async () => {
+		const entries = await readTar( await readFile( images.ociArchive ) );
+		const indexEntry = entries.find(
+			( e ) => e.header.name === 'index.json'
+		);
+		const outer = JSON.parse( indexEntry?.body.toString() ?? '' ) as {
+			manifests: Array< Record< string, unknown > >;
+		};
+		const [ original ] = outer.manifests;
+		const nested = Buffer.from(
+			JSON.stringify( {
+				schemaVersion: 2,
+				mediaType: 'application/vnd.oci.image.index.v1+json',
+				manifests: [
+					{
+						...original,
+						annotations: undefined,
+						platform: { os: 'linux', architecture: 'arm64' },
+					},
+				],
+			} )
+		);
+		outer.manifests = [
+			{
+				mediaType: 'application/vnd.oci.image.index.v1+json',
+				digest: sha256( nested ),
+				size: nested.length,
+				annotations: {
+					'io.containerd.image.name': 'example.test/demo:multi',
+				},
+			},
+		];
+		const rewritten = [
+			...entries.filter( ( e ) => e.header.name !== 'index.json' ),
+			{
+				header: {
+					name: `blobs/sha256/${ sha256( nested ).slice( 7 ) }`,
+				},
+				body: nested,
+			},
+			{
+				header: { name: 'index.json' },
+				body: Buffer.from( JSON.stringify( outer ) ),
+			},
+		];
+
+		const facts = await validateArchive(
+			Readable.from( [ await writeTar( rewritten ) ] )
+		);
+		expect( facts.repoTags ).toEqual( [ 'example.test/demo:multi' ] );
+		expect( facts.manifestDigest ).toBe( original?.digest );
+		expectImageSettings( facts );
+	} );
+
 	it( 'takes the named image from an archive holding two', async () => {
 		const facts = await validateArchive(
 			createReadStream( images.twoImageArchive ),
