@@ -231,7 +231,7 @@ export function registerRoutes( app: FastifyInstance, options: RouteOptions ) {
 					app: z.object( {
 						name: appName,
 						title: z.string().trim().min( 1 ).max( 200 ),
-						description: z.string().max( 10_000 ).default( '' ),
+						description: z.string().max( 20_000 ).default( '' ),
 						category: z.string().max( 100 ).default( '' ),
 						environment,
 						deployInputs: z

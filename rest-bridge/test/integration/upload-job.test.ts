@@ -263,7 +263,7 @@ describe( 'the upload job survives a killed bridge', () => {
 	it( 'bridge B finishes what killed bridge A started: every step once, no duplicate events, one post update', async () => {
 		// A pauses before every step and event, so the kill lands inside a step:
 		// after save-metadata's first event, before its second.
-		const a = await startBridge( { ORBIT_STEP_DELAY_MS: '300' } );
+		const a = await startBridge( { ORBIT_STEP_DELAY_MS: '500' } );
 		const ready = await fetch( `${ a.url }/readyz` );
 		const readiness = await ready.json();
 		expect( ready.status, JSON.stringify( readiness ) ).toBe( 200 );
@@ -738,7 +738,11 @@ describe( 'readiness and shutdown', () => {
 		for ( const running of bridges ) {
 			await running.kill( 'SIGTERM' );
 		}
-		const slow = await startBridge( { ORBIT_STEP_DELAY_MS: '400' } );
+		// A 30 s lease: a job not handed back would wait that long for the next replica.
+		const slow = await startBridge( {
+			ORBIT_STEP_DELAY_MS: '400',
+			ORBIT_JOB_ACK_WAIT_SECONDS: '30',
+		} );
 		const { jobId } = await upload(
 			slow.url,
 			readFileSync( image.archive ),
@@ -766,11 +770,11 @@ describe( 'readiness and shutdown', () => {
 			slow.logs.some( ( l ) => l.msg === 'handed job back on shutdown' )
 		).toBe( true );
 
-		const next = await startBridge();
+		const next = await startBridge( { ORBIT_JOB_ACK_WAIT_SECONDS: '30' } );
 		const handedBackAt = Date.now();
 		const job = await waitForJob( next.url, jobId, 'succeeded' );
-		// Handed back, not left to the ack wait (3 s) to expire.
-		expect( Date.now() - handedBackAt ).toBeLessThan( 3000 );
+		// Handed back with its lease released, not left for the lease to expire.
+		expect( Date.now() - handedBackAt ).toBeLessThan( 15_000 );
 		expect( job.steps.map( ( s: { runs: number } ) => s.runs ) ).toEqual(
 			UPLOAD_STEPS.map( () => 1 )
 		);
