@@ -11,7 +11,10 @@ import { resetData, stackFile, startStack } from './lib/stack.mjs';
 export function testStackConfig() {
 	return resolveConfig( {
 		dataDir: process.env.ORBIT_TEST_DATA_DIR ?? '.orbit-test',
-		portOffset: TEST_PORT_OFFSET,
+		// Another checkout's tests can run beside these with another offset.
+		portOffset: Number(
+			process.env.ORBIT_TEST_PORT_OFFSET ?? TEST_PORT_OFFSET
+		),
 		// The test stack ignores the developer's port and data variables.
 		env: {
 			ORBIT_CACHE_DIR: process.env.ORBIT_CACHE_DIR,
