@@ -12,7 +12,8 @@ declare module 'fastify' {
 	}
 }
 
-export const MAX_JSON_BODY_BYTES = 256 * 1024;
+/** Enough for a completion listing 10000 parts with their ETags. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 /**
  * Makes every route of `scope` require the signed-request headers: the HMAC

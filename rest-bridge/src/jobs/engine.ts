@@ -461,6 +461,20 @@ export class JobEngine {
 		heartbeat: () => void,
 		again?: BridgeEvent
 	): Promise< CallbackAnswer | undefined > {
+		return this.deliverPending( jobId, heartbeat, 'in-order', again );
+	}
+
+	/**
+	 * `in-order` stops at a gap (a seq allocated by a step that has not
+	 * recorded its event yet: the step's retry will); `finished` jobs run no
+	 * step again, so their remaining events go out across any gap.
+	 */
+	private async deliverPending(
+		jobId: string,
+		heartbeat: () => void,
+		mode: 'in-order' | 'finished',
+		again?: BridgeEvent
+	): Promise< CallbackAnswer | undefined > {
 		const patienceMs = Math.max(
 			1000,
 			Math.floor( this.options.ackWaitMs / 2 )
@@ -471,14 +485,15 @@ export class JobEngine {
 			if ( ! job ) {
 				break;
 			}
-			const pending = contiguousFrom(
-				await this.options.events.after(
-					jobId,
-					job.deliveredSeq,
-					EVENT_BATCH
-				),
-				job.deliveredSeq
+			const recorded = await this.options.events.after(
+				jobId,
+				job.deliveredSeq,
+				EVENT_BATCH
 			);
+			const pending =
+				mode === 'finished'
+					? recorded
+					: contiguousFrom( recorded, job.deliveredSeq );
 			if ( pending.length === 0 ) {
 				break;
 			}
@@ -509,7 +524,11 @@ export class JobEngine {
 
 	private async finishDelivery( job: JobRecord, message: JobMessage ) {
 		try {
-			await this.deliver( job.jobId, () => message.working() );
+			await this.deliverPending(
+				job.jobId,
+				() => message.working(),
+				'finished'
+			);
 			message.ack();
 		} catch ( error ) {
 			this.options.logger.warn(
