@@ -1,7 +1,45 @@
 /**
  * ESLint with the WordPress configs (formatting through Prettier with @wordpress/prettier-config).
  */
+const path = require( 'node:path' );
+
 const wpPlugin = require( '@wordpress/eslint-plugin' );
+
+/**
+ * Each workspace's code may import only its own dependencies; its tests may also import the
+ * test tools every workspace shares from the root (Vitest, Playwright, msw …).
+ */
+const workspaceImports = [ 'rest-bridge', 'blocks', 'admin-app' ].flatMap(
+	( workspace ) => [
+		{
+			files: [ `${ workspace }/**` ],
+			rules: {
+				'import/no-extraneous-dependencies': [
+					'error',
+					{ packageDir: [ path.join( __dirname, workspace ) ] },
+				],
+			},
+		},
+		{
+			files: [
+				`${ workspace }/test/**`,
+				`${ workspace }/**/test/**`,
+				`${ workspace }/bench/**`,
+			],
+			rules: {
+				'import/no-extraneous-dependencies': [
+					'error',
+					{
+						packageDir: [
+							path.join( __dirname, workspace ),
+							__dirname,
+						],
+					},
+				],
+			},
+		},
+	]
+);
 
 module.exports = [
 	{
@@ -18,6 +56,7 @@ module.exports = [
 		],
 	},
 	...wpPlugin.configs.recommended,
+	...workspaceImports,
 	...wpPlugin.configs[ 'test-playwright' ].map( ( config ) => ( {
 		...config,
 		files: [ 'e2e/**/*.ts' ],
