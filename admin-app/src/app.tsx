@@ -41,35 +41,33 @@ export function App( { boot }: { boot: BootData } ) {
 
 	const can = ( capability: string ) =>
 		boot.capabilities[ capability ] === true;
-	const tabs: Array< {
-		screen: Route[ 'screen' ];
-		label: string;
-		allowed: boolean;
-	} > = [
+	const tabs: Array< { route: Route; label: string; allowed: boolean } > = [
 		{
-			screen: 'upload',
+			route: { screen: 'upload' },
 			label: __( 'Upload', 'k8or-orbit' ),
 			allowed: can( 'orbit_upload' ),
 		},
 		{
-			screen: 'images',
+			route: { screen: 'images' },
 			label: __( 'Images', 'k8or-orbit' ),
 			allowed: true,
 		},
 		{
-			screen: 'scan',
+			route: { screen: 'scan', appId: null },
 			label: __( 'Scan report', 'k8or-orbit' ),
 			allowed: can( 'orbit_read_jobs' ),
 		},
 		{
-			screen: 'events',
+			route: { screen: 'events', source: null },
 			label: __( 'Event log', 'k8or-orbit' ),
 			allowed: can( 'orbit_read_jobs' ),
 		},
 	];
 	const allowed = tabs.filter( ( tab ) => tab.allowed );
 	// A screen the user may not use (an old link, a bookmark) falls back to Images.
-	const shown: Route = allowed.some( ( tab ) => tab.screen === route.screen )
+	const shown: Route = allowed.some(
+		( tab ) => tab.route.screen === route.screen
+	)
 		? route
 		: { screen: 'images' };
 
@@ -81,22 +79,18 @@ export function App( { boot }: { boot: BootData } ) {
 			>
 				{ allowed.map( ( tab ) => (
 					<Button
-						key={ tab.screen }
+						key={ tab.route.screen }
 						variant={
-							tab.screen === shown.screen ? 'primary' : 'tertiary'
+							tab.route.screen === shown.screen
+								? 'primary'
+								: 'tertiary'
 						}
 						aria-current={
-							tab.screen === shown.screen ? 'page' : undefined
+							tab.route.screen === shown.screen
+								? 'page'
+								: undefined
 						}
-						onClick={ () =>
-							navigate(
-								tab.screen === 'scan'
-									? { screen: 'scan', appId: null }
-									: tab.screen === 'events'
-										? { screen: 'events', source: null }
-										: { screen: tab.screen }
-							)
-						}
+						onClick={ () => navigate( tab.route ) }
 					>
 						{ tab.label }
 					</Button>

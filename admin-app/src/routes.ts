@@ -13,19 +13,19 @@ export type Route =
 	  };
 
 export function parseRoute( hash: string ): Route {
-	const [ screen, ...rest ] = hash.replace( /^#/, '' ).split( '/' );
-	switch ( screen ) {
+	const parts = hash.replace( /^#/, '' ).split( '/' );
+	switch ( parts[ 0 ] ) {
 		case 'upload':
 			return { screen: 'upload' };
 		case 'scan': {
-			const appId = Number( rest[ 0 ] );
+			const appId = Number( parts[ 1 ] );
 			return {
 				screen: 'scan',
 				appId: Number.isInteger( appId ) && appId > 0 ? appId : null,
 			};
 		}
 		case 'events': {
-			const [ kind, id ] = rest;
+			const [ , kind, id ] = parts;
 			if ( kind === 'app' && Number( id ) > 0 ) {
 				return { screen: 'events', source: { appId: Number( id ) } };
 			}

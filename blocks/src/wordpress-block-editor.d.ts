@@ -1,6 +1,6 @@
-/**
- * @wordpress/block-editor ships no type declarations; these cover the parts the blocks
- * use, with the signatures from its documentation.
+/*
+ * The block editor package ships no type declarations; these cover the parts the
+ * blocks use, with the signatures from its documentation.
  */
 declare module '@wordpress/block-editor' {
 	import type { ComponentType, HTMLAttributes, ReactNode } from 'react';

@@ -28,11 +28,11 @@ export function formatBytes( bytes: number ): string {
 export function formatDuration( seconds: number ): string {
 	const h = Math.floor( seconds / 3600 );
 	const m = Math.floor( ( seconds % 3600 ) / 60 );
-	const s = Math.floor( seconds % 60 );
 	if ( h > 0 ) {
 		/* translators: 1: hours, 2: minutes. */
 		return sprintf( __( '%1$d h %2$d min', 'k8or-orbit' ), h, m );
 	}
+	const s = Math.floor( seconds % 60 );
 	if ( m > 0 ) {
 		/* translators: 1: minutes, 2: seconds. */
 		return sprintf( __( '%1$d min %2$d s', 'k8or-orbit' ), m, s );

@@ -195,7 +195,10 @@ interface ScanReportScreenProps {
  * An app's scan: severity chart, the findings with filters, and the deploy gate per
  * environment with what blocks it.
  *
- * @param props Component props.
+ * @param props          Component props.
+ * @param props.appId    The app, or null when none is chosen yet.
+ * @param props.canScan  Whether "Scan again" is offered.
+ * @param props.navigate Opens another screen of the console.
  */
 export function ScanReportScreen( {
 	appId,

@@ -7,7 +7,6 @@ import {
 	SelectControl,
 	TextControl,
 	TextareaControl,
-	__experimentalNumberControl as NumberControl,
 } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
@@ -78,7 +77,10 @@ interface UploadScreenProps {
  * Upload an image archive: choose it, describe the app and its deploy inputs, watch the
  * parts go up, then the job's steps.
  *
- * @param props Component props.
+ * @param props              Component props.
+ * @param props.environments Environments in promotion order.
+ * @param props.concurrency  Parts uploaded at once.
+ * @param props.retryDelayMs Pause before retrying a part.
  */
 export function UploadScreen( {
 	environments,
@@ -351,8 +353,10 @@ export function UploadScreen( {
 							'k8or-orbit'
 						) }
 					</legend>
-					<NumberControl
+					<TextControl
 						__next40pxDefaultSize
+						__nextHasNoMarginBottom
+						type="number"
 						label={ __( 'Replicas', 'k8or-orbit' ) }
 						min={ 1 }
 						max={ 20 }
@@ -365,8 +369,10 @@ export function UploadScreen( {
 						}
 						help={ inputErrors.replicas }
 					/>
-					<NumberControl
+					<TextControl
 						__next40pxDefaultSize
+						__nextHasNoMarginBottom
+						type="number"
 						label={ __( 'Container port', 'k8or-orbit' ) }
 						min={ 1 }
 						max={ 65535 }
@@ -375,9 +381,7 @@ export function UploadScreen( {
 							setInputs( {
 								...inputs,
 								containerPort:
-									value === '' || value === undefined
-										? null
-										: Number( value ),
+									value === '' ? null : Number( value ),
 							} )
 						}
 						help={

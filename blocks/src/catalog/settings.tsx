@@ -5,8 +5,6 @@ import {
 	RangeControl,
 	SelectControl,
 	ToggleControl,
-	__experimentalToggleGroupControl as ToggleGroupControl,
-	__experimentalToggleGroupControlOption as ToggleGroupControlOption,
 } from '@wordpress/components';
 import { store as coreStore } from '@wordpress/core-data';
 import { useSelect } from '@wordpress/data';
@@ -53,27 +51,21 @@ export function CatalogSettings( {
 	);
 	return (
 		<>
-			<ToggleGroupControl
+			<SelectControl
 				__next40pxDefaultSize
 				__nextHasNoMarginBottom
-				isBlock
 				label={ __( 'Layout', 'k8or-orbit' ) }
 				value={ attributes.layout }
+				options={ [
+					{ value: 'grid', label: __( 'Grid', 'k8or-orbit' ) },
+					{ value: 'list', label: __( 'List', 'k8or-orbit' ) },
+				] }
 				onChange={ ( layout ) =>
 					setAttributes( {
 						layout: layout === 'list' ? 'list' : 'grid',
 					} )
 				}
-			>
-				<ToggleGroupControlOption
-					value="grid"
-					label={ __( 'Grid', 'k8or-orbit' ) }
-				/>
-				<ToggleGroupControlOption
-					value="list"
-					label={ __( 'List', 'k8or-orbit' ) }
-				/>
-			</ToggleGroupControl>
+			/>
 			<RangeControl
 				__next40pxDefaultSize
 				__nextHasNoMarginBottom

@@ -21,8 +21,11 @@ export type AppBlockEditProps = BlockEditProps< AppBlockAttributes > & {
  * Editor view shared by the blocks that show one app: an app picker in the sidebar and
  * a preview of the real server render.
  *
- * @param props           Block edit props.
- * @param props.blockName The block whose server render is previewed.
+ * @param props               Block edit props.
+ * @param props.blockName     The block whose server render is previewed.
+ * @param props.attributes    Current attributes.
+ * @param props.setAttributes Attribute setter.
+ * @param props.context       Block context (the post the block is in).
  */
 export function AppBlockEdit( {
 	blockName,

@@ -12,8 +12,9 @@ import type { ComponentType } from 'react';
  * Registers a dynamic block from its block.json (the single source of its metadata).
  * The server renders it (render.php), so the editor saves only the block comment.
  *
- * @param metadata The block's block.json.
- * @param edit     Its editor component.
+ * @param metadata      The block's block.json.
+ * @param metadata.name The block name.
+ * @param edit          Its editor component.
  */
 export function registerDynamicBlock<
 	Attributes extends Record< string, unknown >,
