@@ -78,11 +78,16 @@ async function startBridge( extra: Record< string, string > = {} ) {
 }
 
 /** Uploads the archive as the browser does: presigned part PUTs, then complete. */
-async function upload( bridgeUrl: string, archive: Buffer, app = APP ) {
+async function upload(
+	bridgeUrl: string,
+	archive: Buffer,
+	app = APP,
+	declaredSize = archive.length
+) {
 	const started = await signed( bridgeUrl, 'POST', '/v1/uploads', {
 		appName: app,
 		filename: 'hello.tar',
-		size: archive.length,
+		size: declaredSize,
 		actor: ACTOR,
 	} );
 	expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
@@ -90,9 +95,10 @@ async function upload( bridgeUrl: string, archive: Buffer, app = APP ) {
 	expect( parts ).toHaveLength( partCount );
 	const etags = [];
 	for ( const part of parts as { partNumber: number; url: string }[] ) {
+		const last = part.partNumber === partCount;
 		const slice = archive.subarray(
 			( part.partNumber - 1 ) * partSize,
-			part.partNumber * partSize
+			last ? archive.length : part.partNumber * partSize
 		);
 		const put = await fetch( part.url, {
 			method: 'PUT',
@@ -506,6 +512,32 @@ describe( 'the upload job survives a killed bridge', () => {
 				: undefined
 		);
 		expect( wordpress.posts.size ).toBe( postsBefore );
+	} );
+
+	it( 'checks the stored size at completion: more bytes than declared fail the job', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const archive = readFileSync( image.archive );
+		const { jobId } = await upload(
+			bridge.url,
+			archive,
+			'oversized-app',
+			archive.length - 1000
+		);
+		const job = await waitForJob( bridge.url, jobId, 'failed' );
+		expect( job.error ).toMatchObject( {
+			step: 'store-temporary',
+			code: 'size_mismatch',
+		} );
+		expect( job.error.message ).toContain(
+			`${ archive.length } bytes but ${ archive.length - 1000 } were declared`
+		);
+		const events = await allEvents(
+			bridge.url,
+			`/v1/jobs/${ jobId }/events`
+		);
+		expect(
+			events.some( ( e ) => e.name === 'image-validation-started' )
+		).toBe( false );
 	} );
 } );
 
