@@ -43,7 +43,6 @@ export function buildApp( options: {
 	const app = Fastify( {
 		logger: options.logger ?? { level: config.logLevel },
 		bodyLimit: MAX_JSON_BODY_BYTES,
-		disableRequestLogging: false,
 	} );
 	const names = resourceNames( config );
 	const events = new EventLog(

@@ -39,11 +39,19 @@ async function main( config: BridgeConfig ) {
 			force.unref();
 			await app.jobs.stop();
 			await app.close();
-			await bus.drain();
+			// NATS may already be gone; the other adapters close regardless.
+			await bus
+				.drain()
+				.catch( ( error ) =>
+					app.log.warn( { err: error }, 'NATS did not drain' )
+				);
 			objects.close();
 			store.close();
 			app.log.info( 'stopped' );
-		} )();
+		} )().catch( ( error ) => {
+			app.log.error( { err: error }, 'shutdown failed' );
+			process.exitCode = 1;
+		} );
 	};
 	process.once( 'SIGINT', () => shutdown( 'SIGINT' ) );
 	process.once( 'SIGTERM', () => shutdown( 'SIGTERM' ) );

@@ -219,8 +219,15 @@ export class NatsMessageBus implements MessageBus {
 	}
 
 	async drain() {
-		if ( ! this.connection.isClosed() ) {
+		if ( this.connection.isClosed() ) {
+			return;
+		}
+		try {
 			await this.connection.drain();
+		} catch ( error ) {
+			// Without a server to drain to, stop reconnecting so the process can exit.
+			await this.connection.close();
+			throw error;
 		}
 	}
 }
