@@ -612,6 +612,30 @@ describe( 're-scan with a Trivy stand-in replaying a real report', () => {
 		} );
 	} );
 
+	it( 'keeps delivering to WordPress through an outage, in order', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		wordpress.unavailableFor = 4;
+		const answer = await signed(
+			bridge.url,
+			'POST',
+			`/v1/apps/${ APP }/scan`,
+			{ actor: ACTOR, environment: 'dev' }
+		);
+		expect( answer.status ).toBe( 202 );
+		await waitForJob( bridge.url, answer.body.jobId, 'succeeded' );
+		expect( wordpress.unavailableAnswers ).toBe( 4 );
+		expect(
+			wordpress.eventsOf( answer.body.jobId ).map( ( e ) => e.seq )
+		).toEqual( [ 1, 2, 3, 4, 5, 6 ] );
+		const batches = wordpress.deliveries.filter(
+			( batch ) => batch[ 0 ]?.jobId === answer.body.jobId
+		);
+		for ( const batch of batches ) {
+			const seqs = batch.map( ( e ) => e.seq );
+			expect( seqs ).toEqual( [ ...seqs ].sort( ( x, y ) => x - y ) );
+		}
+	} );
+
 	it( 'answers an unknown app with a clear 404', async () => {
 		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
 		const answer = await signed(

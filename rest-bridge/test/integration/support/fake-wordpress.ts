@@ -15,6 +15,9 @@ export class FakeWordPress {
 	readonly applied = new Map< string, BridgeEvent >();
 	readonly deliveries: BridgeEvent[][] = [];
 	readonly rejected: string[] = [];
+	/** Callbacks to answer 503 before accepting again (WordPress briefly down). */
+	unavailableFor = 0;
+	unavailableAnswers = 0;
 	readonly posts = new Map<
 		string,
 		{ id: number; updates: number; app: Record< string, unknown > }
@@ -37,6 +40,12 @@ export class FakeWordPress {
 				};
 				if ( request.method === 'GET' && route === '/' ) {
 					send( 200, { name: 'fake' } );
+					return;
+				}
+				if ( route === ROUTE && this.unavailableFor > 0 ) {
+					this.unavailableFor--;
+					this.unavailableAnswers++;
+					send( 503, { code: 'maintenance' } );
 					return;
 				}
 				if ( request.method !== 'POST' || route !== ROUTE ) {
