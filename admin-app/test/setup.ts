@@ -56,6 +56,10 @@ if ( ! window.matchMedia ) {
 		} ) as MediaQueryList;
 }
 
+if ( ! Element.prototype.scrollIntoView ) {
+	Element.prototype.scrollIntoView = () => undefined;
+}
+
 // WordPress points apiFetch at the site's REST root; the tests' site is localhost.
 apiFetch.use( apiFetch.createRootURLMiddleware( REST_ROOT ) );
 
