@@ -12,7 +12,7 @@ export interface AppDescription {
 
 /** The container ports an image declares, as numbers with their protocol. */
 export function containerPorts( facts: Pick< ImageFacts, 'exposedPorts' > ) {
-	return ( facts.exposedPorts as ( number | string )[] )
+	return facts.exposedPorts
 		.map( ( entry ) => {
 			const [ port, protocol = 'tcp' ] = String( entry ).split( '/' );
 			return { port: Number( port ), protocol: protocol.toUpperCase() };

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { TrivyReport } from '../adapters/trivy.js';
+import { NO_SCANNER_REASON, type TrivyReport } from '../adapters/trivy.js';
 import { summarizeReport } from '../scan/summary.js';
 import type { StepContext } from './engine.js';
 import { reportKeys, type JobServices } from './services.js';
@@ -72,13 +72,9 @@ export async function scanStoredArchive(
 	let record: ScanRecord;
 	let findings: Finding[] = [];
 	if ( ! services.scanner.configured ) {
-		const outcome = await services.scanner.scan( '' );
 		record = {
 			status: 'unavailable',
-			reason:
-				outcome.status === 'unavailable'
-					? outcome.reason
-					: 'no scanner',
+			reason: NO_SCANNER_REASON,
 			scannedAt: new Date().toISOString(),
 		};
 	} else {
