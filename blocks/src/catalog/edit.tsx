@@ -5,7 +5,8 @@ import { InspectorControls, useBlockProps } from '@wordpress/block-editor';
 import type { BlockEditProps } from '@wordpress/blocks';
 import { PanelBody } from '@wordpress/components';
 import { __ } from '@wordpress/i18n';
-import { ServerSideRender } from '@wordpress/server-side-render';
+// The default export: WordPress 6.8 exposes only that as wp.serverSideRender.
+import ServerSideRender from '@wordpress/server-side-render';
 
 /**
  * Internal dependencies
