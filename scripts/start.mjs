@@ -3,13 +3,14 @@
  * prints where everything is, and stops it all on Ctrl-C or SIGTERM.
  * `npm start -- --reset` starts from empty data.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { StackError, red, step } from './lib/console.mjs';
 import { resolveConfig } from './lib/config.mjs';
 import { prepare } from './lib/prepare.mjs';
 import { stopAll } from './lib/processes.mjs';
-import { resetData, stackFile, startStack } from './lib/stack.mjs';
+import { stackFile, startStack } from './lib/stack.mjs';
 import { formatSummary } from './lib/summary.mjs';
 
 const { values } = parseArgs( {
@@ -29,6 +30,18 @@ if ( values.help ) {
 }
 
 let config;
+
+/** The current parent process (Node's process.ppid is fixed at start). */
+function parentPid() {
+	try {
+		const stat = fs.readFileSync( '/proc/self/stat', 'utf8' );
+		return Number(
+			stat.slice( stat.lastIndexOf( ')' ) + 2 ).split( ' ' )[ 1 ]
+		);
+	} catch {
+		return process.ppid;
+	}
+}
 let stopping = false;
 
 async function shutdown( signal ) {
@@ -48,16 +61,17 @@ try {
 	process.on( 'SIGTERM', () => shutdown( 'SIGTERM' ) );
 	process.on( 'SIGHUP', () => shutdown( 'SIGHUP' ) );
 	const coreDir = await prepare( config );
-	if ( values.reset ) {
-		step( `Resetting ${ config.dataDir }` );
-		resetData( config );
-	}
-	const stack = await startStack( { config, coreDir } );
+	const stack = await startStack( { config, coreDir, reset: values.reset } );
 	process.stdout.write(
 		formatSummary( stack, stackFile( config.dataDir ) ) + '\n'
 	);
-	// Stay in the foreground until a signal arrives.
-	setInterval( () => {}, 2 ** 30 );
+	// npm does not pass SIGTERM on to its script: when npm goes away, so do we.
+	const parentAtStart = parentPid();
+	setInterval( () => {
+		if ( parentPid() !== parentAtStart ) {
+			shutdown( 'npm exited' );
+		}
+	}, 250 );
 } catch ( error ) {
 	process.stderr.write(
 		`\n${ red( 'Orbit did not start:' ) } ${ error instanceof StackError ? error.message : error.stack }\n`

@@ -6,7 +6,7 @@ import { StackError, red, step } from './lib/console.mjs';
 import { TEST_PORT_OFFSET, resolveConfig } from './lib/config.mjs';
 import { prepare } from './lib/prepare.mjs';
 import { stopAll } from './lib/processes.mjs';
-import { resetData, stackFile, startStack } from './lib/stack.mjs';
+import { stackFile, startStack } from './lib/stack.mjs';
 
 export function testStackConfig() {
 	return resolveConfig( {
@@ -28,8 +28,7 @@ export async function upTestStack() {
 	const config = testStackConfig();
 	await stopAll( config.dataDir );
 	const coreDir = await prepare( config, { forTests: true } );
-	resetData( config );
-	const stack = await startStack( { config, coreDir } );
+	const stack = await startStack( { config, coreDir, reset: true } );
 	return { stack, file: stackFile( config.dataDir ), config };
 }
 

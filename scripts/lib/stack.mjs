@@ -60,13 +60,18 @@ export function resetData( config ) {
 }
 
 /**
- * @param {Object} options
- * @param {Object} options.config  From resolveConfig().
- * @param {string} options.coreDir WordPress core folder.
+ * @param {Object}  options
+ * @param {Object}  options.config  From resolveConfig().
+ * @param {string}  options.coreDir WordPress core folder.
+ * @param {boolean} [options.reset] Start from empty data (refused while the stack runs).
  * @return {Promise<object>} The stack description (also written to stack.json).
  */
-export async function startStack( { config, coreDir } ) {
+export async function startStack( { config, coreDir, reset = false } ) {
 	assertNotRunning( config.dataDir );
+	if ( reset ) {
+		step( `Resetting ${ config.dataDir }` );
+		resetData( config );
+	}
 	await assertPortsFree( config );
 	fs.mkdirSync( config.dataDir, { recursive: true } );
 	fs.rmSync( stackFile( config.dataDir ), { force: true } );

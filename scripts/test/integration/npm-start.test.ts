@@ -80,6 +80,19 @@ function npmStart(
 	return { child, output: () => output, exited };
 }
 
+/** Every service process any start in this file launched, so that none outlives it. */
+const launched = new Set< number >();
+
+function recordedPids(): number[] {
+	const pids = Object.values(
+		JSON.parse(
+			fs.readFileSync( path.join( dataDir, 'pids.json' ), 'utf8' )
+		) as Record< string, number >
+	);
+	pids.forEach( ( pid ) => launched.add( pid ) );
+	return pids;
+}
+
 async function waitForStack( started: Started ): Promise< StackDescription > {
 	const file = path.join( dataDir, 'stack.json' );
 	const deadline = Date.now() + 240_000;
@@ -95,6 +108,7 @@ async function waitForStack( started: Started ): Promise< StackDescription > {
 			fs.existsSync( file ) &&
 			started.output().includes( 'k8or Orbit is running' )
 		) {
+			recordedPids();
 			return JSON.parse(
 				fs.readFileSync( file, 'utf8' )
 			) as StackDescription;
@@ -127,11 +141,7 @@ function alive( pid: number ): boolean {
 
 /** Stops npm start with a signal and returns how long until every process and port was gone. */
 async function stopAndMeasure( started: Started, signal: NodeJS.Signals ) {
-	const pids = Object.values(
-		JSON.parse(
-			fs.readFileSync( path.join( dataDir, 'pids.json' ), 'utf8' )
-		) as Record< string, number >
-	);
+	const pids = recordedPids();
 	const startedAt = Date.now();
 	started.child.kill( signal );
 	await started.exited;
@@ -169,11 +179,11 @@ afterAll( async () => {
 		running.child.kill( 'SIGKILL' );
 	}
 	// Whatever happened above, leave no process behind.
-	spawn( process.execPath, [ path.join( repoRoot, 'scripts', 'stop.mjs' ) ], {
-		env,
-		stdio: 'ignore',
-	} );
-	await sleep( 2000 );
+	for ( const pid of launched ) {
+		try {
+			process.kill( -pid, 'SIGKILL' );
+		} catch {}
+	}
 	fs.rmSync( dataDir, { recursive: true, force: true } );
 } );
 
