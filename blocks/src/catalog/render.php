@@ -128,8 +128,11 @@ $k8or_orbit_categories = '' === $k8or_orbit_fixed_category
 					<?php if ( '' !== $k8or_orbit_ref ) : ?>
 						<p class="wp-block-k8or-orbit-catalog__image"><code><?php echo esc_html( $k8or_orbit_ref ); ?></code></p>
 					<?php endif; ?>
-					<?php if ( has_excerpt( $k8or_orbit_app ) ) : ?>
-						<p class="wp-block-k8or-orbit-catalog__excerpt"><?php echo esc_html( wp_strip_all_tags( get_the_excerpt( $k8or_orbit_app ) ) ); ?></p>
+					<?php
+					$k8or_orbit_excerpt = wp_strip_all_tags( get_the_excerpt( $k8or_orbit_app ) );
+					if ( '' !== $k8or_orbit_excerpt ) :
+						?>
+						<p class="wp-block-k8or-orbit-catalog__excerpt"><?php echo esc_html( $k8or_orbit_excerpt ); ?></p>
 					<?php endif; ?>
 					<?php if ( $k8or_orbit_show_badge ) : ?>
 						<p class="wp-block-k8or-orbit-catalog__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>

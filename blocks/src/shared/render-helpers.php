@@ -199,8 +199,12 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 			( isset( $scan['scanner'] ) && is_string( $scan['scanner'] ) ? $scan['scanner'] : '' ) . ' ' .
 			( isset( $scan['scannerVersion'] ) && is_string( $scan['scannerVersion'] ) ? $scan['scannerVersion'] : '' )
 		);
-		$meta = '';
-		if ( '' !== $scanned_at ) {
+		$status = isset( $scan['status'] ) && is_string( $scan['status'] ) ? $scan['status'] : 'none';
+		$meta   = '';
+		if ( in_array( $status, array( 'unavailable', 'failed' ), true ) ) {
+			// Why there are no counts, in the scanner's or the bridge's words.
+			$meta = isset( $scan['message'] ) && is_string( $scan['message'] ) ? $scan['message'] : '';
+		} elseif ( '' !== $scanned_at ) {
 			$meta = sprintf(
 				/* translators: 1: date and time of the scan, 2: scanner name and version. */
 				__( 'Scanned %1$s with %2$s.', 'k8or-orbit' ),
