@@ -11,6 +11,7 @@ import { resolveConfig } from './lib/config.mjs';
 import { prepare } from './lib/prepare.mjs';
 import { stopAll } from './lib/processes.mjs';
 import { stackFile, startStack } from './lib/stack.mjs';
+import { seedCatalog } from './lib/seed.mjs';
 import { formatSummary } from './lib/summary.mjs';
 
 const { values } = parseArgs( {
@@ -62,6 +63,7 @@ try {
 	process.on( 'SIGHUP', () => shutdown( 'SIGHUP' ) );
 	const coreDir = await prepare( config );
 	const stack = await startStack( { config, coreDir, reset: values.reset } );
+	await seedCatalog( stack );
 	process.stdout.write(
 		formatSummary( stack, stackFile( config.dataDir ) ) + '\n'
 	);

@@ -120,6 +120,22 @@ async function waitForStack( started: Started ): Promise< StackDescription > {
 	);
 }
 
+interface CatalogApp {
+	name: string;
+	image: { configDigest?: string; exposedPorts?: string[] };
+	scan: { status?: string };
+}
+
+async function publicCatalog(
+	stack: StackDescription
+): Promise< CatalogApp[] > {
+	const response = await fetch(
+		`${ stack.wordpress.restUrl }/k8or-orbit/v1/apps`
+	);
+	expect( response.status ).toBe( 200 );
+	return ( await response.json() ) as CatalogApp[];
+}
+
 function portIsFree( port: number ): Promise< boolean > {
 	return new Promise( ( resolve ) => {
 		const server = net.createServer();
@@ -235,15 +251,29 @@ describe( 'npm start', () => {
 		).toBe( 'kept across restarts' );
 		expect( await dynamodbRoundTrip( stack ) ).toEqual( [ 'C', 'B', 'A' ] );
 
-		const catalog = await registryPushAndCatalog(
+		const registryCatalog = await registryPushAndCatalog(
 			stack,
 			'stack-check/hello'
 		);
-		expect( catalog.repositories ).toContain( 'stack-check/hello' );
+		expect( registryCatalog.repositories ).toContain( 'stack-check/hello' );
 
 		expect(
 			await gitopsCloneAndPush( stack, 'pushed-by-check.txt' )
 		).toEqual( { seeded: true, pushed: true } );
+
+		// The first run fills the catalog through the real upload path.
+		const catalog = await publicCatalog( stack );
+		expect( catalog.map( ( app ) => app.name ).sort() ).toEqual( [
+			'echo-api',
+			'hello-web',
+			'status-board',
+		] );
+		const helloWeb = catalog.find( ( app ) => app.name === 'hello-web' );
+		expect( helloWeb?.image.configDigest ).toMatch(
+			/^sha256:[0-9a-f]{64}$/
+		);
+		expect( helloWeb?.image.exposedPorts ).toEqual( [ '8080/tcp' ] );
+		expect( helloWeb?.scan.status ).toBe( 'unavailable' );
 
 		const ready = await fetch( `${ stack.bridge.url }/readyz` );
 		expect( ready.status ).toBe( 200 );
@@ -276,6 +306,7 @@ describe( 'npm start', () => {
 			},
 		} );
 		expect( me.status ).toBe( 200 );
+		expect( ( await publicCatalog( stack ) ).length ).toBe( 3 );
 		expect( await gitopsCloneAndPush( stack, 'second-run.txt' ) ).toEqual( {
 			seeded: true,
 			pushed: true,
