@@ -236,6 +236,7 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 			'repository' => array( __( 'Repository', 'k8or-orbit' ), esc_html( $text( 'repository' ) ) ),
 			'tag'        => array( __( 'Tag', 'k8or-orbit' ), esc_html( $text( 'tag' ) ) ),
 			'digest'     => array( __( 'Digest', 'k8or-orbit' ), '<code>' . esc_html( $text( 'manifestDigest' ) ) . '</code>' ),
+			'image-id'   => array( __( 'Image ID (config digest)', 'k8or-orbit' ), '<code>' . esc_html( $text( 'configDigest' ) ) . '</code>' ),
 			'size'       => array( __( 'Size', 'k8or-orbit' ), '' === $text( 'size' ) ? '' : esc_html( size_format( absint( $text( 'size' ) ), 1 ) ) ),
 			'platform'   => array(
 				__( 'OS / architecture', 'k8or-orbit' ),
@@ -243,7 +244,12 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 			),
 			'ports'      => array( __( 'Ports', 'k8or-orbit' ), esc_html( implode( ', ', $ports ) ) ),
 		);
-		$rows  = '';
+		// A docker-archive carries no registry manifest, so its digest is known only once
+		// the image is pushed; until then the config digest identifies it.
+		if ( '' === $text( 'manifestDigest' ) ) {
+			unset( $facts['digest'] );
+		}
+		$rows = '';
 		foreach ( $facts as $key => $fact ) {
 			$rows .= sprintf(
 				'<div class="k8or-orbit-image-facts__fact is-fact-%1$s"><dt>%2$s</dt><dd>%3$s</dd></div>',

@@ -1,0 +1,175 @@
+/**
+ * The operator's first path end to end: an image archive built here with umoci and
+ * skopeo goes up from the console straight to storage, the job's steps turn done, and
+ * the app appears in Images and, for a visitor, on its own page.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { expect, test } from '@playwright/test';
+
+import {
+	logIn,
+	readStack,
+	screenshotPath,
+	userWithRole,
+} from '../support/stack';
+
+const run = promisify( execFile );
+const stack = readStack();
+
+/**
+ * Builds a small real image exposing 8080/tcp and writes it as a docker-archive.
+ *
+ * @param dir     Working folder.
+ * @param appName Name in the image reference, which the console turns into the app name.
+ */
+async function buildArchive( dir: string, appName: string ) {
+	const layout = path.join( dir, 'layout' );
+	await run( 'umoci', [ 'init', '--layout', layout ] );
+	await run( 'umoci', [ 'new', '--image', `${ layout }:app` ] );
+	const root = path.join( dir, 'rootfs' );
+	await mkdir( root );
+	await writeFile(
+		path.join( root, 'index.html' ),
+		`<h1>${ appName }</h1>\n`
+	);
+	await run( 'umoci', [
+		'insert',
+		'--rootless',
+		'--image',
+		`${ layout }:app`,
+		root,
+		'/srv',
+	] );
+	await run( 'umoci', [
+		'config',
+		'--image',
+		`${ layout }:app`,
+		'--os',
+		'linux',
+		'--architecture',
+		'amd64',
+		'--config.exposedports',
+		'8080/tcp',
+	] );
+	const archive = path.join( dir, `${ appName }.tar` );
+	await run( 'skopeo', [
+		'copy',
+		'-q',
+		`oci:${ layout }:app`,
+		`docker-archive:${ archive }:example.test/${ appName }:1.0`,
+	] );
+	const { stdout } = await run( 'skopeo', [
+		'inspect',
+		'--raw',
+		`docker-archive:${ archive }`,
+	] );
+	return { archive, manifest: stdout };
+}
+
+test( 'an operator uploads an archive and the app is published with its digest and port', async ( {
+	page,
+	browser,
+} ) => {
+	test.setTimeout( 240_000 );
+	const appName = `e2e-${ Date.now().toString( 36 ) }`;
+	const dir = await mkdtemp( path.join( tmpdir(), 'orbit-e2e-upload-' ) );
+	try {
+		const { archive, manifest } = await buildArchive( dir, appName );
+
+		await logIn( page, stack, userWithRole( stack, 'orbit_operator' ) );
+		await page.goto(
+			`${ stack.wordpress.adminUrl }admin.php?page=k8or-orbit#upload`
+		);
+		await page.locator( '#k8or-orbit-archive' ).setInputFiles( archive );
+		await expect( page.getByLabel( 'Container port' ) ).toHaveValue(
+			'8080'
+		);
+		await expect( page.getByLabel( 'Name' ) ).toHaveValue( appName );
+		await page.screenshot( {
+			path: screenshotPath( 'upload-screen' ),
+			fullPage: true,
+		} );
+
+		await page
+			.locator( 'form' )
+			.getByRole( 'button', { name: 'Upload', exact: true } )
+			.click();
+		const bar = page.getByRole( 'progressbar', {
+			name: 'Upload progress',
+		} );
+		await expect(
+			page.locator( '.k8or-orbit-progress__text' )
+		).toContainText( '100 %' );
+		await expect( bar ).toHaveAttribute(
+			'value',
+			String( ( await stat( archive ) ).size )
+		);
+
+		await expect(
+			page.locator( '.k8or-orbit-job' ).getByText( 'The job finished.' )
+		).toBeVisible( {
+			timeout: 180_000,
+		} );
+		// The steps came over the live link, not by polling.
+		await expect(
+			page.locator( '.k8or-orbit-job__mode' )
+		).not.toContainText( 'unavailable' );
+		const steps = page.locator( '.k8or-orbit-job__step' );
+		expect( await steps.count() ).toBeGreaterThan( 3 );
+		for ( const status of await steps.evaluateAll( ( items ) =>
+			items.map( ( item ) => item.getAttribute( 'data-status' ) )
+		) ) {
+			expect( status ).toBe( 'succeeded' );
+		}
+
+		await page
+			.getByRole( 'navigation', { name: 'Orbit console' } )
+			.getByRole( 'button', { name: 'Images' } )
+			.click();
+		await page
+			.getByRole( 'searchbox', { name: 'Search apps' } )
+			.fill( appName );
+		await expect(
+			page
+				.locator( '.dataviews-view-table tbody tr' )
+				.filter( { hasText: appName } )
+		).toHaveCount( 1 );
+		await page.screenshot( {
+			path: screenshotPath( 'images-table' ),
+			fullPage: true,
+		} );
+
+		// What skopeo says the image is, to check the page against.
+		const configDigest = (
+			JSON.parse( manifest ) as { config: { digest: string } }
+		 ).config.digest;
+		const listing = await fetch(
+			`${ stack.wordpress.restUrl }/k8or-orbit/v1/apps&search=${ appName }`
+		);
+		const [ app ] = ( await listing.json() ) as Array< { link: string } >;
+		expect( app, 'a visitor can list the new app' ).toBeDefined();
+
+		const visitor = await browser.newContext();
+		const visitorPage = await visitor.newPage();
+		await visitorPage.goto( app!.link );
+		const facts = visitorPage.locator( '.k8or-orbit-image-facts' );
+		await expect( facts.locator( '.is-fact-image-id dd' ) ).toHaveText(
+			configDigest
+		);
+		await expect( facts.locator( '.is-fact-ports dd' ) ).toHaveText(
+			'8080/tcp'
+		);
+		await visitorPage.screenshot( {
+			path: screenshotPath( 'app-page' ),
+			fullPage: true,
+		} );
+		await visitor.close();
+	} finally {
+		await rm( dir, { recursive: true, force: true } );
+	}
+} );
