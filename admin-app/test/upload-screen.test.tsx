@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 import type { Job, OrbitEvent } from '../src/api/types';
 import { UploadScreen } from '../src/screens/upload';
-import { rememberUpload } from '../src/upload/resume';
+import {
+	fileFingerprint,
+	rememberPart,
+	rememberUpload,
+} from '../src/upload/resume';
 import { rest, server } from './support/msw-server';
 import { dockerArchive } from './support/tar';
 
@@ -58,6 +62,8 @@ const event = (
 function backend(
 	options: {
 		uploaded?: number[];
+		/** Storage that cannot list parts (s3rver): every part is offered again. */
+		unlisted?: boolean;
 		jobFails?: boolean;
 		holdParts?: boolean;
 	} = {}
@@ -118,17 +124,20 @@ function backend(
 		} ),
 		http.get( rest( '/k8or-orbit/v1/uploads/:id' ), ( { params } ) => {
 			seen.resumedWith.push( String( params.id ) );
+			const listed = options.unlisted ? [] : uploaded;
 			return HttpResponse.json( {
 				uploadId: 'up-1',
 				size,
 				partSize: PART_SIZE,
-				uploadedParts: uploaded.map( ( partNumber ) => ( {
+				status: 'open',
+				partsListed: ! options.unlisted,
+				uploadedParts: listed.map( ( partNumber ) => ( {
 					partNumber,
 					etag: `"etag-${ partNumber }"`,
 					size: PART_SIZE,
 				} ) ),
 				parts: partUrls(
-					all.filter( ( n ) => ! uploaded.includes( n ) )
+					all.filter( ( n ) => ! listed.includes( n ) )
 				),
 			} );
 		} ),
@@ -363,6 +372,64 @@ describe( 'Upload screen', () => {
 		expect( progressText() ).toMatch(
 			/100 %.*resumed with 32\.0 KB already uploaded/
 		);
+	} );
+
+	it( 'resumes from the parts recorded in the browser when the storage cannot list them', async () => {
+		const seen = backend( { uploaded: [ 1, 2 ], unlisted: true } );
+		const file = archiveFile();
+		rememberUpload( file, { uploadId: 'up-1', appName: 'hello-web' } );
+		for ( const partNumber of [ 1, 2 ] ) {
+			rememberPart( file, {
+				partNumber,
+				etag: `"etag-${ partNumber }"`,
+				size: PART_SIZE,
+			} );
+		}
+		const user = userEvent.setup();
+		render( <UploadScreen environments={ [ 'dev' ] } /> );
+		await chooseArchive( user, file );
+		await user.click( screen.getByRole( 'button', { name: 'Upload' } ) );
+		await waitFor( () => expect( seen.completeBody ).not.toBeNull() );
+		expect( seen.putParts ).toEqual( [ 3 ] );
+		expect( seen.completeBody?.parts ).toEqual(
+			[ 1, 2, 3 ].map( ( partNumber ) => ( {
+				partNumber,
+				etag: `"etag-${ partNumber }"`,
+			} ) )
+		);
+	} );
+
+	it( 'records each stored part, so a reload can skip it', async () => {
+		backend( { holdParts: false } );
+		const user = userEvent.setup();
+		render( <UploadScreen environments={ [ 'dev' ] } /> );
+		const file = await chooseArchive( user );
+		const recorded: number[][] = [];
+		const setItem = Storage.prototype.setItem;
+		Storage.prototype.setItem = function ( key: string, value: string ) {
+			const record = JSON.parse( value )[ fileFingerprint( file ) ];
+			if ( record?.parts ) {
+				recorded.push(
+					record.parts
+						.map(
+							( part: { partNumber: number } ) => part.partNumber
+						)
+						.sort()
+				);
+			}
+			return setItem.call( this, key, value );
+		};
+		try {
+			await user.click(
+				screen.getByRole( 'button', { name: 'Upload' } )
+			);
+			await waitFor( () =>
+				expect( recorded.at( -1 ) ).toEqual( [ 1, 2, 3 ] )
+			);
+		} finally {
+			Storage.prototype.setItem = setItem;
+		}
+		expect( recorded[ 0 ] ).toHaveLength( 1 );
 	} );
 
 	it( 'cancels: the upload is aborted on the server and forgotten', async () => {

@@ -155,6 +155,10 @@ export interface UploadState {
 	uploadId: string;
 	size: number;
 	partSize: number;
+	/** "open" while parts may still be sent. */
+	status?: string;
+	/** False when the storage cannot list parts; uploadedParts is then empty. */
+	partsListed?: boolean;
 	uploadedParts: UploadedPart[];
 	parts: PartUrl[];
 }

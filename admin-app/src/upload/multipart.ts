@@ -22,6 +22,8 @@ export interface PartUploadOptions {
 	signal: AbortSignal;
 	/** Called with the bytes the store holds plus the bytes of parts in flight. */
 	onProgress: ( bytesDone: number ) => void;
+	/** Called for each part the store accepted. */
+	onPartDone?: ( part: UploadedPart ) => void;
 }
 
 export class PartUploadError extends Error {
@@ -142,6 +144,7 @@ export async function uploadParts(
 		retryDelayMs = 1000,
 		signal,
 		onProgress,
+		onPartDone,
 	} = options;
 	const finished = new Map< number, UploadedPart >(
 		done.map( ( part ) => [ part.partNumber, part ] )
@@ -178,11 +181,13 @@ export async function uploadParts(
 					}
 				);
 				inFlight.delete( part.partNumber );
-				finished.set( part.partNumber, {
+				const stored = {
 					partNumber: part.partNumber,
 					etag,
 					size: body.size,
-				} );
+				};
+				finished.set( part.partNumber, stored );
+				onPartDone?.( stored );
 				report();
 				return;
 			} catch ( error ) {

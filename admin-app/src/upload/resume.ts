@@ -3,6 +3,11 @@
  * reload continues where it stopped instead of starting over.
  */
 
+/**
+ * Internal dependencies
+ */
+import type { UploadedPart } from '../api/types';
+
 const STORAGE_KEY = 'k8or-orbit:unfinished-uploads';
 /** Older records are dropped: the bridge's temporary bucket does not keep parts forever. */
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -12,6 +17,8 @@ export interface UnfinishedUpload {
 	uploadId: string;
 	appName: string;
 	savedAt: number;
+	/** Parts stored so far, for storage that cannot list them. */
+	parts?: UploadedPart[];
 }
 
 /**
@@ -75,6 +82,28 @@ export function rememberUpload(
 	writeAll( {
 		...readAll(),
 		[ fileFingerprint( file ) ]: { ...upload, savedAt: now },
+	} );
+}
+
+/**
+ * Records a part the storage accepted, so a resume can skip it even where the storage
+ * cannot list parts.
+ *
+ * @param file The archive.
+ * @param part The stored part.
+ */
+export function rememberPart( file: File, part: UploadedPart ) {
+	const records = readAll();
+	const record = records[ fileFingerprint( file ) ];
+	if ( ! record ) {
+		return;
+	}
+	const parts = ( record.parts ?? [] ).filter(
+		( known ) => known.partNumber !== part.partNumber
+	);
+	writeAll( {
+		...records,
+		[ fileFingerprint( file ) ]: { ...record, parts: [ ...parts, part ] },
 	} );
 }
 

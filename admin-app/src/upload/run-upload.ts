@@ -16,7 +16,12 @@ import {
 import type { AppDetailsInput, PartUrl, UploadedPart } from '../api/types';
 import { UploadAbortedError, uploadParts } from './multipart';
 import { TransferRate } from './progress';
-import { findUnfinishedUpload, forgetUpload, rememberUpload } from './resume';
+import {
+	findUnfinishedUpload,
+	forgetUpload,
+	rememberPart,
+	rememberUpload,
+} from './resume';
 
 export interface UploadReport {
 	uploadId?: string;
@@ -56,12 +61,23 @@ async function plan( file: File, app: AppDetailsInput ): Promise< Plan > {
 	if ( unfinished && unfinished.appName === app.name ) {
 		try {
 			const state = await getUpload( unfinished.uploadId );
-			if ( state.size === file.size ) {
+			if (
+				state.size === file.size &&
+				( state.status ?? 'open' ) === 'open'
+			) {
+				// Where the storage cannot list parts, trust the ones recorded here.
+				const done =
+					state.partsListed === false
+						? ( unfinished.parts ?? [] )
+						: state.uploadedParts;
+				const have = new Set( done.map( ( part ) => part.partNumber ) );
 				return {
 					uploadId: state.uploadId,
 					partSize: state.partSize,
-					pending: state.parts,
-					done: state.uploadedParts,
+					pending: state.parts.filter(
+						( part ) => ! have.has( part.partNumber )
+					),
+					done,
 				};
 			}
 		} catch {
@@ -129,6 +145,7 @@ export async function runUpload(
 			signal,
 			concurrency: options.concurrency,
 			retryDelayMs: options.retryDelayMs,
+			onPartDone: ( part ) => rememberPart( file, part ),
 			onProgress: ( bytesDone ) => {
 				rate.record( bytesDone, now() );
 				onReport( {
