@@ -3,22 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { NO_SCANNER_REASON, type TrivyReport } from '../adapters/trivy.js';
-import { summarizeReport } from '../scan/summary.js';
+import { NO_SCANNER_REASON } from '../adapters/trivy.js';
+import {
+	listFindings,
+	summarizeReport,
+	type Finding,
+} from '../scan/summary.js';
 import type { StepContext } from './engine.js';
 import { reportKeys, type JobServices } from './services.js';
 
 export type ScanSummary = ReturnType< typeof summarizeReport >;
-
-export interface Finding {
-	id: string;
-	pkg: string;
-	installedVersion: string;
-	fixedVersion: string;
-	severity: string;
-	title: string;
-	target: string;
-}
 
 /** The scan state of an image, as events and the plugin carry it. */
 export interface ScanRecord {
@@ -31,31 +25,6 @@ export interface ScanRecord {
 }
 
 const MAX_FINDINGS = 5000;
-
-function findingsOf( report: TrivyReport ): Finding[] {
-	const findings: Finding[] = [];
-	const results = ( report as { Results?: unknown[] } ).Results ?? [];
-	for ( const result of results as {
-		Target?: string;
-		Vulnerabilities?: Record< string, unknown >[];
-	}[] ) {
-		for ( const v of result.Vulnerabilities ?? [] ) {
-			if ( findings.length >= MAX_FINDINGS ) {
-				return findings;
-			}
-			findings.push( {
-				id: String( v.VulnerabilityID ?? '' ),
-				pkg: String( v.PkgName ?? '' ),
-				installedVersion: String( v.InstalledVersion ?? '' ),
-				fixedVersion: String( v.FixedVersion ?? '' ),
-				severity: String( v.Severity ?? 'UNKNOWN' ),
-				title: String( v.Title ?? '' ),
-				target: String( result.Target ?? '' ),
-			} );
-		}
-	}
-	return findings;
-}
 
 /**
  * Scans an archive stored in S3: the full report goes to the reports bucket,
@@ -108,7 +77,11 @@ export async function scanStoredArchive(
 					JSON.stringify( outcome.report ),
 					'application/json'
 				);
-				findings = findingsOf( outcome.report );
+				// Most severe first, so the cap drops the least important findings.
+				findings = listFindings( outcome.report ).slice(
+					0,
+					MAX_FINDINGS
+				);
 				record = {
 					status: 'scanned',
 					scanner: outcome.scanner,
