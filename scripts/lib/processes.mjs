@@ -202,3 +202,48 @@ export async function httpOk( url, accept = ( status ) => status < 500 ) {
 	await response.arrayBuffer();
 	return accept( response.status );
 }
+
+/**
+ * Starts a Node program of the stack's (s3rver, dynalite, the git server) on its port with
+ * its data folder, and waits until `readyUrl` answers.
+ *
+ * @param {Object}   options
+ * @param {Object}   options.config   From resolveConfig().
+ * @param {string}   options.name     Service name (pids.json, log file, port key).
+ * @param {string}   options.label    For messages.
+ * @param {string}   options.script   The program's file.
+ * @param {string[]} options.args     Arguments after --host and --port.
+ * @param {string}   options.readyUrl Answers below 500 when the service is up.
+ * @param {Function} [options.accept] Which HTTP statuses mean ready.
+ * @return {Promise<string>} The service's base URL.
+ */
+export async function startNodeService( {
+	config,
+	name,
+	label,
+	script,
+	args,
+	readyUrl,
+	accept,
+} ) {
+	const service = startService( {
+		name,
+		dataDir: config.dataDir,
+		command: process.execPath,
+		args: [
+			script,
+			'--host',
+			config.host,
+			'--port',
+			String( config.ports[ name ] ),
+			...args,
+		],
+	} );
+	const url = `http://${ config.host }:${ config.ports[ name ] }`;
+	await waitUntil( {
+		label,
+		service,
+		check: () => httpOk( readyUrl ?? url, accept ),
+	} );
+	return url;
+}

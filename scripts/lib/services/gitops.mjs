@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { repoRoot } from '../config.mjs';
 import { run } from '../run.mjs';
-import { httpOk, startService, waitUntil } from '../processes.mjs';
+import { startNodeService } from '../processes.mjs';
 
 export const GITOPS_REPOSITORY = 'orbit-gitops.git';
 const ENVIRONMENTS = [ 'dev', 'test', 'prod' ];
@@ -72,29 +72,20 @@ export async function startGitops( { config } ) {
 		fs.mkdirSync( root, { recursive: true } );
 		await seedRepository( bare );
 	}
-	const service = startService( {
+	const base = await startNodeService( {
+		config,
 		name: 'gitops',
-		dataDir: config.dataDir,
-		command: process.execPath,
-		args: [
-			path.join( repoRoot, 'scripts', 'services', 'git-http-server.mjs' ),
-			'--host',
-			config.host,
-			'--port',
-			String( config.ports.gitops ),
-			'--root',
-			root,
-		],
-	} );
-	const url = `http://${ config.host }:${ config.ports.gitops }/${ GITOPS_REPOSITORY }`;
-	await waitUntil( {
 		label: 'GitOps repository',
-		service,
-		check: () =>
-			httpOk(
-				`${ url }/info/refs?service=git-upload-pack`,
-				( status ) => status === 200
-			),
+		script: path.join(
+			repoRoot,
+			'scripts',
+			'services',
+			'git-http-server.mjs'
+		),
+		args: [ '--root', root ],
+		readyUrl: `http://${ config.host }:${ config.ports.gitops }/${ GITOPS_REPOSITORY }/info/refs?service=git-upload-pack`,
+		accept: ( status ) => status === 200,
 	} );
+	const url = `${ base }/${ GITOPS_REPOSITORY }`;
 	return { url, path: bare };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { repoRoot } from '../config.mjs';
-import { httpOk, startService, waitUntil } from '../processes.mjs';
+import { startNodeService } from '../processes.mjs';
 
 /** s3rver accepts any credentials; these are the ones it documents. */
 export const LOCAL_S3_CREDENTIALS = {
@@ -15,28 +15,19 @@ export const LOCAL_S3_CREDENTIALS = {
 };
 export const REGION = 'us-east-1';
 
-export async function startS3( { config } ) {
-	const directory = path.join( config.dataDir, 's3' );
+function dataFolder( config, name ) {
+	const directory = path.join( config.dataDir, name );
 	fs.mkdirSync( directory, { recursive: true } );
-	const service = startService( {
+	return directory;
+}
+
+export async function startS3( { config } ) {
+	const endpoint = await startNodeService( {
+		config,
 		name: 's3',
-		dataDir: config.dataDir,
-		command: process.execPath,
-		args: [
-			path.join( repoRoot, 'scripts', 'services', 's3-server.mjs' ),
-			'--host',
-			config.host,
-			'--port',
-			String( config.ports.s3 ),
-			'--directory',
-			directory,
-		],
-	} );
-	const endpoint = `http://${ config.host }:${ config.ports.s3 }`;
-	await waitUntil( {
 		label: 'S3 server',
-		service,
-		check: () => httpOk( endpoint ),
+		script: path.join( repoRoot, 'scripts', 'services', 's3-server.mjs' ),
+		args: [ '--directory', dataFolder( config, 's3' ) ],
 	} );
 	return {
 		endpoint,
@@ -47,33 +38,21 @@ export async function startS3( { config } ) {
 }
 
 export async function startDynamodb( { config } ) {
-	const directory = path.join( config.dataDir, 'dynamodb' );
-	fs.mkdirSync( directory, { recursive: true } );
-	const service = startService( {
+	// Tables are ready at once: waiting for CREATING → ACTIVE only slows the local stack down.
+	const instant = [
+		'--createTableMs',
+		'0',
+		'--deleteTableMs',
+		'0',
+		'--updateTableMs',
+		'0',
+	];
+	const endpoint = await startNodeService( {
+		config,
 		name: 'dynamodb',
-		dataDir: config.dataDir,
-		command: process.execPath,
-		args: [
-			path.join( repoRoot, 'node_modules', 'dynalite', 'cli.js' ),
-			'--host',
-			config.host,
-			'--port',
-			String( config.ports.dynamodb ),
-			'--path',
-			directory,
-			'--createTableMs',
-			'0',
-			'--deleteTableMs',
-			'0',
-			'--updateTableMs',
-			'0',
-		],
-	} );
-	const endpoint = `http://${ config.host }:${ config.ports.dynamodb }`;
-	await waitUntil( {
 		label: 'DynamoDB server',
-		service,
-		check: () => httpOk( endpoint ),
+		script: path.join( repoRoot, 'node_modules', 'dynalite', 'cli.js' ),
+		args: [ '--path', dataFolder( config, 'dynamodb' ), ...instant ],
 	} );
 	return { endpoint, region: REGION, tablePrefix: 'orbit-' };
 }
