@@ -4,6 +4,7 @@
  * the app appears in Images and, for a visitor, on its own page.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,10 +25,11 @@ const stack = readStack();
 /**
  * Builds a small real image exposing 8080/tcp and writes it as a docker-archive.
  *
- * @param dir     Working folder.
- * @param appName Name in the image reference, which the console turns into the app name.
+ * @param dir          Working folder.
+ * @param appName      Name in the image reference, which the console turns into the app name.
+ * @param payloadBytes Size of a file of random bytes in the image (makes the archive that big).
  */
-async function buildArchive( dir: string, appName: string ) {
+async function buildArchive( dir: string, appName: string, payloadBytes = 0 ) {
 	const layout = path.join( dir, 'layout' );
 	await run( 'umoci', [ 'init', '--layout', layout ] );
 	await run( 'umoci', [ 'new', '--image', `${ layout }:app` ] );
@@ -37,6 +39,12 @@ async function buildArchive( dir: string, appName: string ) {
 		path.join( root, 'index.html' ),
 		`<h1>${ appName }</h1>\n`
 	);
+	if ( payloadBytes > 0 ) {
+		await writeFile(
+			path.join( root, 'payload.bin' ),
+			randomBytes( payloadBytes )
+		);
+	}
 	await run( 'umoci', [
 		'insert',
 		'--rootless',
@@ -169,6 +177,104 @@ test( 'an operator uploads an archive and the app is published with its digest a
 			fullPage: true,
 		} );
 		await visitor.close();
+	} finally {
+		await rm( dir, { recursive: true, force: true } );
+	}
+} );
+
+test( 'a reload in the middle of an upload resumes it without starting over', async ( {
+	page,
+} ) => {
+	test.setTimeout( 240_000 );
+	const appName = `e2e-resume-${ Date.now().toString( 36 ) }`;
+	const dir = await mkdtemp( path.join( tmpdir(), 'orbit-e2e-resume-' ) );
+	try {
+		// About 22 MB: five parts of 5 MiB.
+		const { archive } = await buildArchive(
+			dir,
+			appName,
+			22 * 1000 * 1000
+		);
+		const partOf = ( url: string ) =>
+			Number( new URL( url ).searchParams.get( 'partNumber' ) );
+		const isPart = ( url: string, method: string ) =>
+			method === 'PUT' && url.startsWith( stack.s3.endpoint );
+
+		await logIn( page, stack, userWithRole( stack, 'orbit_operator' ) );
+		await page.goto(
+			`${ stack.wordpress.adminUrl }admin.php?page=k8or-orbit#upload`
+		);
+		// A slow uplink (1 MB/s), so the reload lands in the middle of the upload:
+		// right after the first part arrived, while the last one is still going up.
+		const network = await page.context().newCDPSession( page );
+		await network.send( 'Network.enable' );
+		const uplink = ( bytesPerSecond: number ) =>
+			network.send( 'Network.emulateNetworkConditions', {
+				offline: false,
+				latency: 0,
+				downloadThroughput: -1,
+				uploadThroughput: bytesPerSecond,
+			} );
+		await uplink( 1024 * 1024 );
+		await page.locator( '#k8or-orbit-archive' ).setInputFiles( archive );
+		await page
+			.locator( 'form' )
+			.getByRole( 'button', { name: 'Upload', exact: true } )
+			.click();
+		// Reload as soon as the console has recorded a stored part.
+		const recordedParts = () =>
+			page.evaluate( () => {
+				const records = JSON.parse(
+					window.localStorage.getItem(
+						'k8or-orbit:unfinished-uploads'
+					) ?? '{}'
+				) as Record<
+					string,
+					{ parts?: Array< { partNumber: number } > }
+				>;
+				return Object.values( records ).flatMap( ( record ) =>
+					( record.parts ?? [] ).map( ( part ) => part.partNumber )
+				);
+			} );
+		await expect
+			.poll( recordedParts, { timeout: 90_000, intervals: [ 50 ] } )
+			.not.toHaveLength( 0 );
+		const storedBeforeReload = await recordedParts();
+		await page.reload();
+		await uplink( -1 );
+		const sentAfterReload: number[] = [];
+		page.on( 'request', ( request ) => {
+			if ( isPart( request.url(), request.method() ) ) {
+				sentAfterReload.push( partOf( request.url() ) );
+			}
+		} );
+		await page.locator( '#k8or-orbit-archive' ).setInputFiles( archive );
+		await expect(
+			page
+				.locator( '.k8or-orbit-upload' )
+				.getByText( 'Part of this file was uploaded before.', {
+					exact: false,
+				} )
+		).toBeVisible();
+		await page
+			.locator( 'form' )
+			.getByRole( 'button', { name: 'Upload', exact: true } )
+			.click();
+		await expect(
+			page.locator( '.k8or-orbit-job' ).getByText( 'The job finished.' )
+		).toBeVisible( { timeout: 180_000 } );
+
+		const partCount = Math.ceil(
+			( await stat( archive ) ).size / ( 5 * 1024 * 1024 )
+		);
+		// Only the parts that had not arrived went up again.
+		expect( sentAfterReload.length ).toBeLessThan( partCount );
+		for ( const part of storedBeforeReload ) {
+			expect( sentAfterReload ).not.toContain( part );
+		}
+		await expect(
+			page.locator( '.k8or-orbit-progress__text' )
+		).toContainText( 'resumed with' );
 	} finally {
 		await rm( dir, { recursive: true, force: true } );
 	}

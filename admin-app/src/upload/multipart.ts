@@ -104,9 +104,15 @@ function putPart(
 			signal.removeEventListener( 'abort', onAbort );
 			reject( new Error( 'The connection to the storage failed.' ) );
 		};
+		// The browser also aborts requests when the page unloads; only our signal means
+		// the user cancelled (a reload must leave the upload resumable).
 		request.onabort = () => {
 			signal.removeEventListener( 'abort', onAbort );
-			reject( new UploadAbortedError() );
+			reject(
+				signal.aborted
+					? new UploadAbortedError()
+					: new Error( 'The request to the storage was interrupted.' )
+			);
 		};
 		signal.addEventListener( 'abort', onAbort );
 		request.send( body );

@@ -65,11 +65,20 @@ async function plan( file: File, app: AppDetailsInput ): Promise< Plan > {
 				state.size === file.size &&
 				( state.status ?? 'open' ) === 'open'
 			) {
-				// Where the storage cannot list parts, trust the ones recorded here.
-				const done =
-					state.partsListed === false
-						? ( unfinished.parts ?? [] )
-						: state.uploadedParts;
+				// The storage's list wins; parts recorded here fill in for storage that
+				// cannot list them (or lists none, as some S3-compatible servers do).
+				const listed = new Map(
+					state.uploadedParts.map( ( part ) => [
+						part.partNumber,
+						part,
+					] )
+				);
+				for ( const part of unfinished.parts ?? [] ) {
+					if ( ! listed.has( part.partNumber ) ) {
+						listed.set( part.partNumber, part );
+					}
+				}
+				const done = [ ...listed.values() ];
 				const have = new Set( done.map( ( part ) => part.partNumber ) );
 				return {
 					uploadId: state.uploadId,
@@ -156,7 +165,7 @@ export async function runUpload(
 			},
 		} );
 	} catch ( error ) {
-		if ( error instanceof UploadAbortedError ) {
+		if ( error instanceof UploadAbortedError && signal.aborted ) {
 			// Cancelled: the parts already stored are thrown away, and the file starts afresh.
 			await cancelUpload( file, uploadId );
 		}
