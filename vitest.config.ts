@@ -14,7 +14,10 @@ export default defineConfig( {
 				test: {
 					name: 'unit',
 					environment: 'node',
-					include: [ 'rest-bridge/test/unit/**/*.test.ts', 'scripts/test/unit/**/*.test.ts' ],
+					include: [
+						'rest-bridge/test/unit/**/*.test.ts',
+						'scripts/test/unit/**/*.test.ts',
+					],
 					testTimeout: 60_000,
 				},
 			},
@@ -37,9 +40,15 @@ export default defineConfig( {
 				test: {
 					name: 'ui',
 					environment: 'jsdom',
-					include: [ 'blocks/src/**/test/*.test.{ts,tsx}', 'admin-app/test/**/*.test.{ts,tsx}' ],
+					include: [
+						'blocks/src/**/test/*.test.{ts,tsx}',
+						'admin-app/test/**/*.test.{ts,tsx}',
+					],
 					setupFiles: [ 'admin-app/test/setup.ts' ],
 					testTimeout: 30_000,
+					// @wordpress/blocks imports JSON without import attributes, which
+					// Node's ESM loader refuses; Vite transforms it instead.
+					server: { deps: { inline: [ /@wordpress\// ] } },
 				},
 			},
 		],
