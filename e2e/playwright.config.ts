@@ -9,6 +9,7 @@ const artifacts = path.resolve( __dirname, '..', 'artifacts' );
 
 export default defineConfig( {
 	testDir: './specs',
+	globalSetup: './global-setup.ts',
 	outputDir: path.join( artifacts, 'e2e-results' ),
 	fullyParallel: false,
 	workers: 1,

@@ -30,12 +30,31 @@ final class Block_Registry {
 	}
 
 	/**
-	 * Registers each block found.
+	 * Registers each block found, then the patterns and the templates for /apps/ and app pages
+	 * that use them, so a visitor sees a finished catalog without anyone designing pages.
 	 */
 	public function register(): void {
-		$metadata_files = glob( trailingslashit( $this->blocks_dir ) . '*/block.json' );
-		foreach ( is_array( $metadata_files ) ? $metadata_files : array() as $metadata_file ) {
+		foreach ( $this->files( '*/block.json' ) as $metadata_file ) {
 			register_block_type( dirname( $metadata_file ) );
 		}
+
+		register_block_pattern_category( 'k8or-orbit', array( 'label' => __( 'Orbit', 'k8or-orbit' ) ) );
+		foreach ( $this->files( 'patterns/*.php' ) as $pattern_file ) {
+			register_block_pattern( 'k8or-orbit/' . basename( $pattern_file, '.php' ), require $pattern_file );
+		}
+		foreach ( $this->files( 'templates/*.php' ) as $template_file ) {
+			register_block_template( 'k8or-orbit//' . basename( $template_file, '.php' ), require $template_file );
+		}
+	}
+
+	/**
+	 * Built files matching a pattern below the blocks directory.
+	 *
+	 * @param string $pattern Glob pattern relative to the blocks directory.
+	 * @return string[]
+	 */
+	private function files( string $pattern ): array {
+		$files = glob( trailingslashit( $this->blocks_dir ) . $pattern );
+		return is_array( $files ) ? $files : array();
 	}
 }

@@ -364,6 +364,18 @@ final class App_Meta {
 	}
 
 	/**
+	 * Meta query clause matching deleted apps only.
+	 *
+	 * @return array
+	 */
+	public static function deleted_clause(): array {
+		return array(
+			'key'     => self::INDEX_DELETED,
+			'compare' => 'EXISTS',
+		);
+	}
+
+	/**
 	 * Rewrites the flat index copies from the stored objects.
 	 *
 	 * @param int $post_id Post id.

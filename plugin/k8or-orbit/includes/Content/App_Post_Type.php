@@ -28,6 +28,7 @@ final class App_Post_Type {
 		add_action( 'pre_get_posts', array( $this, 'hide_deleted_from_visitors' ) );
 		add_filter( 'rest_' . self::NAME . '_query', array( $this, 'hide_deleted_from_rest' ) );
 		add_filter( 'rest_request_before_callbacks', array( $this, 'hide_deleted_item_from_rest' ), 10, 3 );
+		add_filter( 'posts_search', array( $this, 'search_app_names' ), 10, 2 );
 	}
 
 	/**
@@ -119,6 +120,31 @@ final class App_Post_Type {
 	 */
 	public static function app_name( WP_Post $post ): string {
 		return $post->post_name;
+	}
+
+	/**
+	 * Searching apps also matches their app names (the slug, e.g. "status-board"): that is the
+	 * name people see on images and deployments.
+	 *
+	 * @param string   $search SQL the search adds to the query, starting with " AND ".
+	 * @param WP_Query $query  The query.
+	 * @return string
+	 */
+	public function search_app_names( $search, $query ) {
+		global $wpdb;
+		$term = trim( (string) $query->get( 's' ) );
+		if ( '' === $search || '' === $term || self::NAME !== $query->get( 'post_type' ) ) {
+			return $search;
+		}
+		$name = sanitize_title( $term );
+		if ( '' === $name ) {
+			return $search;
+		}
+		$original = preg_replace( '/^\s*AND\s*/', '', $search );
+		return $wpdb->prepare(
+			" AND ( {$original} OR {$wpdb->posts}.post_name LIKE %s ) ", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $original is core's own prepared search SQL.
+			'%' . $wpdb->esc_like( $name ) . '%'
+		);
 	}
 
 	/**

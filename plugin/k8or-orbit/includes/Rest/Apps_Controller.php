@@ -103,6 +103,8 @@ final class Apps_Controller extends Controller {
 
 		if ( ! $privileged || ! $request['include_deleted'] ) {
 			$meta_query[] = App_Meta::not_deleted_clause();
+		} elseif ( $request['deleted'] ) {
+			$meta_query[] = App_Meta::deleted_clause();
 		}
 		if ( ! empty( $request['scan_status'] ) ) {
 			$meta_query[] = array(
@@ -348,6 +350,11 @@ final class Apps_Controller extends Controller {
 				),
 				'include_deleted'    => array(
 					'description' => __( 'Also list deleted apps (needs orbit_read_jobs).', 'k8or-orbit' ),
+					'type'        => 'boolean',
+					'default'     => false,
+				),
+				'deleted'            => array(
+					'description' => __( 'With include_deleted: list only the deleted apps.', 'k8or-orbit' ),
 					'type'        => 'boolean',
 					'default'     => false,
 				),

@@ -94,11 +94,18 @@ final class Apps_Controller_Test extends Orbit_Test_Case {
 		$this->act_as( Roles::OPERATOR );
 		$this->assertEqualsCanonicalizing( array( $this->published, $this->draft, $this->private ), $this->list_ids() );
 		$this->assertEqualsCanonicalizing( array( $this->published, $this->draft, $this->private, $this->deleted ), $this->list_ids( array( 'include_deleted' => true ) ) );
+		$this->assertSame( array( $this->deleted ), $this->list_ids( array( 'include_deleted' => true, 'deleted' => true ) ) );
 
 		$item = $this->dispatch( new WP_REST_Request( 'GET', '/k8or-orbit/v1/apps/' . $this->deleted ) )->get_data();
 		$this->assertTrue( $item['deleted']['deleted'] );
 		$this->assertSame( 'operator', $item['image']['uploadedBy']['login'] );
 		$this->assertSame( 's3://orbit-reports/secret-key.json', $item['scan']['reportLocation'] );
+	}
+
+	public function test_search_matches_the_app_name(): void {
+		// "published-<word>" is only in the slug: the title has a space where the name has a hyphen.
+		$name = get_post_field( 'post_name', $this->published );
+		$this->assertSame( array( $this->published ), $this->list_ids( array( 'search' => $name ) ) );
 	}
 
 	public function test_filters_and_pagination(): void {
