@@ -2,8 +2,10 @@
  * The stack the tests use: every port shifted by 10000 and data in .orbit-test/, so it runs
  * beside `npm start`. Usage: node scripts/test-stack.mjs up|down
  */
+import path from 'node:path';
+
 import { StackError, red, step } from './lib/console.mjs';
-import { TEST_PORT_OFFSET, resolveConfig } from './lib/config.mjs';
+import { TEST_PORT_OFFSET, repoRoot, resolveConfig } from './lib/config.mjs';
 import { prepare } from './lib/prepare.mjs';
 import { stopAll } from './lib/processes.mjs';
 import { stackFile, startStack } from './lib/stack.mjs';
@@ -28,7 +30,21 @@ export async function upTestStack() {
 	const config = testStackConfig();
 	await stopAll( config.dataDir );
 	const coreDir = await prepare( config, { forTests: true } );
-	const stack = await startStack( { config, coreDir, reset: true } );
+	// Trivy cannot run here: the test stack's bridge scans with a stand-in replaying a real report.
+	const stack = await startStack( {
+		config,
+		coreDir,
+		reset: true,
+		trivyPath:
+			process.env.ORBIT_TRIVY_PATH ??
+			path.join(
+				repoRoot,
+				'scripts',
+				'test',
+				'support',
+				'trivy-replay.mjs'
+			),
+	} );
 	return { stack, file: stackFile( config.dataDir ), config };
 }
 

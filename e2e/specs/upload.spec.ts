@@ -3,12 +3,9 @@
  * skopeo goes up from the console straight to storage, the job's steps turn done, and
  * the app appears in Images and, for a visitor, on its own page.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 import { expect, test } from '@playwright/test';
 
@@ -18,66 +15,9 @@ import {
 	screenshotPath,
 	userWithRole,
 } from '../support/stack';
+import { buildArchive } from '../support/images';
 
-const run = promisify( execFile );
 const stack = readStack();
-
-/**
- * Builds a small real image exposing 8080/tcp and writes it as a docker-archive.
- *
- * @param dir          Working folder.
- * @param appName      Name in the image reference, which the console turns into the app name.
- * @param payloadBytes Size of a file of random bytes in the image (makes the archive that big).
- */
-async function buildArchive( dir: string, appName: string, payloadBytes = 0 ) {
-	const layout = path.join( dir, 'layout' );
-	await run( 'umoci', [ 'init', '--layout', layout ] );
-	await run( 'umoci', [ 'new', '--image', `${ layout }:app` ] );
-	const root = path.join( dir, 'rootfs' );
-	await mkdir( root );
-	await writeFile(
-		path.join( root, 'index.html' ),
-		`<h1>${ appName }</h1>\n`
-	);
-	if ( payloadBytes > 0 ) {
-		await writeFile(
-			path.join( root, 'payload.bin' ),
-			randomBytes( payloadBytes )
-		);
-	}
-	await run( 'umoci', [
-		'insert',
-		'--rootless',
-		'--image',
-		`${ layout }:app`,
-		root,
-		'/srv',
-	] );
-	await run( 'umoci', [
-		'config',
-		'--image',
-		`${ layout }:app`,
-		'--os',
-		'linux',
-		'--architecture',
-		'amd64',
-		'--config.exposedports',
-		'8080/tcp',
-	] );
-	const archive = path.join( dir, `${ appName }.tar` );
-	await run( 'skopeo', [
-		'copy',
-		'-q',
-		`oci:${ layout }:app`,
-		`docker-archive:${ archive }:example.test/${ appName }:1.0`,
-	] );
-	const { stdout } = await run( 'skopeo', [
-		'inspect',
-		'--raw',
-		`docker-archive:${ archive }`,
-	] );
-	return { archive, manifest: stdout };
-}
 
 test( 'an operator uploads an archive and the app is published with its digest and port', async ( {
 	page,

@@ -61,12 +61,18 @@ export function resetData( config ) {
 
 /**
  * @param {Object}  options
- * @param {Object}  options.config  From resolveConfig().
- * @param {string}  options.coreDir WordPress core folder.
- * @param {boolean} [options.reset] Start from empty data (refused while the stack runs).
+ * @param {Object}  options.config      From resolveConfig().
+ * @param {string}  options.coreDir     WordPress core folder.
+ * @param {boolean} [options.reset]     Start from empty data (refused while the stack runs).
+ * @param {string}  [options.trivyPath] The Trivy CLI the bridge runs (else ORBIT_TRIVY_PATH).
  * @return {Promise<object>} The stack description (also written to stack.json).
  */
-export async function startStack( { config, coreDir, reset = false } ) {
+export async function startStack( {
+	config,
+	coreDir,
+	reset = false,
+	trivyPath,
+} ) {
 	assertNotRunning( config.dataDir );
 	if ( reset ) {
 		step( `Resetting ${ config.dataDir }` );
@@ -96,6 +102,7 @@ export async function startStack( { config, coreDir, reset = false } ) {
 		step( 'Starting the rest-bridge' );
 		const bridge = await startBridge( {
 			...context,
+			trivyPath,
 			nats,
 			s3,
 			dynamodb,

@@ -9,6 +9,7 @@ import { run } from '../run.mjs';
 import { httpOk, startService, waitUntil } from '../processes.mjs';
 
 export function bridgeEnvironment( {
+	trivyPath,
 	config,
 	secrets,
 	nats,
@@ -40,8 +41,8 @@ export function bridgeEnvironment( {
 		ORBIT_TABLE_PREFIX: dynamodb.tablePrefix,
 		ORBIT_REGISTRY_URL: registry.url,
 		ORBIT_GITOPS_URL: gitops.url,
-		...( process.env.ORBIT_TRIVY_PATH
-			? { ORBIT_TRIVY_PATH: process.env.ORBIT_TRIVY_PATH }
+		...( ( trivyPath ?? process.env.ORBIT_TRIVY_PATH )
+			? { ORBIT_TRIVY_PATH: trivyPath ?? process.env.ORBIT_TRIVY_PATH }
 			: {} ),
 		...( process.env.ORBIT_TRIVY_SERVER_URL
 			? { ORBIT_TRIVY_SERVER_URL: process.env.ORBIT_TRIVY_SERVER_URL }
