@@ -54,20 +54,23 @@ const event = (
 	...( message ? { message } : {} ),
 } );
 
+interface BackendOptions {
+	/** Parts the storage already has. */
+	uploaded?: number[];
+	/** Storage that cannot list parts (s3rver): every part is offered again. */
+	unlisted?: boolean;
+	/** The job ends failed instead of succeeded. */
+	jobFails?: boolean;
+	/** Part uploads never answer (to cancel mid-way). */
+	holdParts?: boolean;
+}
+
 /**
  * The REST API and the storage as the console meets them. Returns what they saw.
  *
  * @param options Variations: which parts the storage already has, how the job ends.
  */
-function backend(
-	options: {
-		uploaded?: number[];
-		/** Storage that cannot list parts (s3rver): every part is offered again. */
-		unlisted?: boolean;
-		jobFails?: boolean;
-		holdParts?: boolean;
-	} = {}
-) {
+function backend( options: BackendOptions = {} ) {
 	const seen = {
 		started: 0,
 		resumedWith: [] as string[],
@@ -188,25 +191,21 @@ function backend(
 		http.get( rest( `/k8or-orbit/v1/jobs/${ JOB_ID }` ), () => {
 			seen.jobPolls++;
 			const done = seen.jobPolls > 1;
+			let ending: 'running' | 'failed' | 'succeeded' = 'running';
+			if ( done ) {
+				ending = options.jobFails ? 'failed' : 'succeeded';
+			}
 			const job: Job = {
 				jobId: JOB_ID,
 				kind: 'upload',
 				appName: 'hello-web',
 				environment: 'dev',
-				status: done
-					? options.jobFails
-						? 'failed'
-						: 'succeeded'
-					: 'running',
+				status: ending,
 				steps: [
 					{ name: 'receive', status: 'succeeded' },
 					{
 						name: 'validate',
-						status: done
-							? options.jobFails
-								? 'failed'
-								: 'succeeded'
-							: 'running',
+						status: ending,
 					},
 					{
 						name: 'publish',
