@@ -71,3 +71,36 @@ export function screenshotPath( name: string ): string {
 		`${ name }.png`
 	);
 }
+
+/**
+ * Turns off the block editor's welcome guide and starter-pattern chooser for a user, through
+ * the preferences WordPress keeps for them, so the editor opens straight to the canvas.
+ */
+export async function skipEditorIntroductions( stack: Stack, user: StackUser ) {
+	const response = await fetch(
+		`${ stack.wordpress.restUrl }/wp/v2/users/me`,
+		{
+			method: 'POST',
+			headers: {
+				Authorization: `Basic ${ Buffer.from(
+					`${ user.login }:${ user.applicationPassword }`
+				).toString( 'base64' ) }`,
+				'Content-Type': 'application/json',
+			},
+			body: JSON.stringify( {
+				meta: {
+					persisted_preferences: {
+						'core/edit-post': { welcomeGuide: false },
+						core: { enableChoosePatternModal: false },
+						_modified: new Date().toISOString(),
+					},
+				},
+			} ),
+		}
+	);
+	if ( ! response.ok ) {
+		throw new Error(
+			`Could not set the editor preferences of ${ user.login }: ${ response.status } ${ await response.text() }`
+		);
+	}
+}
