@@ -96,15 +96,19 @@ test( 'an operator uploads an archive and the app is published with its digest a
 		const configDigest = (
 			JSON.parse( manifest ) as { config: { digest: string } }
 		 ).config.digest;
-		const listing = await fetch(
-			`${ stack.wordpress.restUrl }/k8or-orbit/v1/apps&search=${ appName }`
-		);
-		const [ app ] = ( await listing.json() ) as Array< { link: string } >;
-		expect( app, 'a visitor can list the new app' ).toBeDefined();
-
+		// A visitor finds the new app in the catalog at /apps/ and opens its page.
 		const visitor = await browser.newContext();
 		const visitorPage = await visitor.newPage();
-		await visitorPage.goto( app!.link );
+		await visitorPage.goto( `${ stack.wordpress.url }/apps/` );
+		await visitorPage.getByLabel( 'Search apps' ).fill( appName );
+		await visitorPage.getByRole( 'button', { name: 'Search' } ).click();
+		await visitorPage
+			.locator( '.wp-block-k8or-orbit-catalog' )
+			.getByRole( 'link', { name: appName } )
+			.click();
+		await expect( visitorPage ).toHaveURL(
+			new RegExp( `/apps/${ appName }/` )
+		);
 		const facts = visitorPage.locator( '.k8or-orbit-image-facts' );
 		await expect( facts.locator( '.is-fact-image-id dd' ) ).toHaveText(
 			configDigest
