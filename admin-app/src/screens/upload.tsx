@@ -73,6 +73,21 @@ interface UploadScreenProps {
 	retryDelayMs?: number;
 }
 
+/** The label of one resource field, e.g. "CPU request". */
+function resourceLabel(
+	kind: 'requests' | 'limits',
+	resource: 'cpu' | 'memory'
+): string {
+	if ( kind === 'requests' ) {
+		return resource === 'cpu'
+			? __( 'CPU request', 'k8or-orbit' )
+			: __( 'Memory request', 'k8or-orbit' );
+	}
+	return resource === 'cpu'
+		? __( 'CPU limit', 'k8or-orbit' )
+		: __( 'Memory limit', 'k8or-orbit' );
+}
+
 /**
  * Upload an image archive: choose it, describe the app and its deploy inputs, watch the
  * parts go up, then the job's steps.
@@ -396,50 +411,36 @@ export function UploadScreen( {
 					/>
 					{ ( [ 'requests', 'limits' ] as const ).map( ( kind ) => (
 						<div className="k8or-orbit-resources" key={ kind }>
-							<TextControl
-								__next40pxDefaultSize
-								__nextHasNoMarginBottom
-								label={
-									kind === 'requests'
-										? __( 'CPU request', 'k8or-orbit' )
-										: __( 'CPU limit', 'k8or-orbit' )
-								}
-								value={ inputs.resources[ kind ].cpu }
-								onChange={ ( cpu ) =>
-									setInputs( {
-										...inputs,
-										resources: {
-											...inputs.resources,
-											[ kind ]: {
-												...inputs.resources[ kind ],
-												cpu,
-											},
-										},
-									} )
-								}
-							/>
-							<TextControl
-								__next40pxDefaultSize
-								__nextHasNoMarginBottom
-								label={
-									kind === 'requests'
-										? __( 'Memory request', 'k8or-orbit' )
-										: __( 'Memory limit', 'k8or-orbit' )
-								}
-								value={ inputs.resources[ kind ].memory }
-								onChange={ ( memory ) =>
-									setInputs( {
-										...inputs,
-										resources: {
-											...inputs.resources,
-											[ kind ]: {
-												...inputs.resources[ kind ],
-												memory,
-											},
-										},
-									} )
-								}
-							/>
+							{ ( [ 'cpu', 'memory' ] as const ).map(
+								( resource ) => (
+									<TextControl
+										key={ resource }
+										__next40pxDefaultSize
+										__nextHasNoMarginBottom
+										label={ resourceLabel(
+											kind,
+											resource
+										) }
+										value={
+											inputs.resources[ kind ][ resource ]
+										}
+										onChange={ ( value ) =>
+											setInputs( {
+												...inputs,
+												resources: {
+													...inputs.resources,
+													[ kind ]: {
+														...inputs.resources[
+															kind
+														],
+														[ resource ]: value,
+													},
+												},
+											} )
+										}
+									/>
+								)
+							) }
 						</div>
 					) ) }
 					{ ( inputErrors.cpu || inputErrors.memory ) && (
