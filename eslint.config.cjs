@@ -53,6 +53,8 @@ module.exports = [
 			'artifacts/**',
 			'.orbit/**',
 			'.orbit-test/**',
+			// Declarations for plain-ESM scripts: tsc checks them, not the JS parser.
+			'**/*.d.mts',
 		],
 	},
 	...wpPlugin.configs.recommended,

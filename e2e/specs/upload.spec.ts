@@ -93,9 +93,7 @@ test( 'an operator uploads an archive and the app is published with its digest a
 		} );
 
 		// What skopeo says the image is, to check the page against.
-		const configDigest = (
-			JSON.parse( manifest ) as { config: { digest: string } }
-		 ).config.digest;
+		const configDigest = manifest.config.digest;
 		// A visitor finds the new app in the catalog at /apps/ and opens its page.
 		const visitor = await browser.newContext();
 		const visitorPage = await visitor.newPage();

@@ -1,11 +1,16 @@
 /**
  * Real image archives for the browser tests, built here with umoci and skopeo.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
+import {
+	buildImage,
+	inspectManifest,
+	saveArchive,
+} from '../../scripts/lib/images.mjs';
 
 export const run = promisify( execFile );
 
@@ -21,51 +26,24 @@ export async function buildArchive(
 	appName: string,
 	payloadBytes = 0
 ) {
-	const layout = path.join( dir, 'layout' );
-	await run( 'umoci', [ 'init', '--layout', layout ] );
-	await run( 'umoci', [ 'new', '--image', `${ layout }:app` ] );
-	const root = path.join( dir, 'rootfs' );
-	await mkdir( root );
-	await writeFile(
-		path.join( root, 'index.html' ),
-		`<h1>${ appName }</h1>\n`
-	);
+	const files: Record< string, string | Uint8Array > = {
+		'/srv/index.html': `<h1>${ appName }</h1>\n`,
+	};
 	if ( payloadBytes > 0 ) {
-		await writeFile(
-			path.join( root, 'payload.bin' ),
-			randomBytes( payloadBytes )
-		);
+		files[ '/srv/payload.bin' ] = randomBytes( payloadBytes );
 	}
-	await run( 'umoci', [
-		'insert',
-		'--rootless',
-		'--image',
-		`${ layout }:app`,
-		root,
-		'/srv',
-	] );
-	await run( 'umoci', [
-		'config',
-		'--image',
-		`${ layout }:app`,
-		'--os',
-		'linux',
-		'--architecture',
-		'amd64',
-		'--config.exposedports',
-		'8080/tcp',
-	] );
-	const archive = path.join( dir, `${ appName }.tar` );
-	await run( 'skopeo', [
-		'copy',
-		'-q',
-		`oci:${ layout }:app`,
-		`docker-archive:${ archive }:example.test/${ appName }:1.0`,
-	] );
-	const { stdout } = await run( 'skopeo', [
-		'inspect',
-		'--raw',
-		`docker-archive:${ archive }`,
-	] );
-	return { archive, manifest: stdout };
+	const image = await buildImage( {
+		dir,
+		layers: [ files ],
+		config: { ports: [ '8080/tcp' ] },
+	} );
+	const archive = await saveArchive(
+		image,
+		path.join( dir, `${ appName }.tar` ),
+		`example.test/${ appName }:1.0`
+	);
+	return {
+		archive,
+		manifest: await inspectManifest( `docker-archive:${ archive }` ),
+	};
 }

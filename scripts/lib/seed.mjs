@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { step, warn } from './console.mjs';
-import { run } from './run.mjs';
+import { buildImage, saveArchive } from './images.mjs';
 
 export const SEED_APPS = [
 	{
@@ -57,58 +57,29 @@ export const SEED_APPS = [
 	},
 ];
 
-/** Builds one image with a layer per file and saves it as a docker-archive. */
+/** Builds one app's image, a layer per file, and saves it as a docker-archive. */
 async function buildArchive( app, workDir ) {
-	const layout = path.join( workDir, `${ app.name }-layout` );
-	const image = `${ layout }:1.0.0`;
-	await run( 'umoci', [ 'init', '--layout', layout ] );
-	await run( 'umoci', [ 'new', '--image', image ] );
-	for ( const [ target, content ] of Object.entries( app.files ) ) {
-		const source = path.join( workDir, app.name, target );
-		fs.mkdirSync( path.dirname( source ), { recursive: true } );
-		fs.writeFileSync( source, content, {
-			mode:
-				target.endsWith( '.html' ) || target.endsWith( '.json' )
-					? 0o644
-					: 0o755,
-		} );
-		await run( 'umoci', [
-			'insert',
-			'--image',
-			image,
-			source,
-			`/${ target }`,
-		] );
-	}
-	await run( 'umoci', [
-		'config',
-		'--image',
+	const dir = path.join( workDir, app.name );
+	const image = await buildImage( {
+		dir,
+		layers: Object.entries( app.files ).map( ( [ target, content ] ) => ( {
+			[ `/${ target }` ]: content,
+		} ) ),
+		config: {
+			ports: [ `${ app.port }/tcp` ],
+			env: app.env,
+			entrypoint: [ app.entrypoint ],
+			labels: {
+				'org.opencontainers.image.title': app.title,
+				'org.opencontainers.image.version': '1.0.0',
+			},
+		},
+	} );
+	return saveArchive(
 		image,
-		'--os',
-		'linux',
-		'--architecture',
-		'amd64',
-		'--config.exposedports',
-		`${ app.port }/tcp`,
-		'--config.entrypoint',
-		app.entrypoint,
-		...Object.entries( app.env ).flatMap( ( [ name, value ] ) => [
-			'--config.env',
-			`${ name }=${ value }`,
-		] ),
-		'--config.label',
-		`org.opencontainers.image.title=${ app.title }`,
-		'--config.label',
-		'org.opencontainers.image.version=1.0.0',
-	] );
-	const archive = path.join( workDir, `${ app.name }.tar` );
-	await run( 'skopeo', [
-		'copy',
-		'--quiet',
-		`oci:${ image }`,
-		`docker-archive:${ archive }:${ app.name }:1.0.0`,
-	] );
-	return archive;
+		path.join( workDir, `${ app.name }.tar` ),
+		`${ app.name }:1.0.0`
+	);
 }
 
 async function callWordpress( stack, user, route, init = {} ) {

@@ -212,7 +212,7 @@ beforeAll( async () => {
 	const wordpressUrl = await wordpress.start( await freePort() );
 	prefix = `it-${ randomBytes( 3 ).toString( 'hex' ) }-`;
 	env = bridgeEnv( endpoints, { prefix, wordpressUrl, port: 0 } );
-	image = buildDockerArchive( services.tempDir, 7 * 1024 * 1024 );
+	image = await buildDockerArchive( services.tempDir, 7 * 1024 * 1024 );
 } );
 
 let someTestFailed = false;

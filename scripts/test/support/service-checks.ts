@@ -28,6 +28,8 @@ import { wsconnect } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import WebSocket from 'ws';
 
+import { buildImage } from '../../lib/images.mjs';
+
 export const exec = promisify( execFile );
 
 export interface StackDescription {
@@ -255,15 +257,16 @@ export async function registryPushAndCatalog(
 		path.join( os.tmpdir(), 'orbit-registry-check-' )
 	);
 	try {
-		const layout = path.join( work, 'layout' );
-		await exec( 'umoci', [ 'init', '--layout', layout ] );
-		await exec( 'umoci', [ 'new', '--image', `${ layout }:latest` ] );
+		const image = await buildImage( {
+			dir: work,
+			layers: [ { '/hello.txt': 'hello\n' } ],
+		} );
 		const host = new URL( stack.registry.url ).host;
 		await exec( 'skopeo', [
 			'copy',
 			'--quiet',
 			'--dest-tls-verify=false',
-			`oci:${ layout }:latest`,
+			`oci:${ image }`,
 			`docker://${ host }/${ name }:latest`,
 		] );
 		const response = await fetch( `${ stack.registry.url }/v2/_catalog` );

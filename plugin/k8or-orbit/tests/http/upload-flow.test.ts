@@ -49,7 +49,7 @@ describe( 'upload through WordPress', () => {
 		const operator = basicAuth( userWithRole( stack, 'orbit_operator' ) );
 		const json = { ...operator, 'Content-Type': 'application/json' };
 		const appName = uniqueAppName();
-		const image = buildDockerArchive( workDir, 64 * 1024 );
+		const image = await buildDockerArchive( workDir, 64 * 1024 );
 		const archive = readArchive( image.archive );
 
 		const started = await call(
