@@ -646,48 +646,44 @@ export class JobEngine {
 		);
 	}
 
-	private async markStarted(
-		job: JobRecord,
-		step: string
-	): Promise< JobRecord > {
-		const updated = await this.options.store.update(
-			this.options.jobsTable,
-			{ jobId: job.jobId },
-			{
-				update: 'SET steps.#step.#status = :running, steps.#step.runs = steps.#step.runs + :one',
-				condition:
-					'lease.#owner = :me AND steps.#step.#status <> :done',
-				names: {
-					'#step': step,
-					'#status': 'status',
-					'#owner': 'owner',
-				},
-				values: {
-					':running': 'running',
-					':one': 1,
-					':me': this.workerId,
-					':done': DONE,
-				},
-			}
+	private markStarted( job: JobRecord, step: string ): Promise< JobRecord > {
+		return this.updateUnfinishedStep(
+			job,
+			step,
+			'SET steps.#step.#status = :running, steps.#step.runs = steps.#step.runs + :one',
+			{ ':running': 'running', ':one': 1 }
 		);
-		if ( ! updated ) {
-			throw new LeaseLostError();
-		}
-		return updated as unknown as JobRecord;
 	}
 
 	/** Marks a step done with its output, only if this worker still holds the job. */
-	private async checkpoint(
+	private checkpoint(
 		job: JobRecord,
 		step: string,
 		output: unknown
 	): Promise< JobRecord > {
-		const now = new Date().toISOString();
+		return this.updateUnfinishedStep(
+			job,
+			step,
+			'SET steps.#step.#status = :done, steps.#step.completedBy = :me, steps.#step.completedAt = :now, outputs.#step = :output, updatedAt = :now',
+			{ ':now': new Date().toISOString(), ':output': output ?? null }
+		);
+	}
+
+	/**
+	 * Updates a step that is not done yet, only while this worker holds the job's lease;
+	 * otherwise another replica has taken the job over and this one must stop.
+	 */
+	private async updateUnfinishedStep(
+		job: JobRecord,
+		step: string,
+		update: string,
+		values: Record< string, unknown >
+	): Promise< JobRecord > {
 		const updated = await this.options.store.update(
 			this.options.jobsTable,
 			{ jobId: job.jobId },
 			{
-				update: 'SET steps.#step.#status = :done, steps.#step.completedBy = :me, steps.#step.completedAt = :now, outputs.#step = :output, updatedAt = :now',
+				update,
 				condition:
 					'lease.#owner = :me AND steps.#step.#status <> :done',
 				names: {
@@ -695,12 +691,7 @@ export class JobEngine {
 					'#status': 'status',
 					'#owner': 'owner',
 				},
-				values: {
-					':done': DONE,
-					':me': this.workerId,
-					':now': now,
-					':output': output ?? null,
-				},
+				values: { ...values, ':me': this.workerId, ':done': DONE },
 			}
 		);
 		if ( ! updated ) {
