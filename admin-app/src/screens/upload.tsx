@@ -233,6 +233,12 @@ export function UploadScreen( {
 	};
 
 	const setEnv = ( env: EnvVar[] ) => setInputs( { ...inputs, env } );
+	const updateVariable = ( index: number, change: Partial< EnvVar > ) =>
+		setEnv(
+			inputs.env.map( ( row, i ) =>
+				i === index ? { ...row, ...change } : row
+			)
+		);
 	const percent =
 		upload.bytesTotal > 0
 			? Math.floor( ( upload.bytesDone / upload.bytesTotal ) * 100 )
@@ -466,13 +472,7 @@ export function UploadScreen( {
 									) }
 									value={ variable.name }
 									onChange={ ( value ) =>
-										setEnv(
-											inputs.env.map( ( row, i ) =>
-												i === index
-													? { ...row, name: value }
-													: row
-											)
-										)
+										updateVariable( index, { name: value } )
 									}
 								/>
 								<TextControl
@@ -487,13 +487,7 @@ export function UploadScreen( {
 									) }
 									value={ variable.value }
 									onChange={ ( value ) =>
-										setEnv(
-											inputs.env.map( ( row, i ) =>
-												i === index
-													? { ...row, value }
-													: row
-											)
-										)
+										updateVariable( index, { value } )
 									}
 								/>
 								<Button
