@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { jobRoutes, type JobRouteOptions } from './jobs.js';
+import { scanRoutes, type ScanRouteOptions } from './scans.js';
+import { uploadRoutes, type UploadRouteOptions } from './uploads.js';
+
+export const BRIDGE_VERSION = '0.1.0';
+
+export type RouteOptions = UploadRouteOptions &
+	ScanRouteOptions &
+	JobRouteOptions;
+
+/** The signed API: one plugin per resource. */
+export async function registerRoutes(
+	app: FastifyInstance,
+	options: RouteOptions
+) {
+	app.get( '/v1/ping', async () => ( {
+		ok: true,
+		version: BRIDGE_VERSION,
+		time: new Date().toISOString(),
+	} ) );
+	await app.register( uploadRoutes, options );
+	await app.register( scanRoutes, options );
+	await app.register( jobRoutes, options );
+}

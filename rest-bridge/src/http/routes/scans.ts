@@ -1,0 +1,99 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { ObjectStore } from '../../adapters/s3.js';
+import type { BridgeConfig } from '../../config.js';
+import type { JobQueue } from '../../job-model/job.js';
+import { SCAN_JOB } from '../../job-model/kinds.js';
+import type { ResourceNames } from '../../resources.js';
+import { reportKeys } from '../../storage/keys.js';
+import { findStoredImage } from '../../storage/stored-image.js';
+import { HttpError } from '../errors.js';
+import { actor, appName, environmentName } from '../schemas.js';
+
+export interface ScanRouteOptions {
+	config: BridgeConfig;
+	names: ResourceNames;
+	objects: ObjectStore;
+	jobs: JobQueue;
+}
+
+/** Scans of an app's stored image: request one (a scan job), read the latest. */
+export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
+	app,
+	{ config, names, objects, jobs }
+) => {
+	const environment = environmentName( config.environments );
+	const requestBody = z.object( { actor, environment } );
+
+	app.post< { Params: { appName: string } } >(
+		'/v1/apps/:appName/scan',
+		async ( request, reply ) => {
+			const name = appName.parse( request.params.appName );
+			const body = requestBody.parse( request.body );
+			if (
+				! ( await findStoredImage(
+					{ objects, names },
+					name,
+					body.environment
+				) )
+			) {
+				throw new HttpError(
+					404,
+					'orbit_image_not_found',
+					`${ name } has no stored image in ${ body.environment }; upload one first.`
+				);
+			}
+			const key = request.headers[ 'idempotency-key' ];
+			const jobId =
+				typeof key === 'string' && key.length > 0 && key.length <= 200
+					? idFromKey(
+							`${ SCAN_JOB }:${ name }:${ body.environment }:${ key }`
+						)
+					: randomUUID();
+			await jobs.submit( {
+				jobId,
+				kind: SCAN_JOB,
+				appName: name,
+				environment: body.environment,
+				actor: body.actor,
+				input: {},
+			} );
+			return reply.code( 202 ).send( { jobId } );
+		}
+	);
+
+	app.get< {
+		Params: { appName: string };
+		Querystring: { environment?: string };
+	} >( '/v1/apps/:appName/scan', async ( request ) => {
+		const name = appName.parse( request.params.appName );
+		const env = environment.parse(
+			request.query.environment ?? config.environments[ 0 ]
+		);
+		const text = await objects.getObjectText(
+			names.buckets.reports,
+			reportKeys.latest( name, env )
+		);
+		if ( ! text ) {
+			throw new HttpError(
+				404,
+				'orbit_scan_not_found',
+				`${ name } has no scan in ${ env } yet.`
+			);
+		}
+		const { findings = [], ...summary } = JSON.parse( text ) as {
+			findings?: unknown[];
+		};
+		return { summary, findings };
+	} );
+};
+
+/** A stable UUID-shaped id for an idempotency key. */
+function idFromKey( key: string ): string {
+	const hex = createHash( 'sha256' ).update( key ).digest( 'hex' );
+	return `${ hex.slice( 0, 8 ) }-${ hex.slice( 8, 12 ) }-5${ hex.slice( 13, 16 ) }-a${ hex.slice(
+		17,
+		20
+	) }-${ hex.slice( 20, 32 ) }`;
+}

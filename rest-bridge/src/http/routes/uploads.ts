@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { ObjectStore } from '../../adapters/s3.js';
+import type { BridgeConfig } from '../../config.js';
+import type { JobQueue } from '../../job-model/job.js';
+import { UPLOAD_JOB, type UploadJobInput } from '../../job-model/kinds.js';
+import type { ResourceNames } from '../../resources.js';
+import { uploadKeys } from '../../storage/keys.js';
+import { planParts } from '../../uploads/part-size.js';
+import type { UploadSession, UploadSessions } from '../../uploads/sessions.js';
+import { HttpError } from '../errors.js';
+import { actor, appName, environmentName, uuid } from '../schemas.js';
+
+const MAX_DEPLOY_INPUTS_BYTES = 64 * 1024;
+
+const filename = z
+	.string()
+	.min( 1 )
+	.max( 255 )
+	.regex( /^[^/\\\x00-\x1f]+$/, {
+		error: 'must be a plain file name without slashes or control characters',
+	} );
+
+const startBody = z.object( {
+	appName,
+	filename,
+	size: z.number().int().positive(),
+	actor,
+} );
+
+function completeBody( environments: string[] ) {
+	return z.object( {
+		parts: z
+			.array(
+				z.object( {
+					partNumber: z.number().int().min( 1 ).max( 10_000 ),
+					etag: z.string().min( 1 ).max( 200 ),
+				} )
+			)
+			.min( 1 )
+			.max( 10_000 ),
+		actor,
+		app: z.object( {
+			name: appName,
+			title: z.string().trim().min( 1 ).max( 200 ),
+			description: z.string().max( 20_000 ).default( '' ),
+			category: z.string().max( 100 ).default( '' ),
+			environment: environmentName( environments ),
+			deployInputs: z.record( z.string(), z.unknown() ).default( {} ),
+		} ),
+	} );
+}
+
+export interface UploadRouteOptions {
+	config: BridgeConfig;
+	names: ResourceNames;
+	objects: ObjectStore;
+	uploads: UploadSessions;
+	jobs: JobQueue;
+}
+
+/** Multipart uploads: start, resume, complete (which submits the upload job), cancel. */
+export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
+	app,
+	{ config, names, objects, uploads, jobs }
+) => {
+	const expiry = config.uploadUrlExpirySeconds;
+	const completion = completeBody( config.environments );
+
+	const presign = ( upload: UploadSession, partNumbers: number[] ) =>
+		Promise.all(
+			partNumbers.map( async ( partNumber ) => ( {
+				partNumber,
+				url: await objects.presignPart(
+					upload.bucket,
+					upload.key,
+					upload.s3UploadId,
+					partNumber,
+					expiry
+				),
+			} ) )
+		);
+
+	const loadUpload = async ( uploadId: string ) => {
+		const upload = await uploads.get( uuid.parse( uploadId ) );
+		if ( ! upload ) {
+			throw new HttpError(
+				404,
+				'orbit_upload_not_found',
+				`No upload ${ uploadId }; start a new one.`
+			);
+		}
+		return upload;
+	};
+
+	app.post( '/v1/uploads', async ( request, reply ) => {
+		const body = startBody.parse( request.body );
+		if ( body.size > config.maxArchiveBytes ) {
+			throw new HttpError(
+				413,
+				'orbit_archive_too_large',
+				`The archive is ${ body.size } bytes; the largest accepted is ${ config.maxArchiveBytes } bytes.`
+			);
+		}
+		const plan = planParts( body.size );
+		const uploadId = randomUUID();
+		const bucket = names.buckets.temporary;
+		const key = uploadKeys.archive( uploadId );
+		const s3UploadId = await objects.createMultipartUpload(
+			bucket,
+			key,
+			'application/x-tar'
+		);
+		const upload: UploadSession = {
+			uploadId,
+			s3UploadId,
+			bucket,
+			key,
+			appName: body.appName,
+			filename: body.filename,
+			size: body.size,
+			...plan,
+			actor: body.actor,
+			status: 'open',
+			createdAt: new Date().toISOString(),
+		};
+		await uploads.create( upload );
+		const parts = await presign(
+			upload,
+			Array.from( { length: plan.partCount }, ( _, i ) => i + 1 )
+		);
+		return reply.code( 201 ).send( {
+			uploadId,
+			key,
+			partSize: plan.partSize,
+			partCount: plan.partCount,
+			parts,
+			expiresAt: new Date( Date.now() + expiry * 1000 ).toISOString(),
+		} );
+	} );
+
+	app.get< { Params: { uploadId: string } } >(
+		'/v1/uploads/:uploadId',
+		async ( request ) => {
+			const upload = await loadUpload( request.params.uploadId );
+			const listed =
+				upload.status === 'open'
+					? await objects.listParts(
+							upload.bucket,
+							upload.key,
+							upload.s3UploadId
+						)
+					: [];
+			const uploaded = listed ?? [];
+			const have = new Set( uploaded.map( ( p ) => p.partNumber ) );
+			const missing = Array.from(
+				{ length: upload.partCount },
+				( _, i ) => i + 1
+			).filter( ( n ) => ! have.has( n ) );
+			return {
+				uploadId: upload.uploadId,
+				size: upload.size,
+				partSize: upload.partSize,
+				status: upload.status,
+				jobId: upload.jobId ?? null,
+				// False when the storage cannot list parts: then every part is offered again.
+				partsListed: listed !== undefined,
+				uploadedParts: uploaded,
+				parts:
+					upload.status === 'open'
+						? await presign( upload, missing )
+						: [],
+			};
+		}
+	);
+
+	app.post< { Params: { uploadId: string } } >(
+		'/v1/uploads/:uploadId/complete',
+		async ( request, reply ) => {
+			const upload = await loadUpload( request.params.uploadId );
+			const body = completion.parse( request.body );
+			if ( body.app.name !== upload.appName ) {
+				throw new HttpError(
+					400,
+					'orbit_app_mismatch',
+					`This upload was started for ${ upload.appName }, not ${ body.app.name }.`
+				);
+			}
+			if (
+				JSON.stringify( body.app.deployInputs ).length >
+				MAX_DEPLOY_INPUTS_BYTES
+			) {
+				throw new HttpError(
+					413,
+					'orbit_deploy_inputs_too_large',
+					`Deploy inputs are limited to ${ MAX_DEPLOY_INPUTS_BYTES } bytes of JSON.`
+				);
+			}
+			const numbers = body.parts
+				.map( ( p ) => p.partNumber )
+				.sort( ( a, b ) => a - b );
+			const complete =
+				numbers.length === upload.partCount &&
+				numbers.every( ( n, i ) => n === i + 1 );
+			if ( ! complete ) {
+				throw new HttpError(
+					400,
+					'orbit_parts_incomplete',
+					`Send every part 1…${ upload.partCount } once with the ETag S3 returned for it.`
+				);
+			}
+			if ( upload.status === 'aborted' ) {
+				throw new HttpError(
+					409,
+					'orbit_upload_aborted',
+					'This upload was cancelled; start a new one.'
+				);
+			}
+			// The first completion fixes the job id; a repeated request returns the same job.
+			const current =
+				( await uploads.claimCompletion(
+					upload.uploadId,
+					randomUUID()
+				) ) ?? ( await loadUpload( upload.uploadId ) );
+			if ( ! current.jobId ) {
+				throw new HttpError(
+					409,
+					'orbit_upload_aborted',
+					'This upload was cancelled; start a new one.'
+				);
+			}
+			const input: UploadJobInput = {
+				uploadId: upload.uploadId,
+				s3UploadId: upload.s3UploadId,
+				bucket: upload.bucket,
+				key: upload.key,
+				filename: upload.filename,
+				size: upload.size,
+				parts: body.parts,
+				app: body.app,
+			};
+			await jobs.submit( {
+				jobId: current.jobId,
+				kind: UPLOAD_JOB,
+				appName: upload.appName,
+				environment: body.app.environment,
+				actor: body.actor,
+				input: input as unknown as Record< string, unknown >,
+			} );
+			return reply.code( 202 ).send( { jobId: current.jobId } );
+		}
+	);
+
+	app.delete< { Params: { uploadId: string } } >(
+		'/v1/uploads/:uploadId',
+		async ( request, reply ) => {
+			const upload = await loadUpload( request.params.uploadId );
+			if ( ! ( await uploads.abort( upload.uploadId ) ) ) {
+				throw new HttpError(
+					409,
+					'orbit_upload_completing',
+					'This upload was already completed; its job decides what happens to the archive.'
+				);
+			}
+			await objects.abortMultipartUpload(
+				upload.bucket,
+				upload.key,
+				upload.s3UploadId
+			);
+			return reply.code( 204 ).send();
+		}
+	);
+};

@@ -1,0 +1,27 @@
+/**
+ * The job kinds and their inputs: what a route submits and the job reads.
+ */
+
+export const UPLOAD_JOB = 'upload';
+export const SCAN_JOB = 'scan';
+
+/** The app as the upload form describes it. */
+export interface AppDescription {
+	name: string;
+	title: string;
+	description: string;
+	category: string;
+	environment: string;
+	deployInputs: Record< string, unknown >;
+}
+
+export interface UploadJobInput {
+	uploadId: string;
+	s3UploadId: string;
+	bucket: string;
+	key: string;
+	filename: string;
+	size: number;
+	parts: { partNumber: number; etag: string }[];
+	app: AppDescription;
+}
