@@ -3,6 +3,8 @@ import Fastify, {
 	type FastifyServerOptions,
 } from 'fastify';
 import type { DocumentStore } from './adapters/dynamo.js';
+import { DynamoJobStore } from './adapters/dynamo-jobs.js';
+import { DynamoUploadSessions } from './adapters/dynamo-uploads.js';
 import type { MessageBus } from './adapters/nats.js';
 import type { ObjectStore } from './adapters/s3.js';
 import type { ImageScanner } from './adapters/trivy.js';
@@ -11,9 +13,10 @@ import type { BridgeConfig } from './config.js';
 import { EventLog } from './events/log.js';
 import { errorHandler } from './http/errors.js';
 import { registerHealth } from './http/health.js';
-import { registerRoutes } from './http/routes.js';
+import { registerRoutes } from './http/routes/index.js';
 import { MAX_JSON_BODY_BYTES, requireSignedRequests } from './http/signed.js';
 import { JobEngine } from './jobs/engine.js';
+import type { JobHooks } from './jobs/hooks.js';
 import { scanJob } from './jobs/scan.js';
 import type { JobServices } from './jobs/services.js';
 import { uploadJob } from './jobs/upload.js';
@@ -38,6 +41,8 @@ export function buildApp( options: {
 	config: BridgeConfig;
 	adapters: Adapters;
 	logger?: FastifyServerOptions[ 'logger' ];
+	/** Waits the embedding process adds around job steps (none in production). */
+	jobHooks?: JobHooks;
 } ): FastifyInstance {
 	const { config, adapters } = options;
 	const app = Fastify( {
@@ -57,15 +62,15 @@ export function buildApp( options: {
 		scanner: adapters.scanner,
 	};
 	const engine = new JobEngine( {
-		store: adapters.store,
+		store: new DynamoJobStore( adapters.store, names.tables.jobs ),
 		bus: adapters.bus,
 		events,
 		callback: adapters.callback,
-		jobsTable: names.tables.jobs,
-		definitions: [ uploadJob( services ), scanJob( services ) ],
+		definitions: [ uploadJob, scanJob ],
+		services,
 		ackWaitMs: config.jobs.ackWaitMs,
 		maxAttempts: config.jobs.maxAttempts,
-		stepDelayMs: config.jobs.stepDelayMs,
+		hooks: options.jobHooks,
 		logger: app.log,
 	} );
 	app.decorate( 'jobs', engine );
@@ -84,14 +89,16 @@ export function buildApp( options: {
 			store: adapters.store,
 			requestIdsTable: names.tables.requestIds,
 		} );
-		registerRoutes( signed, {
+		await registerRoutes( signed, {
 			config,
 			names,
 			objects: adapters.objects,
-			store: adapters.store,
+			uploads: new DynamoUploadSessions(
+				adapters.store,
+				names.tables.uploads
+			),
 			events,
-			engine,
-			services,
+			jobs: engine,
 		} );
 	} );
 	return app;

@@ -1,14 +1,6 @@
 import { stringify } from 'yaml';
 import type { ImageFacts } from '../image/validate-archive.js';
-
-export interface AppDescription {
-	name: string;
-	title: string;
-	description: string;
-	category: string;
-	environment: string;
-	deployInputs: Record< string, unknown >;
-}
+import type { AppDescription } from '../job-model/kinds.js';
 
 /** The container ports an image declares, as numbers with their protocol. */
 export function containerPorts( facts: Pick< ImageFacts, 'exposedPorts' > ) {

@@ -9,8 +9,9 @@ import {
 	summarizeReport,
 	type Finding,
 } from '../scan/summary.js';
-import type { StepContext } from './engine.js';
-import { reportKeys, type JobServices } from './services.js';
+import { reportKeys } from '../storage/keys.js';
+import type { StepContext } from './definition.js';
+import type { JobServices } from './services.js';
 
 export type ScanSummary = ReturnType< typeof summarizeReport >;
 

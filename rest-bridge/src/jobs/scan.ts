@@ -1,93 +1,91 @@
-import type { JobDefinition, JobRecord } from './engine.js';
+import type { JobRecord } from '../job-model/job.js';
+import { SCAN_JOB } from '../job-model/kinds.js';
+import {
+	findStoredImage,
+	type StoredImageMetadata,
+} from '../storage/stored-image.js';
+import type { JobDefinition, StepContext } from './definition.js';
 import { PermanentJobError } from './errors.js';
 import { scanStoredArchive, type ScanRecord } from './scan-archive.js';
-import { appKeys, type JobServices } from './services.js';
-
-export const SCAN_JOB = 'scan';
-
-interface StoredImageMetadata {
-	storage: { bucket: string; key: string; digest: string };
-	configDigest: string;
-}
-
-/** The stored image of an app in an environment, or undefined when there is none. */
-export async function findStoredImage(
-	services: JobServices,
-	appName: string,
-	environment: string
-): Promise< StoredImageMetadata | undefined > {
-	const text = await services.objects.getObjectText(
-		services.names.buckets.environment( environment ),
-		appKeys.image( appName )
-	);
-	return text ? ( JSON.parse( text ) as StoredImageMetadata ) : undefined;
-}
+import type { JobServices } from './services.js';
 
 /** Re-scans the archive stored for an app and reports the new summary to WordPress. */
-export function scanJob( services: JobServices ): JobDefinition {
-	const located = ( job: JobRecord ) =>
-		job.outputs.locate as StoredImageMetadata;
+export const scanJob: JobDefinition = {
+	kind: SCAN_JOB,
+	failureEvent: 'scan-failed',
+	steps: [
+		{
+			name: 'locate',
+			emits: [ 'scan-requested' ],
+			checkpoints: 'where the stored archive is, and its config digest',
+			run: locate,
+		},
+		{
+			name: 'scan',
+			emits: [ 'image-scan-started', 'image-scanned' ],
+			checkpoints: 'the scan record',
+			run: scan,
+		},
+		{
+			name: 'publish',
+			emits: [ 'database-update-started', 'database-updated' ],
+			checkpoints: null,
+			run: publish,
+		},
+		{
+			name: 'finish',
+			emits: [ 'scan-completed' ],
+			checkpoints: null,
+			run: finish,
+		},
+	],
+};
+
+const located = ( job: JobRecord ) => job.outputs.locate as StoredImageMetadata;
+
+async function locate( context: StepContext, services: JobServices ) {
+	const { job } = context;
+	const image = await findStoredImage(
+		services,
+		job.appName,
+		job.environment
+	);
+	if ( ! image ) {
+		throw new PermanentJobError(
+			'image_not_found',
+			`${ job.appName } has no stored image in ${ job.environment }; upload one first.`
+		);
+	}
+	await context.emit( 'scan-requested', 'started', {
+		configDigest: image.configDigest,
+		archiveDigest: image.storage.digest,
+	} );
 	return {
-		kind: SCAN_JOB,
-		failureEvent: 'scan-failed',
-		steps: [
-			{
-				name: 'locate',
-				async run( context ) {
-					const { job } = context;
-					const image = await findStoredImage(
-						services,
-						job.appName,
-						job.environment
-					);
-					if ( ! image ) {
-						throw new PermanentJobError(
-							'image_not_found',
-							`${ job.appName } has no stored image in ${ job.environment }; upload one first.`
-						);
-					}
-					await context.emit( 'scan-requested', 'started', {
-						configDigest: image.configDigest,
-						archiveDigest: image.storage.digest,
-					} );
-					return {
-						storage: image.storage,
-						configDigest: image.configDigest,
-					};
-				},
-			},
-			{
-				name: 'scan',
-				async run( context ) {
-					const { storage } = located( context.job );
-					return scanStoredArchive( context, services, storage );
-				},
-			},
-			{
-				name: 'publish',
-				async run( context ) {
-					const scan = context.output< ScanRecord >( 'scan' );
-					const started = await context.emit(
-						'database-update-started',
-						'started',
-						{ scan }
-					);
-					const answer = await context.deliver( started );
-					await context.emit( 'database-updated', 'succeeded', {
-						postId: answer?.app?.id ?? null,
-					} );
-					return null;
-				},
-			},
-			{
-				name: 'finish',
-				async run( context ) {
-					await context.emit( 'scan-completed', 'succeeded', {
-						status: context.output< ScanRecord >( 'scan' ).status,
-					} );
-					return null;
-				},
-			},
-		],
+		storage: image.storage,
+		configDigest: image.configDigest,
 	};
+}
+
+async function scan( context: StepContext, services: JobServices ) {
+	const { storage } = located( context.job );
+	return scanStoredArchive( context, services, storage );
+}
+
+async function publish( context: StepContext ) {
+	const scanned = context.output< ScanRecord >( 'scan' );
+	const started = await context.emit( 'database-update-started', 'started', {
+		scan: scanned,
+	} );
+	const answer = await context.deliver( started );
+	await context.emit( 'database-updated', 'succeeded', {
+		postId: answer?.app?.id ?? null,
+	} );
+	return null;
+}
+
+async function finish( context: StepContext ) {
+	await context.emit( 'scan-completed', 'succeeded', {
+		status: context.output< ScanRecord >( 'scan' ).status,
+	} );
+	return null;
 }

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-	contiguousFrom,
-	remainingSteps,
-	retryDelayMs,
-} from '../../src/jobs/engine.js';
+import { remainingSteps } from '../../src/jobs/definition.js';
+import { contiguousFrom } from '../../src/jobs/delivery.js';
+import { retryDelayMs } from '../../src/jobs/retry.js';
 import type { BridgeEvent } from '../../src/events/event.js';
 
 const step = ( name: string ) => ( { name, run: async () => null } );
