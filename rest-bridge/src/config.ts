@@ -75,7 +75,6 @@ const environmentSchema = z.object( {
 	ORBIT_UPLOAD_URL_EXPIRY_SECONDS: integer( 3600, 60, 7 * 24 * 3600 ),
 	ORBIT_JOB_ACK_WAIT_SECONDS: integer( 60, 2, 3600 ),
 	ORBIT_JOB_MAX_ATTEMPTS: integer( 5, 1, 100 ),
-	ORBIT_STEP_DELAY_MS: integer( 0, 0, 600000 ),
 	ORBIT_LOG_LEVEL: z
 		.enum( [
 			'fatal',
@@ -111,8 +110,6 @@ export interface BridgeConfig {
 	jobs: {
 		ackWaitMs: number;
 		maxAttempts: number;
-		/** Fault injection for tests: a pause before each job step and event (default 0). */
-		stepDelayMs: number;
 	};
 	logLevel: string;
 }
@@ -190,7 +187,6 @@ export function loadConfig(
 		jobs: {
 			ackWaitMs: e.ORBIT_JOB_ACK_WAIT_SECONDS * 1000,
 			maxAttempts: e.ORBIT_JOB_MAX_ATTEMPTS,
-			stepDelayMs: e.ORBIT_STEP_DELAY_MS,
 		},
 		logLevel: e.ORBIT_LOG_LEVEL,
 	};

@@ -66,12 +66,18 @@ let image: BuiltImage;
 let prefix: string;
 const bridges: BridgeProcess[] = [];
 
-async function startBridge( extra: Record< string, string > = {} ) {
-	const bridge = new BridgeProcess( {
-		...env,
-		ORBIT_BRIDGE_PORT: String( await freePort() ),
-		...extra,
-	} );
+async function startBridge(
+	extra: Record< string, string > = {},
+	options: { pauseMs?: number } = {}
+) {
+	const bridge = new BridgeProcess(
+		{
+			...env,
+			ORBIT_BRIDGE_PORT: String( await freePort() ),
+			...extra,
+		},
+		options
+	);
 	bridges.push( bridge );
 	await bridge.start();
 	return bridge;
@@ -269,7 +275,7 @@ describe( 'the upload job survives a killed bridge', () => {
 	it( 'bridge B finishes what killed bridge A started: every step once, no duplicate events, one post update', async () => {
 		// A pauses before every step and event, so the kill lands inside a step:
 		// after save-metadata's first event, before its second.
-		const a = await startBridge( { ORBIT_STEP_DELAY_MS: '500' } );
+		const a = await startBridge( {}, { pauseMs: 500 } );
 		const ready = await fetch( `${ a.url }/readyz` );
 		const readiness = await ready.json();
 		expect( ready.status, JSON.stringify( readiness ) ).toBe( 200 );
@@ -445,7 +451,9 @@ describe( 'the upload job survives a killed bridge', () => {
 		};
 		expect( stored.bucket ).toBe( names.buckets.environment( 'dev' ) );
 		expect( await objects.headObject( stored.bucket, stored.key ) ).toEqual(
-			{ size: archive.length }
+			{
+				size: archive.length,
+			}
 		);
 		const { createHash } = await import( 'node:crypto' );
 		expect( stored.digest ).toBe(
@@ -619,7 +627,10 @@ describe( 're-scan with a Trivy stand-in replaying a real report', () => {
 			bridge.url,
 			'POST',
 			`/v1/apps/${ APP }/scan`,
-			{ actor: ACTOR, environment: 'dev' }
+			{
+				actor: ACTOR,
+				environment: 'dev',
+			}
 		);
 		expect( answer.status ).toBe( 202 );
 		await waitForJob( bridge.url, answer.body.jobId, 'succeeded' );
@@ -795,10 +806,10 @@ describe( 'readiness and shutdown', () => {
 			await running.kill( 'SIGTERM' );
 		}
 		// A 30 s lease: a job not handed back would wait that long for the next replica.
-		const slow = await startBridge( {
-			ORBIT_STEP_DELAY_MS: '400',
-			ORBIT_JOB_ACK_WAIT_SECONDS: '30',
-		} );
+		const slow = await startBridge(
+			{ ORBIT_JOB_ACK_WAIT_SECONDS: '30' },
+			{ pauseMs: 400 }
+		);
 		const { jobId } = await upload(
 			slow.url,
 			readFileSync( image.archive ),

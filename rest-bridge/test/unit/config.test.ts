@@ -37,7 +37,6 @@ describe( 'bridge configuration', () => {
 			timeoutMs: 600_000,
 		} );
 		expect( config.maxArchiveBytes ).toBe( 4294967296 );
-		expect( config.jobs.stepDelayMs ).toBe( 0 );
 	} );
 
 	it( 'names a missing secret and a missing WordPress URL', () => {

@@ -59,25 +59,38 @@ export function runCli( args: string[], env: Record< string, string > ) {
 	} );
 }
 
-/** A bridge server process (`node rest-bridge/dist/server.js`). */
+/**
+ * A bridge server process (`node rest-bridge/dist/server.js`); with `pauseMs`,
+ * the paused bridge that waits that long before each job step and event.
+ */
 export class BridgeProcess {
 	private child: ChildProcess | undefined;
 	readonly logs: Record< string, unknown >[] = [];
 	stderr = '';
 	readonly url: string;
 
-	constructor( private readonly env: Record< string, string > ) {
+	constructor(
+		private readonly env: Record< string, string >,
+		private readonly options: { pauseMs?: number } = {}
+	) {
 		this.url = `http://127.0.0.1:${ env.ORBIT_BRIDGE_PORT }`;
 	}
 
 	async start() {
-		const child = spawn(
-			process.execPath,
-			[ join( REPO_ROOT, 'rest-bridge/dist/server.js' ) ],
-			{
-				env: this.env,
-			}
-		);
+		const { pauseMs } = this.options;
+		const entry =
+			pauseMs === undefined
+				? [ join( REPO_ROOT, 'rest-bridge/dist/server.js' ) ]
+				: [
+						join(
+							REPO_ROOT,
+							'rest-bridge/test/integration/support/paused-bridge.mjs'
+						),
+						String( pauseMs ),
+					];
+		const child = spawn( process.execPath, entry, {
+			env: this.env,
+		} );
 		this.child = child;
 		let buffer = '';
 		child.stdout?.on( 'data', ( chunk: Buffer ) => {
