@@ -2,7 +2,7 @@
 /**
  * Plugin Name:       k8or Orbit
  * Description:       Container-image catalog and deployment portal: apps, scans, environments and the signed link to the Orbit bridge.
- * Version:           0.1.0
+ * Version:           0.2.0
  * Requires at least: 6.8
  * Requires PHP:      8.1
  * Author:            k8or
@@ -16,7 +16,7 @@
 
 defined( 'ABSPATH' ) || exit;
 
-define( 'K8OR_ORBIT_VERSION', '0.1.0' );
+define( 'K8OR_ORBIT_VERSION', '0.2.0' );
 define( 'K8OR_ORBIT_FILE', __FILE__ );
 define( 'K8OR_ORBIT_DIR', plugin_dir_path( __FILE__ ) );
 define( 'K8OR_ORBIT_MIN_PHP', '8.1' );

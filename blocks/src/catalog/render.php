@@ -1,6 +1,6 @@
 <?php
 /**
- * Server render of k8or-orbit/catalog: published, not deleted apps with a search box,
+ * Server render of k8or-orbit/catalog: the public catalog (Catalog_Query) with a search box,
  * a category filter and pagination driven by GET query arguments, so all of it works
  * without JavaScript.
  *
@@ -16,6 +16,7 @@ defined( 'ABSPATH' ) || exit;
 require_once dirname( __DIR__ ) . '/shared/render-helpers.php';
 
 use K8or\Orbit\Content\App_Meta;
+use K8or\Orbit\Content\Catalog_Query;
 
 $k8or_orbit_layout         = isset( $attributes['layout'] ) && 'list' === $attributes['layout'] ? 'list' : 'grid';
 $k8or_orbit_per_page       = isset( $attributes['itemsPerPage'] ) ? min( 50, max( 1, absint( $attributes['itemsPerPage'] ) ) ) : 12;
@@ -30,29 +31,18 @@ $k8or_orbit_category = '' !== $k8or_orbit_fixed_category
 $k8or_orbit_page     = isset( $_GET['orbit_page'] ) ? max( 1, absint( $_GET['orbit_page'] ) ) : 1;
 // phpcs:enable WordPress.Security.NonceVerification.Recommended
 
-$k8or_orbit_query_args = array(
-	'post_type'           => 'orbit_app',
-	'post_status'         => 'publish',
-	'posts_per_page'      => $k8or_orbit_per_page,
-	'paged'               => $k8or_orbit_page,
-	'orderby'             => 'title',
-	'order'               => 'ASC',
-	'ignore_sticky_posts' => true,
-	'meta_query'          => array( App_Meta::not_deleted_clause() ), // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query
+// The public catalog, whoever looks: published apps, neither deleted nor password-protected.
+$k8or_orbit_query = Catalog_Query::run(
+	array(
+		'search'   => $k8or_orbit_search,
+		'category' => $k8or_orbit_category,
+		'orderby'  => 'title',
+		'order'    => 'asc',
+		'per_page' => $k8or_orbit_per_page,
+		'page'     => $k8or_orbit_page,
+	),
+	false
 );
-if ( '' !== $k8or_orbit_search ) {
-	$k8or_orbit_query_args['s'] = $k8or_orbit_search;
-}
-if ( '' !== $k8or_orbit_category ) {
-	$k8or_orbit_query_args['tax_query'] = array( // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_tax_query
-		array(
-			'taxonomy' => 'orbit_category',
-			'field'    => 'slug',
-			'terms'    => $k8or_orbit_category,
-		),
-	);
-}
-$k8or_orbit_query = new WP_Query( $k8or_orbit_query_args );
 
 // The form submits to the page it sits on; query arguments of that URL (plain permalinks
 // such as ?page_id=7) travel as hidden fields because a GET form replaces the query string.

@@ -18,7 +18,8 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	 * The app a block shows: the chosen one, else the post it sits in.
 	 *
 	 * Returns null when there is none or the visitor may not see it (unpublished
-	 * without read access, or deleted for someone who cannot follow jobs).
+	 * without read access, deleted for someone who cannot follow jobs, or protected
+	 * by a password the visitor has not entered).
 	 *
 	 * @param array<string, mixed> $attributes Block attributes (appId).
 	 * @param WP_Block|null        $block      The block, for its postId context.
@@ -40,6 +41,9 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 			return null;
 		}
 		if ( App_Meta::is_deleted( $post->ID ) && ! current_user_can( 'orbit_read_jobs' ) ) {
+			return null;
+		}
+		if ( post_password_required( $post ) ) {
 			return null;
 		}
 		return $post;

@@ -24,6 +24,30 @@ final class Capabilities {
 
 	private const DEPLOY_PREFIX = 'orbit_deploy_';
 
+	/** The capability type of app posts: edit_orbit_apps, publish_orbit_apps, … (see App_Post_Type). */
+	public const APP_POST_TYPE = array( 'orbit_app', 'orbit_apps' );
+
+	/**
+	 * The app post capabilities an editor holds: edit the page (title, description, category) and
+	 * publish or unpublish it. Nobody holds create_posts: only the bridge's events create app pages.
+	 */
+	private const APP_POSTS_EDIT = array(
+		'read_private_orbit_apps',
+		'edit_orbit_apps',
+		'edit_others_orbit_apps',
+		'edit_published_orbit_apps',
+		'edit_private_orbit_apps',
+		'publish_orbit_apps',
+	);
+
+	/** What administrators hold beyond editors: deleting app pages. */
+	private const APP_POSTS_DELETE = array(
+		'delete_orbit_apps',
+		'delete_others_orbit_apps',
+		'delete_published_orbit_apps',
+		'delete_private_orbit_apps',
+	);
+
 	/**
 	 * The capability to deploy to one environment.
 	 *
@@ -93,6 +117,32 @@ final class Capabilities {
 			return $caps;
 		}
 		return array();
+	}
+
+	/**
+	 * The app post capabilities a role should hold: editors edit app pages, administrators also
+	 * delete them; every other role (authors, contributors, operators) none.
+	 *
+	 * @param string $role Role name.
+	 * @return list<string>
+	 */
+	public static function app_posts_for_role( string $role ): array {
+		if ( 'administrator' === $role ) {
+			return array_merge( self::APP_POSTS_EDIT, self::APP_POSTS_DELETE );
+		}
+		if ( 'editor' === $role ) {
+			return self::APP_POSTS_EDIT;
+		}
+		return array();
+	}
+
+	/**
+	 * Whether a capability is one of the app post capabilities.
+	 *
+	 * @param string $capability Capability name.
+	 */
+	public static function is_app_post( string $capability ): bool {
+		return in_array( $capability, self::APP_POSTS_EDIT, true ) || in_array( $capability, self::APP_POSTS_DELETE, true );
 	}
 
 	/**

@@ -35,7 +35,7 @@ final class Roles {
 	}
 
 	/**
-	 * Creates the operator role and sets every role's Orbit capabilities.
+	 * Creates the operator role and sets every role's Orbit and app post capabilities.
 	 *
 	 * @param list<array{name: string, restricted?: bool}>|null $environments Environments; the configured ones when null.
 	 */
@@ -45,9 +45,9 @@ final class Roles {
 			add_role( self::OPERATOR, 'Orbit Operator', array( 'read' => true ) );
 		}
 		foreach ( wp_roles()->role_objects as $name => $role ) {
-			$wanted = Capabilities::for_role( $name, $environments );
+			$wanted = array_merge( Capabilities::for_role( $name, $environments ), Capabilities::app_posts_for_role( $name ) );
 			foreach ( array_keys( $role->capabilities ) as $capability ) {
-				if ( Capabilities::is_orbit( $capability ) && ! in_array( $capability, $wanted, true ) ) {
+				if ( self::is_managed( $capability ) && ! in_array( $capability, $wanted, true ) ) {
 					$role->remove_cap( $capability );
 				}
 			}
@@ -60,16 +60,25 @@ final class Roles {
 	}
 
 	/**
-	 * Removes the operator role and every Orbit capability from every role.
+	 * Removes the operator role and every Orbit and app post capability from every role.
 	 */
 	public static function remove(): void {
 		foreach ( wp_roles()->role_objects as $role ) {
 			foreach ( array_keys( $role->capabilities ) as $capability ) {
-				if ( Capabilities::is_orbit( $capability ) ) {
+				if ( self::is_managed( $capability ) ) {
 					$role->remove_cap( $capability );
 				}
 			}
 		}
 		remove_role( self::OPERATOR );
+	}
+
+	/**
+	 * Whether sync() and remove() own a capability.
+	 *
+	 * @param string $capability Capability name.
+	 */
+	private static function is_managed( string $capability ): bool {
+		return Capabilities::is_orbit( $capability ) || Capabilities::is_app_post( $capability );
 	}
 }

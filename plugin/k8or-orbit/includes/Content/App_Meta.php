@@ -89,200 +89,236 @@ final class App_Meta {
 	 * @param string $key Meta key.
 	 */
 	public static function schema( string $key ): array {
-		$date = array(
+		return match ( $key ) {
+			self::IMAGE         => self::image_schema(),
+			self::SCAN          => self::scan_schema(),
+			self::ENVIRONMENTS  => self::environments_schema(),
+			self::DELETED       => self::deleted_schema(),
+			self::DEPLOY_INPUTS => self::deploy_inputs_schema(),
+			default             => array(),
+		};
+	}
+
+	/**
+	 * Facts about the uploaded image; who uploaded it is for operators only.
+	 */
+	private static function image_schema(): array {
+		return self::object(
+			__( 'Facts about the uploaded image.', 'k8or-orbit' ),
+			array(
+				'repository'     => array(
+					'type'      => 'string',
+					'pattern'   => '^[^\s]+$',
+					'maxLength' => 255,
+				),
+				'tag'            => array(
+					'type'    => 'string',
+					'pattern' => '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$',
+				),
+				'manifestDigest' => array(
+					'type'    => 'string',
+					'pattern' => self::DIGEST_PATTERN,
+				),
+				'configDigest'   => array(
+					'type'    => 'string',
+					'pattern' => self::DIGEST_PATTERN,
+				),
+				'size'           => array(
+					'type'    => 'integer',
+					'minimum' => 0,
+				),
+				'os'             => array(
+					'type'      => 'string',
+					'maxLength' => 32,
+				),
+				'architecture'   => array(
+					'type'      => 'string',
+					'maxLength' => 32,
+				),
+				'exposedPorts'   => array(
+					'type'     => 'array',
+					'maxItems' => 64,
+					'items'    => array(
+						'type'    => 'string',
+						'pattern' => '^[0-9]{1,5}(/(tcp|udp|sctp))?$',
+					),
+				),
+				'layerCount'     => array(
+					'type'    => 'integer',
+					'minimum' => 0,
+					'maximum' => 1000,
+				),
+				'uploadedBy'     => self::object(
+					__( 'The WordPress user who uploaded the image.', 'k8or-orbit' ),
+					array(
+						'id'    => array(
+							'type'    => 'integer',
+							'minimum' => 0,
+						),
+						'login' => array(
+							'type'      => 'string',
+							'maxLength' => 60,
+						),
+					),
+					array( 'edit' )
+				),
+				'uploadedAt'     => self::date_schema(),
+				'updatedAt'      => self::date_schema(),
+			)
+		);
+	}
+
+	/**
+	 * Summary of the latest scan; where the full report lies is for operators only.
+	 */
+	private static function scan_schema(): array {
+		$count = array(
+			'type'    => 'integer',
+			'minimum' => 0,
+		);
+		return self::object(
+			__( 'Summary of the latest vulnerability scan.', 'k8or-orbit' ),
+			array(
+				'status'         => array(
+					'type' => 'string',
+					'enum' => self::SCAN_STATUSES,
+				),
+				'counts'         => self::object(
+					__( 'Findings per severity.', 'k8or-orbit' ),
+					array(
+						'critical' => $count,
+						'high'     => $count,
+						'medium'   => $count,
+						'low'      => $count,
+						'unknown'  => $count,
+					)
+				),
+				'scannedAt'      => self::date_schema(),
+				'scanner'        => array(
+					'type'      => 'string',
+					'maxLength' => 64,
+				),
+				'scannerVersion' => array(
+					'type'      => 'string',
+					'maxLength' => 64,
+				),
+				'reportLocation' => array(
+					'type'      => 'string',
+					'maxLength' => 1024,
+					'context'   => array( 'edit' ),
+				),
+				'message'        => array(
+					'type'      => 'string',
+					'maxLength' => 2000,
+				),
+				'updatedAt'      => self::date_schema(),
+			)
+		);
+	}
+
+	/**
+	 * State of the app per environment, keyed by environment name.
+	 */
+	private static function environments_schema(): array {
+		$schema                         = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
+		$schema['patternProperties']    = array(
+			Settings::ENVIRONMENT_NAME_PATTERN => self::object(
+				__( 'State of the app in one environment.', 'k8or-orbit' ),
+				array(
+					'status'     => array(
+						'type' => 'string',
+						'enum' => self::ENVIRONMENT_STATUSES,
+					),
+					'revision'   => array(
+						'type'    => 'integer',
+						'minimum' => 0,
+					),
+					'deployedAt' => self::date_schema(),
+					'replicas'   => array(
+						'type'    => 'integer',
+						'minimum' => 0,
+						'maximum' => 1000,
+					),
+					'rolledBack' => array( 'type' => 'boolean' ),
+					'message'    => array(
+						'type'      => 'string',
+						'maxLength' => 2000,
+					),
+					'updatedAt'  => self::date_schema(),
+				)
+			),
+		);
+		$schema['maxProperties'] = Settings::MAX_ENVIRONMENTS;
+		return $schema;
+	}
+
+	/**
+	 * Whether the app is deleted and from where; for operators only.
+	 */
+	private static function deleted_schema(): array {
+		return self::object(
+			__( 'Whether the app is deleted (restorable) and from which environment.', 'k8or-orbit' ),
+			array(
+				'deleted'     => array( 'type' => 'boolean' ),
+				'environment' => array(
+					'type'    => 'string',
+					'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
+				),
+				'at'          => self::date_schema(),
+			),
+			array( 'edit' )
+		);
+	}
+
+	/**
+	 * What the uploader asked for when deploying; for operators only and never shown through wp/v2.
+	 */
+	private static function deploy_inputs_schema(): array {
+		return self::object(
+			__( 'What the uploader asked for when deploying: replicas, container port, environment variables.', 'k8or-orbit' ),
+			array(
+				'replicas'      => array(
+					'type'    => 'integer',
+					'minimum' => 1,
+					'maximum' => 100,
+				),
+				'containerPort' => array(
+					'type'    => 'integer',
+					'minimum' => 1,
+					'maximum' => 65535,
+				),
+				'resources'     => array(
+					'type'                 => 'object',
+					'additionalProperties' => false,
+					'properties'           => array(
+						'requests' => self::resource_amounts(),
+						'limits'   => self::resource_amounts(),
+					),
+				),
+				'env'           => array(
+					'type'                 => 'object',
+					'maxProperties'        => 100,
+					'patternProperties'    => array(
+						'^[A-Za-z_][A-Za-z0-9_]{0,127}$' => array(
+							'type'      => 'string',
+							'maxLength' => 4096,
+						),
+					),
+					'additionalProperties' => false,
+				),
+			),
+			array( 'edit' )
+		);
+	}
+
+	/**
+	 * A date and time (RFC 3339).
+	 */
+	private static function date_schema(): array {
+		return array(
 			'type'   => 'string',
 			'format' => 'date-time',
 		);
-		switch ( $key ) {
-			case self::IMAGE:
-				return self::object(
-					__( 'Facts about the uploaded image.', 'k8or-orbit' ),
-					array(
-						'repository'     => array(
-							'type'      => 'string',
-							'pattern'   => '^[^\s]+$',
-							'maxLength' => 255,
-						),
-						'tag'            => array(
-							'type'    => 'string',
-							'pattern' => '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$',
-						),
-						'manifestDigest' => array(
-							'type'    => 'string',
-							'pattern' => self::DIGEST_PATTERN,
-						),
-						'configDigest'   => array(
-							'type'    => 'string',
-							'pattern' => self::DIGEST_PATTERN,
-						),
-						'size'           => array(
-							'type'    => 'integer',
-							'minimum' => 0,
-						),
-						'os'             => array(
-							'type'      => 'string',
-							'maxLength' => 32,
-						),
-						'architecture'   => array(
-							'type'      => 'string',
-							'maxLength' => 32,
-						),
-						'exposedPorts'   => array(
-							'type'     => 'array',
-							'maxItems' => 64,
-							'items'    => array(
-								'type'    => 'string',
-								'pattern' => '^[0-9]{1,5}(/(tcp|udp|sctp))?$',
-							),
-						),
-						'layerCount'     => array(
-							'type'    => 'integer',
-							'minimum' => 0,
-							'maximum' => 1000,
-						),
-						'uploadedBy'     => self::object(
-							__( 'The WordPress user who uploaded the image.', 'k8or-orbit' ),
-							array(
-								'id'    => array(
-									'type'    => 'integer',
-									'minimum' => 0,
-								),
-								'login' => array(
-									'type'      => 'string',
-									'maxLength' => 60,
-								),
-							),
-							array( 'edit' )
-						),
-						'uploadedAt'     => $date,
-						'updatedAt'      => $date,
-					)
-				);
-			case self::SCAN:
-				$count = array(
-					'type'    => 'integer',
-					'minimum' => 0,
-				);
-				return self::object(
-					__( 'Summary of the latest vulnerability scan.', 'k8or-orbit' ),
-					array(
-						'status'         => array(
-							'type' => 'string',
-							'enum' => self::SCAN_STATUSES,
-						),
-						'counts'         => self::object(
-							__( 'Findings per severity.', 'k8or-orbit' ),
-							array(
-								'critical' => $count,
-								'high'     => $count,
-								'medium'   => $count,
-								'low'      => $count,
-								'unknown'  => $count,
-							)
-						),
-						'scannedAt'      => $date,
-						'scanner'        => array(
-							'type'      => 'string',
-							'maxLength' => 64,
-						),
-						'scannerVersion' => array(
-							'type'      => 'string',
-							'maxLength' => 64,
-						),
-						'reportLocation' => array(
-							'type'      => 'string',
-							'maxLength' => 1024,
-							'context'   => array( 'edit' ),
-						),
-						'message'        => array(
-							'type'      => 'string',
-							'maxLength' => 2000,
-						),
-						'updatedAt'      => $date,
-					)
-				);
-			case self::ENVIRONMENTS:
-				$schema                         = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
-				$schema['patternProperties']    = array(
-					Settings::ENVIRONMENT_NAME_PATTERN => self::object(
-						__( 'State of the app in one environment.', 'k8or-orbit' ),
-						array(
-							'status'     => array(
-								'type' => 'string',
-								'enum' => self::ENVIRONMENT_STATUSES,
-							),
-							'revision'   => array(
-								'type'    => 'integer',
-								'minimum' => 0,
-							),
-							'deployedAt' => $date,
-							'replicas'   => array(
-								'type'    => 'integer',
-								'minimum' => 0,
-								'maximum' => 1000,
-							),
-							'rolledBack' => array( 'type' => 'boolean' ),
-							'message'    => array(
-								'type'      => 'string',
-								'maxLength' => 2000,
-							),
-							'updatedAt'  => $date,
-						)
-					),
-				);
-				$schema['maxProperties'] = Settings::MAX_ENVIRONMENTS;
-				return $schema;
-			case self::DELETED:
-				return self::object(
-					__( 'Whether the app is deleted (restorable) and from which environment.', 'k8or-orbit' ),
-					array(
-						'deleted'     => array( 'type' => 'boolean' ),
-						'environment' => array(
-							'type'    => 'string',
-							'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
-						),
-						'at'          => $date,
-					),
-					array( 'edit' )
-				);
-			case self::DEPLOY_INPUTS:
-				return self::object(
-					__( 'What the uploader asked for when deploying: replicas, container port, environment variables.', 'k8or-orbit' ),
-					array(
-						'replicas'      => array(
-							'type'    => 'integer',
-							'minimum' => 1,
-							'maximum' => 100,
-						),
-						'containerPort' => array(
-							'type'    => 'integer',
-							'minimum' => 1,
-							'maximum' => 65535,
-						),
-						'resources'     => array(
-							'type'                 => 'object',
-							'additionalProperties' => false,
-							'properties'           => array(
-								'requests' => self::resource_amounts(),
-								'limits'   => self::resource_amounts(),
-							),
-						),
-						'env'           => array(
-							'type'                 => 'object',
-							'maxProperties'        => 100,
-							'patternProperties'    => array(
-								'^[A-Za-z_][A-Za-z0-9_]{0,127}$' => array(
-									'type'      => 'string',
-									'maxLength' => 4096,
-								),
-							),
-							'additionalProperties' => false,
-						),
-					),
-					array( 'edit' )
-				);
-		}
-		return array();
 	}
 
 	/**

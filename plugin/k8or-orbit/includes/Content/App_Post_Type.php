@@ -8,37 +8,47 @@
 namespace K8or\Orbit\Content;
 
 use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Rest\App_Posts_Controller;
 use WP_Post;
 use WP_Query;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Registers the post type and hides deleted apps from visitors.
+ * Registers the post type, guards app names and hides deleted apps from those who may not see them.
  */
 final class App_Post_Type {
 
 	public const NAME = 'orbit_app';
 
 	/**
+	 * A WP_Query argument that lets Orbit's own lookups see deleted apps whoever is logged in
+	 * (bridge callbacks run without a user).
+	 */
+	public const QUERY_INCLUDE_DELETED = 'orbit_include_deleted';
+
+	/**
 	 * Adds hooks.
 	 */
 	public function add_hooks(): void {
 		add_action( 'init', array( $this, 'register' ) );
-		add_action( 'pre_get_posts', array( $this, 'hide_deleted_from_visitors' ) );
-		add_filter( 'rest_' . self::NAME . '_query', array( $this, 'hide_deleted_from_rest' ) );
-		add_filter( 'rest_request_before_callbacks', array( $this, 'hide_deleted_item_from_rest' ), 10, 3 );
+		add_action( 'pre_get_posts', array( $this, 'hide_deleted_apps' ) );
+		add_filter( 'wp_insert_post_data', array( $this, 'keep_app_name' ), 10, 2 );
 		add_filter( 'posts_search', array( $this, 'search_app_names' ), 10, 2 );
 	}
 
 	/**
 	 * Registers the post type.
+	 *
+	 * App pages have their own capabilities (edit_orbit_apps, …; see Capabilities) so that the
+	 * content roles do not get them with edit_posts. Nobody may create one: the bridge's events
+	 * create each app page with its app name, which then never changes.
 	 */
 	public function register(): void {
 		register_post_type(
 			self::NAME,
 			array(
-				'labels'       => array(
+				'labels'                => array(
 					'name'               => __( 'Apps', 'k8or-orbit' ),
 					'singular_name'      => __( 'App', 'k8or-orbit' ),
 					'add_new_item'       => __( 'Add New App', 'k8or-orbit' ),
@@ -49,68 +59,81 @@ final class App_Post_Type {
 					'not_found_in_trash' => __( 'No apps found in Trash.', 'k8or-orbit' ),
 					'all_items'          => __( 'All Apps', 'k8or-orbit' ),
 				),
-				'public'       => true,
-				'show_in_rest' => true,
-				'has_archive'  => 'apps',
-				'rewrite'      => array(
+				'public'                => true,
+				'show_in_rest'          => true,
+				'rest_controller_class' => App_Posts_Controller::class,
+				'has_archive'           => 'apps',
+				'rewrite'               => array(
 					'slug'       => 'apps',
 					'with_front' => false,
 				),
-				'menu_icon'    => 'dashicons-cloud',
-				'supports'     => array( 'title', 'editor', 'excerpt', 'thumbnail', 'revisions', 'custom-fields' ),
-				'map_meta_cap' => true,
+				'menu_icon'             => 'dashicons-cloud',
+				'supports'              => array( 'title', 'editor', 'excerpt', 'thumbnail', 'revisions', 'custom-fields' ),
+				'capability_type'       => Capabilities::APP_POST_TYPE,
+				'capabilities'          => array( 'create_posts' => 'do_not_allow' ),
+				'map_meta_cap'          => true,
 			)
 		);
 	}
 
 	/**
-	 * Keeps deleted apps out of the front-end archive, search and single pages for visitors.
+	 * Keeps deleted apps out of every query (front end, wp-admin, wp/v2, search, sitemaps, Query
+	 * Loop blocks) for users who may not see them. The flag QUERY_INCLUDE_DELETED opts out.
 	 *
 	 * @param WP_Query $query The query being prepared.
 	 */
-	public function hide_deleted_from_visitors( WP_Query $query ): void {
-		if ( is_admin() || ! $query->is_main_query() || current_user_can( Capabilities::READ_JOBS ) ) {
+	public function hide_deleted_apps( WP_Query $query ): void {
+		if ( $query->get( self::QUERY_INCLUDE_DELETED ) || ! self::may_return_apps( $query ) || current_user_can( Capabilities::READ_JOBS ) ) {
 			return;
 		}
-		$post_type = (array) $query->get( 'post_type' );
-		if ( ! in_array( self::NAME, $post_type, true ) && ! $query->is_search() && ! $query->is_tax( Category_Taxonomy::NAME ) ) {
-			return;
-		}
-		$meta_query   = (array) $query->get( 'meta_query' );
-		$meta_query[] = App_Meta::not_deleted_clause();
-		$query->set( 'meta_query', $meta_query );
+		$meta_query = $query->get( 'meta_query' );
+		// Wrapped so that an OR relation of the query's own clauses cannot let deleted apps through.
+		$query->set(
+			'meta_query', // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query
+			empty( $meta_query ) ? array( App_Meta::not_deleted_clause() ) : array(
+				'relation' => 'AND',
+				(array) $meta_query,
+				App_Meta::not_deleted_clause(),
+			)
+		);
 	}
 
 	/**
-	 * Keeps deleted apps out of wp/v2 lists for users who may not see them.
+	 * Whether a query can return app posts: it names the type, asks for any type, or searches or
+	 * lists an app category without naming a type.
 	 *
-	 * @param array $args WP_Query arguments of the wp/v2 collection.
+	 * @param WP_Query $query The query being prepared.
 	 */
-	public function hide_deleted_from_rest( array $args ): array {
-		if ( ! current_user_can( Capabilities::READ_JOBS ) ) {
-			$args['meta_query']   = isset( $args['meta_query'] ) ? (array) $args['meta_query'] : array(); // phpcs:ignore WordPress.DB.SlowDBQuery
-			$args['meta_query'][] = App_Meta::not_deleted_clause();
+	private static function may_return_apps( WP_Query $query ): bool {
+		$post_type = $query->get( 'post_type' );
+		if ( 'any' === $post_type || in_array( self::NAME, (array) $post_type, true ) ) {
+			return true;
 		}
-		return $args;
+		return empty( $post_type ) && ( $query->is_search() || $query->is_tax( Category_Taxonomy::NAME ) );
 	}
 
 	/**
-	 * Answers 404 for a deleted app read through wp/v2 by someone who may not see deleted apps.
+	 * Keeps an app's name (its slug) as it was created, whoever saves the page and however
+	 * (classic editor, quick edit, code). Trashing and restoring still add and take away the
+	 * "__trashed" suffix.
 	 *
-	 * @param \WP_REST_Response|\WP_HTTP_Response|\WP_Error|mixed $response Result so far.
-	 * @param array                                            $handler  Route handler.
-	 * @param \WP_REST_Request                                 $request  Request.
-	 * @return mixed
+	 * @param array $data    Post fields about to be saved (slashed).
+	 * @param array $postarr The fields asked for, with the ID of an existing post.
+	 * @return array
 	 */
-	public function hide_deleted_item_from_rest( $response, $handler, $request ) {
-		if ( is_wp_error( $response ) || 'GET' !== $request->get_method() || current_user_can( Capabilities::READ_JOBS ) ) {
-			return $response;
+	public function keep_app_name( $data, $postarr ) {
+		if ( self::NAME !== ( $data['post_type'] ?? '' ) || empty( $postarr['ID'] ) ) {
+			return $data;
 		}
-		$base = get_post_type_object( self::NAME )->rest_base ?: self::NAME;
-		if ( preg_match( '#^/wp/v2/' . preg_quote( $base, '#' ) . '/(\d+)$#', $request->get_route(), $matches ) && App_Meta::is_deleted( (int) $matches[1] ) ) {
-			return new \WP_Error( 'rest_post_invalid_id', __( 'No app with this id.', 'k8or-orbit' ), array( 'status' => 404 ) );
+		$stored = get_post( (int) $postarr['ID'] );
+		if ( ! $stored instanceof WP_Post || '' === $stored->post_name ) {
+			return $data;
 		}
-		return $response;
+		$untrashed = fn( string $name ) => preg_replace( '/__trashed$/', '', $name );
+		if ( $untrashed( (string) $data['post_name'] ) !== $untrashed( $stored->post_name ) ) {
+			$data['post_name'] = $stored->post_name;
+		}
+		return $data;
 	}
 
 	/**
@@ -148,20 +171,35 @@ final class App_Post_Type {
 	}
 
 	/**
-	 * Finds the app post by its app name, whatever its status.
+	 * Finds the app's own page by its app name, whatever its status: the page that carries the
+	 * bridge's image facts (only the bridge writes them), else the published one. A page someone
+	 * else made under the same slug, such as a draft, is never it.
 	 *
 	 * @param string $name App name.
 	 */
 	public static function find_by_name( string $name ): ?WP_Post {
-		$posts = get_posts(
+		$candidates = get_posts(
 			array(
-				'post_type'        => self::NAME,
-				'name'             => $name,
-				'post_status'      => array( 'publish', 'draft', 'pending', 'private', 'future', 'trash' ),
-				'numberposts'      => 1,
-				'suppress_filters' => true,
+				'post_type'                 => self::NAME,
+				'name'                      => $name,
+				'post_status'               => array( 'publish', 'draft', 'pending', 'private', 'future', 'trash' ),
+				'numberposts'               => 20,
+				'orderby'                   => 'ID',
+				'order'                     => 'ASC',
+				'suppress_filters'          => true,
+				self::QUERY_INCLUDE_DELETED => true,
 			)
 		);
-		return $posts[0] ?? null;
+		foreach ( $candidates as $post ) {
+			if ( metadata_exists( 'post', $post->ID, App_Meta::IMAGE ) ) {
+				return $post;
+			}
+		}
+		foreach ( $candidates as $post ) {
+			if ( 'publish' === $post->post_status ) {
+				return $post;
+			}
+		}
+		return null;
 	}
 }

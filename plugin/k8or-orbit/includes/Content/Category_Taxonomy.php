@@ -44,6 +44,8 @@ final class Category_Taxonomy {
 				'public'            => true,
 				'show_in_rest'      => true,
 				'show_admin_column' => true,
+				// Core's default (edit_posts) would let authors and contributors file apps.
+				'capabilities'      => array( 'assign_terms' => 'edit_orbit_apps' ),
 				'rewrite'           => array(
 					'slug'       => 'app-category',
 					'with_front' => false,

@@ -61,7 +61,7 @@ final class App_Events_Controller extends Controller {
 		if ( is_wp_error( $post ) ) {
 			return $post;
 		}
-		return $this->relay( $this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/events' . $this->event_page_query( $request ) ) );
+		return $this->relay( $this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/events' . $this->event_page_query( $request ) ), $this->get_item_schema() );
 	}
 
 	/**

@@ -10,11 +10,11 @@ namespace K8or\Orbit\Rest;
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
+use K8or\Orbit\Content\Catalog_Query;
 use K8or\Orbit\Content\Category_Taxonomy;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 use WP_Post;
-use WP_Query;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
@@ -26,8 +26,6 @@ defined( 'ABSPATH' ) || exit;
  * users with orbit_read_jobs also see drafts, deleted apps and the private fields.
  */
 final class Apps_Controller extends Controller {
-
-	private const ORDERBY = array( 'date', 'modified', 'title', 'name' );
 
 	/**
 	 * Registers the routes.
@@ -95,56 +93,24 @@ final class Apps_Controller extends Controller {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public function get_items( $request ) {
-		$privileged = current_user_can( Capabilities::READ_JOBS );
-		$per_page   = (int) $request['per_page'];
-		$page       = (int) $request['page'];
-		$meta_query = array();
-		$tax_query  = array();
-
-		if ( ! $privileged || ! $request['include_deleted'] ) {
-			$meta_query[] = App_Meta::not_deleted_clause();
-		} elseif ( $request['deleted'] ) {
-			$meta_query[] = App_Meta::deleted_clause();
-		}
-		if ( ! empty( $request['scan_status'] ) ) {
-			$meta_query[] = array(
-				'key'   => App_Meta::INDEX_SCAN_STATUS,
-				'value' => $request['scan_status'],
-			);
-		}
-		$environment = (string) ( $request['environment'] ?? '' );
-		$env_status  = (string) ( $request['environment_status'] ?? '' );
-		if ( '' !== $environment || '' !== $env_status ) {
-			// Index rows are "<environment>:<status>"; both parts are [a-z0-9-], safe inside a regular expression.
-			$meta_query[] = array(
-				'key'     => App_Meta::INDEX_ENVIRONMENT_STATUS,
-				'compare' => 'REGEXP',
-				'value'   => '^' . ( '' === $environment ? '[a-z0-9-]+' : $environment ) . ':' . ( '' === $env_status ? '[a-z]+' : $env_status ) . '$',
-			);
-		}
-		if ( ! empty( $request['category'] ) ) {
-			$tax_query[] = array(
-				'taxonomy' => Category_Taxonomy::NAME,
-				'field'    => 'slug',
-				'terms'    => sanitize_title( $request['category'] ),
-			);
-		}
-
-		$query = new WP_Query(
+		$per_page = (int) $request['per_page'];
+		$page     = (int) $request['page'];
+		$query    = Catalog_Query::run(
 			array(
-				'post_type'           => App_Post_Type::NAME,
-				'post_status'         => $privileged ? array( 'publish', 'draft', 'pending', 'private', 'future' ) : 'publish',
-				'has_password'        => $privileged ? null : false,
-				's'                   => (string) ( $request['search'] ?? '' ),
-				'name'                => (string) ( $request['name'] ?? '' ),
-				'meta_query'          => $meta_query, // phpcs:ignore WordPress.DB.SlowDBQuery
-				'tax_query'           => $tax_query, // phpcs:ignore WordPress.DB.SlowDBQuery
-				'orderby'             => $request['orderby'],
-				'order'               => strtoupper( $request['order'] ),
-				'posts_per_page'      => $per_page,
-				'paged'               => $page,
-				'ignore_sticky_posts' => true,
-			)
+				'search'             => (string) ( $request['search'] ?? '' ),
+				'name'               => (string) ( $request['name'] ?? '' ),
+				'category'           => (string) ( $request['category'] ?? '' ),
+				'scan_status'        => (string) ( $request['scan_status'] ?? '' ),
+				'environment'        => (string) ( $request['environment'] ?? '' ),
+				'environment_status' => (string) ( $request['environment_status'] ?? '' ),
+				'include_deleted'    => (bool) $request['include_deleted'],
+				'deleted_only'       => (bool) $request['deleted'],
+				'orderby'            => $request['orderby'],
+				'order'              => $request['order'],
+				'per_page'           => $per_page,
+				'page'               => $page,
+			),
+			current_user_can( Capabilities::READ_JOBS )
 		);
 
 		$total = (int) $query->found_posts;
@@ -339,7 +305,7 @@ final class Apps_Controller extends Controller {
 				'orderby'            => array(
 					'description' => __( 'Sort by.', 'k8or-orbit' ),
 					'type'        => 'string',
-					'enum'        => self::ORDERBY,
+					'enum'        => Catalog_Query::ORDERBY,
 					'default'     => 'date',
 				),
 				'order'              => array(

@@ -11,6 +11,7 @@ use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Bridge\Client;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
+use K8or\Orbit\Settings\Settings;
 use WP_Error;
 use WP_Post;
 use WP_REST_Controller;
@@ -105,16 +106,132 @@ abstract class Controller extends WP_REST_Controller {
 	}
 
 	/**
-	 * A response from a bridge answer.
+	 * A response from a bridge answer, holding only what the answer's schema describes: unknown
+	 * properties are dropped and the rest must match, so that nothing the bridge (or whoever
+	 * answers in its place) adds reaches the browser unchecked.
 	 *
-	 * @param array{status: int, body: mixed}|WP_Error $answer Answer of Client::request().
+	 * @param array{status: int, body: mixed}|WP_Error $answer Answer of Client::request() (a 2xx; the client turns the rest into errors).
+	 * @param array                                    $schema Schema of the answer's body.
 	 * @return WP_REST_Response|WP_Error
 	 */
-	protected function relay( $answer ) {
+	protected function relay( $answer, array $schema ) {
 		if ( is_wp_error( $answer ) ) {
 			return $answer;
 		}
-		return new WP_REST_Response( $answer['body'], $answer['status'] );
+		if ( null === $answer['body'] ) {
+			return new WP_REST_Response( null, $answer['status'] );
+		}
+		$body = self::conform( $answer['body'], $schema );
+		if ( is_wp_error( $body ) ) {
+			return $body;
+		}
+		return new WP_REST_Response( $body, $answer['status'] );
+	}
+
+	/**
+	 * A bridge answer body reduced to its schema and checked against it.
+	 *
+	 * @param mixed $body   Decoded answer body.
+	 * @param array $schema Its schema; every object in it lists its properties.
+	 * @return mixed|WP_Error The body, or a 502 error when it does not match.
+	 */
+	private static function conform( $body, array $schema ) {
+		$sanitized = rest_sanitize_value_from_schema( $body, $schema, 'body' );
+		$valid     = is_wp_error( $sanitized ) ? $sanitized : rest_validate_value_from_schema( $sanitized, $schema, 'body' );
+		if ( is_wp_error( $valid ) ) {
+			return new WP_Error(
+				'orbit_bridge_unexpected_answer',
+				sprintf(
+					/* translators: %s: what did not match. */
+					__( 'The bridge answered in a shape Orbit does not know (%s), so nothing was passed on. Check that the bridge and the plugin are the same version.', 'k8or-orbit' ),
+					$valid->get_error_message()
+				),
+				array( 'status' => 502 )
+			);
+		}
+		return $sanitized;
+	}
+
+	/**
+	 * An object schema that keeps only the listed properties, shown in both contexts and read-only.
+	 *
+	 * @param array        $properties Property schemas.
+	 * @param list<string> $required   Properties that must be present.
+	 */
+	protected static function answer_object( array $properties, array $required = array() ): array {
+		$schema = array(
+			'type'                 => 'object',
+			'context'              => array( 'view', 'edit' ),
+			'readonly'             => true,
+			'properties'           => $properties,
+			'additionalProperties' => false,
+		);
+		if ( array() !== $required ) {
+			$schema['required'] = $required;
+		}
+		return $schema;
+	}
+
+	/**
+	 * A bounded string in an answer.
+	 *
+	 * @param int   $max_length Longest accepted.
+	 * @param array $more       More keywords (pattern, enum, format, type with null).
+	 */
+	protected static function answer_string( int $max_length = 200, array $more = array() ): array {
+		return array_merge(
+			array(
+				'type'      => 'string',
+				'maxLength' => $max_length,
+				'context'   => array( 'view', 'edit' ),
+				'readonly'  => true,
+			),
+			$more
+		);
+	}
+
+	/**
+	 * A non-negative integer in an answer.
+	 */
+	protected static function answer_count(): array {
+		return array(
+			'type'     => 'integer',
+			'minimum'  => 0,
+			'context'  => array( 'view', 'edit' ),
+			'readonly' => true,
+		);
+	}
+
+	/**
+	 * One job event as the bridge records it (see docs/architecture.md, "Events").
+	 */
+	protected static function event_schema(): array {
+		return self::answer_object(
+			array(
+				'jobId'       => self::answer_string( 128, array( 'pattern' => '^[A-Za-z0-9._:-]{1,128}$' ) ),
+				'seq'         => self::answer_count(),
+				'name'        => self::answer_string( 64, array( 'pattern' => '^[a-z0-9-]{1,64}$' ) ),
+				'step'        => self::answer_string( 64 ),
+				'outcome'     => self::answer_string( 16, array( 'enum' => array( 'started', 'succeeded', 'failed' ) ) ),
+				'appName'     => self::answer_string( 63, array( 'pattern' => Settings::DNS_LABEL_PATTERN ) ),
+				'environment' => self::answer_string( 63, array( 'type' => array( 'string', 'null' ) ) ),
+				'actor'       => self::answer_object(
+					array(
+						'id'    => self::answer_count(),
+						'login' => self::answer_string( 60 ),
+					)
+				),
+				'time'        => self::answer_string( 40, array( 'format' => 'date-time' ) ),
+				'message'     => self::answer_string( 4000 ),
+				// The facts differ per event; the contract of each event names them.
+				'data'        => array(
+					'type'     => 'object',
+					'context'  => array( 'view', 'edit' ),
+					'readonly' => true,
+				),
+			),
+			array( 'jobId', 'seq', 'name', 'appName', 'time' )
+		);
 	}
 
 	/**
@@ -184,25 +301,38 @@ abstract class Controller extends WP_REST_Controller {
 	 * @param string $title Schema title.
 	 */
 	protected function event_page_schema( string $title ): array {
-		return array(
-			'$schema'    => 'http://json-schema.org/draft-04/schema#',
-			'title'      => $title,
-			'type'       => 'object',
-			'properties' => array(
-				'items'      => array(
-					'description' => __( 'Events, newest first.', 'k8or-orbit' ),
-					'type'        => 'array',
-					'items'       => array( 'type' => 'object' ),
-					'context'     => array( 'view', 'edit' ),
-					'readonly'    => true,
-				),
-				'nextCursor' => array(
-					'description' => __( 'Cursor of the next page, null on the last page.', 'k8or-orbit' ),
-					'type'        => array( 'string', 'null' ),
-					'context'     => array( 'view', 'edit' ),
-					'readonly'    => true,
-				),
+		$items                = self::answer_array( self::event_schema(), 100 );
+		$items['description'] = __( 'Events, newest first.', 'k8or-orbit' );
+		$next                 = self::answer_string( 2048, array( 'type' => array( 'string', 'null' ) ) );
+		$next['description']  = __( 'Cursor of the next page, null on the last page.', 'k8or-orbit' );
+		return array_merge(
+			array(
+				'$schema' => 'http://json-schema.org/draft-04/schema#',
+				'title'   => $title,
 			),
+			self::answer_object(
+				array(
+					'items'      => $items,
+					'nextCursor' => $next,
+				),
+				array( 'items' )
+			)
+		);
+	}
+
+	/**
+	 * A bounded list in an answer.
+	 *
+	 * @param array $items     Schema of each item.
+	 * @param int   $max_items Most items accepted.
+	 */
+	protected static function answer_array( array $items, int $max_items ): array {
+		return array(
+			'type'     => 'array',
+			'maxItems' => $max_items,
+			'items'    => $items,
+			'context'  => array( 'view', 'edit' ),
+			'readonly' => true,
 		);
 	}
 }

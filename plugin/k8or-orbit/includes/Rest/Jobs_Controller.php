@@ -8,6 +8,7 @@
 namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Settings\Settings;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
@@ -74,7 +75,7 @@ final class Jobs_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function get_item( $request ) {
-		return $this->relay( $this->bridge()->request( 'GET', '/v1/jobs/' . rawurlencode( $request['id'] ) ) );
+		return $this->relay( $this->bridge()->request( 'GET', '/v1/jobs/' . rawurlencode( $request['id'] ) ), $this->get_item_schema() );
 	}
 
 	/**
@@ -84,36 +85,49 @@ final class Jobs_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function get_events( $request ) {
-		return $this->relay( $this->bridge()->request( 'GET', '/v1/jobs/' . rawurlencode( $request['id'] ) . '/events' . $this->event_page_query( $request ) ) );
+		return $this->relay( $this->bridge()->request( 'GET', '/v1/jobs/' . rawurlencode( $request['id'] ) . '/events' . $this->event_page_query( $request ) ), $this->event_page_schema( 'orbit-job-events' ) );
 	}
 
 	/**
-	 * The job schema.
+	 * The job schema: what the bridge reports of a job and its steps.
 	 */
 	protected function build_schema(): array {
-		$both = array( 'view', 'edit' );
-		$text = array(
-			'type'     => 'string',
-			'context'  => $both,
-			'readonly' => true,
-		);
-		return array(
-			'$schema'    => 'http://json-schema.org/draft-04/schema#',
-			'title'      => 'orbit-job',
-			'type'       => 'object',
-			'properties' => array(
-				'jobId'       => $text,
-				'kind'        => $text,
-				'appName'     => $text,
-				'environment' => $text,
-				'status'      => $text,
-				'steps'       => array(
-					'type'     => 'array',
-					'items'    => array( 'type' => 'object' ),
-					'context'  => $both,
-					'readonly' => true,
-				),
+		$date = self::answer_string( 40, array( 'format' => 'date-time' ) );
+		return array_merge(
+			array(
+				'$schema' => 'http://json-schema.org/draft-04/schema#',
+				'title'   => 'orbit-job',
 			),
+			self::answer_object(
+				array(
+					'jobId'       => self::answer_string( 128 ),
+					'kind'        => self::answer_string( 32, array( 'pattern' => '^[a-z0-9-]+$' ) ),
+					'appName'     => self::answer_string( 63, array( 'pattern' => Settings::DNS_LABEL_PATTERN ) ),
+					'environment' => self::answer_string( 63 ),
+					'status'      => self::answer_string( 16, array( 'enum' => array( 'queued', 'running', 'succeeded', 'failed' ) ) ),
+					'steps'       => self::answer_array(
+						self::answer_object(
+							array(
+								'name'   => self::answer_string( 64 ),
+								'status' => self::answer_string( 16, array( 'enum' => array( 'pending', 'running', 'done' ) ) ),
+								'runs'   => self::answer_count(),
+							),
+							array( 'name', 'status' )
+						),
+						100
+					),
+					'error'       => self::answer_object(
+						array(
+							'step'    => self::answer_string( 64 ),
+							'code'    => self::answer_string( 100 ),
+							'message' => self::answer_string( 4000 ),
+						)
+					),
+					'createdAt'   => $date,
+					'updatedAt'   => $date,
+				),
+				array( 'jobId', 'kind', 'status', 'steps' )
+			)
 		);
 	}
 }

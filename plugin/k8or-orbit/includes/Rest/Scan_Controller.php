@@ -85,7 +85,7 @@ final class Scan_Controller extends Controller {
 		if ( is_wp_error( $post ) ) {
 			return $post;
 		}
-		return $this->relay( $this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/scan' ) );
+		return $this->relay( $this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/scan' ), $this->get_item_schema() );
 	}
 
 	/**
@@ -110,40 +110,73 @@ final class Scan_Controller extends Controller {
 					'environment' => $environment,
 				),
 				null !== $idempotency && preg_match( '/^[A-Za-z0-9._:-]{8,128}$/', $idempotency ) ? $idempotency : wp_generate_uuid4()
-			)
+			),
+			$this->get_item_schema()
 		);
 	}
 
 	/**
-	 * The answer schema: the summary and the findings.
+	 * The answer schema: the job started (POST), or the summary and the findings (GET).
 	 */
 	protected function build_schema(): array {
-		$both = array( 'view', 'edit' );
-		return array(
-			'$schema'    => 'http://json-schema.org/draft-04/schema#',
-			'title'      => 'orbit-scan',
-			'type'       => 'object',
-			'properties' => array(
-				'jobId'    => array(
-					'description' => __( 'The scan job started (POST).', 'k8or-orbit' ),
-					'type'        => 'string',
-					'context'     => $both,
-					'readonly'    => true,
+		$date     = self::answer_string( 40, array( 'format' => 'date-time' ) );
+		$count    = self::answer_count();
+		$severity = self::answer_string( 16, array( 'pattern' => '^[A-Za-z]+$' ) );
+
+		$summary                = self::answer_object(
+			array(
+				'status'    => self::answer_string( 32 ),
+				'reason'    => self::answer_string( 2000 ),
+				'scanner'   => self::answer_string( 64 ),
+				'scannedAt' => $date,
+				'summary'   => self::answer_object(
+					array(
+						'counts'    => array_merge(
+							self::answer_object( array() ),
+							array( 'patternProperties' => array( '^[A-Za-z]{1,16}$' => $count ) )
+						),
+						'total'     => $count,
+						'uniqueIds' => $count,
+						'fixable'   => $count,
+						'secrets'   => $count,
+					)
 				),
-				'summary'  => array(
-					'description' => __( 'Status and counts per severity (GET).', 'k8or-orbit' ),
-					'type'        => 'object',
-					'context'     => $both,
-					'readonly'    => true,
+			)
+		);
+		$summary['description'] = __( 'Status and counts per severity (GET).', 'k8or-orbit' );
+
+		$findings                = self::answer_array(
+			self::answer_object(
+				array(
+					'id'               => self::answer_string( 200 ),
+					'pkg'              => self::answer_string( 300 ),
+					'installedVersion' => self::answer_string( 200 ),
+					'fixedVersion'     => self::answer_string( 500 ),
+					'severity'         => $severity,
+					'title'            => self::answer_string( 2000 ),
+					'target'           => self::answer_string( 1000 ),
 				),
-				'findings' => array(
-					'description' => __( 'Vulnerabilities found (GET).', 'k8or-orbit' ),
-					'type'        => 'array',
-					'items'       => array( 'type' => 'object' ),
-					'context'     => $both,
-					'readonly'    => true,
-				),
+				array( 'id', 'severity' )
 			),
+			5000
+		);
+		$findings['description'] = __( 'Vulnerabilities found (GET).', 'k8or-orbit' );
+
+		$job_id                = self::answer_string( 128 );
+		$job_id['description'] = __( 'The scan job started (POST).', 'k8or-orbit' );
+
+		return array_merge(
+			array(
+				'$schema' => 'http://json-schema.org/draft-04/schema#',
+				'title'   => 'orbit-scan',
+			),
+			self::answer_object(
+				array(
+					'jobId'    => $job_id,
+					'summary'  => $summary,
+					'findings' => $findings,
+				)
+			)
 		);
 	}
 }

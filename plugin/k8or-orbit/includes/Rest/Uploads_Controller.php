@@ -133,7 +133,8 @@ final class Uploads_Controller extends Controller {
 					'size'     => (int) $request['size'],
 					'actor'    => $this->actor(),
 				)
-			)
+			),
+			$this->get_item_schema()
 		);
 	}
 
@@ -144,7 +145,7 @@ final class Uploads_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function get_item( $request ) {
-		return $this->relay( $this->bridge()->request( 'GET', '/v1/uploads/' . rawurlencode( $request['id'] ) ) );
+		return $this->relay( $this->bridge()->request( 'GET', '/v1/uploads/' . rawurlencode( $request['id'] ) ), $this->get_item_schema() );
 	}
 
 	/**
@@ -192,7 +193,8 @@ final class Uploads_Controller extends Controller {
 					),
 				),
 				'complete-' . $request['id']
-			)
+			),
+			$this->get_item_schema()
 		);
 	}
 
@@ -264,54 +266,55 @@ final class Uploads_Controller extends Controller {
 	}
 
 	/**
-	 * The start answer schema.
+	 * The answer schema: an upload as started (POST), resumed (GET) or completed (the job started).
 	 */
 	protected function build_schema(): array {
-		$both = array( 'view', 'edit' );
-		return array(
-			'$schema'    => 'http://json-schema.org/draft-04/schema#',
-			'title'      => 'orbit-upload',
-			'type'       => 'object',
-			'properties' => array(
-				'uploadId'  => array(
-					'type'     => 'string',
-					'context'  => $both,
-					'readonly' => true,
+		$part_number = array_merge( self::answer_count(), array( 'maximum' => self::MAX_PARTS ) );
+		$parts       = self::answer_array(
+			self::answer_object(
+				array(
+					'partNumber' => $part_number,
+					'url'        => self::answer_string( 8192, array( 'pattern' => '^https?://' ) ),
 				),
-				'key'       => array(
-					'type'     => 'string',
-					'context'  => $both,
-					'readonly' => true,
-				),
-				'size'      => array(
-					'type'     => 'integer',
-					'context'  => $both,
-					'readonly' => true,
-				),
-				'partSize'  => array(
-					'type'     => 'integer',
-					'context'  => $both,
-					'readonly' => true,
-				),
-				'partCount' => array(
-					'type'     => 'integer',
-					'context'  => $both,
-					'readonly' => true,
-				),
-				'parts'     => array(
-					'description' => __( 'Presigned URLs of the parts still to upload.', 'k8or-orbit' ),
-					'type'        => 'array',
-					'items'       => array( 'type' => 'object' ),
-					'context'     => $both,
-					'readonly'    => true,
-				),
-				'expiresAt' => array(
-					'type'     => 'string',
-					'format'   => 'date-time',
-					'context'  => $both,
-					'readonly' => true,
-				),
+				array( 'partNumber', 'url' )
 			),
+			self::MAX_PARTS
+		);
+
+		$parts['description'] = __( 'Presigned URLs of the parts still to upload.', 'k8or-orbit' );
+		return array_merge(
+			array(
+				'$schema' => 'http://json-schema.org/draft-04/schema#',
+				'title'   => 'orbit-upload',
+			),
+			self::answer_object(
+				array(
+					'uploadId'      => self::answer_string( 64 ),
+					'key'           => self::answer_string( 1024 ),
+					'size'          => self::answer_count(),
+					'partSize'      => self::answer_count(),
+					'partCount'     => array_merge( self::answer_count(), array( 'maximum' => self::MAX_PARTS ) ),
+					'parts'         => $parts,
+					'expiresAt'     => self::answer_string( 40, array( 'format' => 'date-time' ) ),
+					'status'        => self::answer_string( 16, array( 'enum' => array( 'open', 'completing', 'aborted' ) ) ),
+					'jobId'         => self::answer_string( 128, array( 'type' => array( 'string', 'null' ) ) ),
+					'partsListed'   => array(
+						'type'     => 'boolean',
+						'context'  => array( 'view', 'edit' ),
+						'readonly' => true,
+					),
+					'uploadedParts' => self::answer_array(
+						self::answer_object(
+							array(
+								'partNumber' => $part_number,
+								'etag'       => self::answer_string( 200 ),
+								'size'       => self::answer_count(),
+							)
+						),
+						self::MAX_PARTS
+					),
+				)
+			)
 		);
 	}
 

@@ -151,6 +151,15 @@ abstract class Orbit_Test_Case extends TestCase {
 	}
 
 	/**
+	 * Remembers a category term the test made, for clean-up.
+	 *
+	 * @param int $id Term id.
+	 */
+	protected function track_term( int $id ): void {
+		$this->term_ids[] = $id;
+	}
+
+	/**
 	 * A new job id, cleaned up afterwards.
 	 */
 	protected function job_id(): string {
