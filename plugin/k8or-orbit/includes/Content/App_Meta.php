@@ -220,8 +220,8 @@ final class App_Meta {
 	 * State of the app per environment, keyed by environment name.
 	 */
 	private static function environments_schema(): array {
-		$schema                         = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
-		$schema['patternProperties']    = array(
+		$schema                      = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
+		$schema['patternProperties'] = array(
 			Settings::ENVIRONMENT_NAME_PATTERN => self::object(
 				__( 'State of the app in one environment.', 'k8or-orbit' ),
 				array(
@@ -248,7 +248,7 @@ final class App_Meta {
 				)
 			),
 		);
-		$schema['maxProperties'] = Settings::MAX_ENVIRONMENTS;
+		$schema['maxProperties']     = Settings::MAX_ENVIRONMENTS;
 		return $schema;
 	}
 

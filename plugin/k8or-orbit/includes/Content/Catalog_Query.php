@@ -38,9 +38,9 @@ final class Catalog_Query {
 	/**
 	 * Runs the query.
 	 *
-	 * @param array $filters    See DEFAULTS: search text, app name, category slug, scan status,
-	 *                          environment and its status, deleted apps, order, page.
-	 * @param bool  $operators  Whether to list as operators see the catalog (else the public catalog).
+	 * @param array $filters   See DEFAULTS: search text, app name, category slug, scan status,
+	 *                         environment and its status, deleted apps, order, page.
+	 * @param bool  $operators Whether to list as operators see the catalog (else the public catalog).
 	 */
 	public static function run( array $filters, bool $operators ): WP_Query {
 		return new WP_Query( self::args( $filters, $operators ) );
@@ -89,19 +89,19 @@ final class Catalog_Query {
 		}
 
 		return array(
-			'post_type'                               => App_Post_Type::NAME,
-			'post_status'                             => $operators ? array( 'publish', 'draft', 'pending', 'private', 'future' ) : 'publish',
-			'has_password'                            => $operators ? null : false,
-			's'                                       => (string) $filters['search'],
-			'name'                                    => (string) $filters['name'],
-			'meta_query'                              => $meta_query, // phpcs:ignore WordPress.DB.SlowDBQuery
-			'tax_query'                               => $tax_query, // phpcs:ignore WordPress.DB.SlowDBQuery
-			'orderby'                                 => in_array( $filters['orderby'], self::ORDERBY, true ) ? $filters['orderby'] : 'date',
-			'order'                                   => 'asc' === strtolower( (string) $filters['order'] ) ? 'ASC' : 'DESC',
-			'posts_per_page'                          => max( 1, (int) $filters['per_page'] ),
-			'paged'                                   => max( 1, (int) $filters['page'] ),
-			'ignore_sticky_posts'                     => true,
-			App_Post_Type::QUERY_INCLUDE_DELETED      => $operators && $filters['include_deleted'],
+			'post_type'                          => App_Post_Type::NAME,
+			'post_status'                        => $operators ? array( 'publish', 'draft', 'pending', 'private', 'future' ) : 'publish',
+			'has_password'                       => $operators ? null : false,
+			's'                                  => (string) $filters['search'],
+			'name'                               => (string) $filters['name'],
+			'meta_query'                         => $meta_query, // phpcs:ignore WordPress.DB.SlowDBQuery
+			'tax_query'                          => $tax_query, // phpcs:ignore WordPress.DB.SlowDBQuery
+			'orderby'                            => in_array( $filters['orderby'], self::ORDERBY, true ) ? $filters['orderby'] : 'date',
+			'order'                              => 'asc' === strtolower( (string) $filters['order'] ) ? 'ASC' : 'DESC',
+			'posts_per_page'                     => max( 1, (int) $filters['per_page'] ),
+			'paged'                              => max( 1, (int) $filters['page'] ),
+			'ignore_sticky_posts'                => true,
+			App_Post_Type::QUERY_INCLUDE_DELETED => $operators && $filters['include_deleted'],
 		);
 	}
 }

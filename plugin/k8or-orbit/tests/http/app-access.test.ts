@@ -280,7 +280,7 @@ describe( 'deleted apps', () => {
 				await fetch( page.body.link, {
 					signal: AbortSignal.timeout( 30_000 ),
 				} )
-			 ).text();
+			).text();
 			expect( html ).toContain( kept.name );
 			expect( html ).not.toContain( gone.name );
 		} finally {
@@ -298,31 +298,46 @@ describe( 'password-protected apps', () => {
 	it( 'show no Orbit facts in wp/v2 or on their page until the password is given', async () => {
 		const app = await bridgeApp( 'protected' );
 		const repository = `orbit/${ app.name }`;
-		const before = await fetch( ( await wpV2( `/wp/v2/orbit_app/${ app.id }` ) ).body.link, {
-			signal: AbortSignal.timeout( 30_000 ),
-		} );
+		const before = await fetch(
+			( await wpV2( `/wp/v2/orbit_app/${ app.id }` ) ).body.link,
+			{
+				signal: AbortSignal.timeout( 30_000 ),
+			}
+		);
 		expect( await before.text() ).toContain( repository );
 
-		const protect = await save( app.id, admin, { password: 'open-sesame' } );
+		const protect = await save( app.id, admin, {
+			password: 'open-sesame',
+		} );
 		expect( protect.status, JSON.stringify( protect.body ) ).toBe( 200 );
 
 		const shown = await wpV2( `/wp/v2/orbit_app/${ app.id }` );
 		expect( shown.status ).toBe( 200 );
 		expect( shown.body.meta ).not.toHaveProperty( 'k8or_orbit_image' );
 		expect( shown.body.meta ).not.toHaveProperty( 'k8or_orbit_scan' );
-		const listed = await wpV2( '/wp/v2/orbit_app', {}, {
-			include: String( app.id ),
-		} );
-		expect( listed.body[ 0 ].meta ).not.toHaveProperty( 'k8or_orbit_image' );
+		const listed = await wpV2(
+			'/wp/v2/orbit_app',
+			{},
+			{
+				include: String( app.id ),
+			}
+		);
+		expect( listed.body[ 0 ].meta ).not.toHaveProperty(
+			'k8or_orbit_image'
+		);
 
 		const page = await fetch( shown.body.link, {
 			signal: AbortSignal.timeout( 30_000 ),
 		} );
 		expect( await page.text() ).not.toContain( repository );
 
-		const withPassword = await wpV2( `/wp/v2/orbit_app/${ app.id }`, {}, {
-			password: 'open-sesame',
-		} );
+		const withPassword = await wpV2(
+			`/wp/v2/orbit_app/${ app.id }`,
+			{},
+			{
+				password: 'open-sesame',
+			}
+		);
 		expect( withPassword.body.meta.k8or_orbit_image.repository ).toBe(
 			repository
 		);
@@ -350,7 +365,9 @@ describe( 'operator-only fields', () => {
 		} );
 		expect( asEditor.status, JSON.stringify( asEditor.body ) ).toBe( 200 );
 		const meta = asEditor.body.meta;
-		expect( meta.k8or_orbit_image.repository ).toBe( `orbit/${ app.name }` );
+		expect( meta.k8or_orbit_image.repository ).toBe(
+			`orbit/${ app.name }`
+		);
 		expect( meta.k8or_orbit_image ).not.toHaveProperty( 'uploadedBy' );
 		expect( meta.k8or_orbit_scan ).not.toHaveProperty( 'reportLocation' );
 		expect( meta ).not.toHaveProperty( 'k8or_orbit_deleted' );
