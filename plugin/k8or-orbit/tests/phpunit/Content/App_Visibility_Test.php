@@ -107,11 +107,14 @@ final class App_Visibility_Test extends Orbit_Test_Case {
 		$post_id = $this->app(
 			array(),
 			array(
-				App_Meta::IMAGE => $this->image_facts() + array(
-					'uploadedBy' => array(
-						'id'    => 1,
-						'login' => 'uploader',
-					),
+				App_Meta::IMAGE => array_merge(
+					$this->image_facts(),
+					array(
+						'uploadedBy' => array(
+							'id'    => 1,
+							'login' => 'uploader',
+						),
+					)
 				),
 				App_Meta::SCAN  => array(
 					'status'         => 'passed',
