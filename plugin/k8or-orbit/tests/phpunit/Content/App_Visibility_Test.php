@@ -153,6 +153,43 @@ final class App_Visibility_Test extends Orbit_Test_Case {
 	}
 
 	/**
+	 * @dataProvider roles
+	 *
+	 * @param string $role Role.
+	 */
+	public function test_the_catalog_block_lists_only_the_public_catalog_whoever_looks( string $role ): void {
+		$protected = $this->app( array( 'post_title' => 'Protected ' . $this->word, 'post_password' => 'open-sesame' ), array( App_Meta::IMAGE => $this->image_facts() ) );
+		$draft     = $this->app( array( 'post_title' => 'Draft ' . $this->word, 'post_status' => 'draft' ) );
+		$this->act_as( $role );
+		$_GET['orbit_q'] = $this->word;
+		try {
+			$html = do_blocks( '<!-- wp:k8or-orbit/catalog /-->' );
+		} finally {
+			unset( $_GET['orbit_q'] );
+		}
+		$this->assertStringContainsString( get_permalink( $this->live ), $html );
+		foreach ( array( $this->deleted, $protected, $draft ) as $hidden ) {
+			$this->assertStringNotContainsString( get_post( $hidden )->post_name, $html );
+		}
+	}
+
+	public function test_app_blocks_show_nothing_of_a_protected_app_until_the_password_is_given(): void {
+		$post_id = $this->app( array( 'post_password' => 'open-sesame' ), array( App_Meta::IMAGE => $this->image_facts() ) );
+		$block   = sprintf( '<!-- wp:k8or-orbit/app-details {"appId":%d} /-->', $post_id );
+		$this->assertStringNotContainsString( 'orbit/hello-web', do_blocks( $block ) );
+
+		// The cookie core sets when a visitor enters the password.
+		require_once ABSPATH . WPINC . '/class-phpass.php';
+		$cookie             = 'wp-postpass_' . COOKIEHASH;
+		$_COOKIE[ $cookie ] = ( new \PasswordHash( 8, true ) )->HashPassword( 'open-sesame' );
+		try {
+			$this->assertStringContainsString( 'orbit/hello-web', do_blocks( $block ) );
+		} finally {
+			unset( $_COOKIE[ $cookie ] );
+		}
+	}
+
+	/**
 	 * The Orbit meta of an app read through wp/v2 with context=edit.
 	 *
 	 * @param int $post_id App id.
