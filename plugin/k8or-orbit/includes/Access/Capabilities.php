@@ -27,13 +27,16 @@ final class Capabilities {
 	/** The capability type of app posts: edit_orbit_apps, publish_orbit_apps, … (see App_Post_Type). */
 	public const APP_POST_TYPE = array( 'orbit_app', 'orbit_apps' );
 
+	/** Editing app pages at all; also what filing an app under a category needs. */
+	public const EDIT_APPS = 'edit_orbit_apps';
+
 	/**
 	 * The app post capabilities an editor holds: edit the page (title, description, category) and
 	 * publish or unpublish it. Nobody holds create_posts: only the bridge's events create app pages.
 	 */
 	private const APP_POSTS_EDIT = array(
 		'read_private_orbit_apps',
-		'edit_orbit_apps',
+		self::EDIT_APPS,
 		'edit_others_orbit_apps',
 		'edit_published_orbit_apps',
 		'edit_private_orbit_apps',

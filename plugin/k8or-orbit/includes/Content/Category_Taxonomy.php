@@ -7,6 +7,8 @@
 
 namespace K8or\Orbit\Content;
 
+use K8or\Orbit\Access\Capabilities;
+
 defined( 'ABSPATH' ) || exit;
 
 /**
@@ -45,7 +47,7 @@ final class Category_Taxonomy {
 				'show_in_rest'      => true,
 				'show_admin_column' => true,
 				// Core's default (edit_posts) would let authors and contributors file apps.
-				'capabilities'      => array( 'assign_terms' => 'edit_orbit_apps' ),
+				'capabilities'      => array( 'assign_terms' => Capabilities::EDIT_APPS ),
 				'rewrite'           => array(
 					'slug'       => 'app-category',
 					'with_front' => false,
