@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * One Vitest run, three kinds of suite:
+ * One Vitest run, four kinds of suite:
  * - unit: pure TypeScript, no services;
  * - integration: against the real local services described by ORBIT_STACK_FILE
  *   (started by `npm test`), run one file at a time because they share them;
+ * - faults: the fault matrix, killing the services of the stack it runs against;
  * - ui: components in jsdom, REST answered by msw.
  */
 export default defineConfig( {
@@ -34,6 +35,18 @@ export default defineConfig( {
 					fileParallelism: false,
 					testTimeout: 180_000,
 					hookTimeout: 180_000,
+				},
+			},
+			{
+				test: {
+					// The fault matrix kills the stack's services: it runs on a stack of its
+					// own (see scripts/test.mjs), one case after another.
+					name: 'faults',
+					environment: 'node',
+					include: [ 'scripts/test/faults/**/*.test.ts' ],
+					fileParallelism: false,
+					testTimeout: 240_000,
+					hookTimeout: 240_000,
 				},
 			},
 			{

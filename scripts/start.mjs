@@ -1,18 +1,18 @@
 /**
  * `npm start`: installs what is missing, starts the whole stack on its embedded defaults,
- * prints where everything is, and stops it all on Ctrl-C or SIGTERM.
- * `npm start -- --reset` starts from empty data.
+ * prints where everything is, restarts a service that crashes (one line each time), and
+ * stops it all on Ctrl-C or SIGTERM. `npm start -- --reset` starts from empty data.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { StackError, red, step } from './lib/console.mjs';
+import { StackError, red, step, yellow } from './lib/console.mjs';
 import { resolveConfig } from './lib/config.mjs';
 import { prepare } from './lib/prepare.mjs';
-import { stopAll } from './lib/processes.mjs';
 import { stackFile, startStack } from './lib/stack.mjs';
 import { seedCatalog } from './lib/seed.mjs';
 import { formatSummary } from './lib/summary.mjs';
+import { Supervisor } from './lib/supervisor.mjs';
 
 const { values } = parseArgs( {
 	options: {
@@ -30,7 +30,12 @@ if ( values.help ) {
 	process.exit( 0 );
 }
 
-let config;
+let supervisor;
+const SUPERVISOR_COLOURS = {
+	restarting: yellow,
+	'given-up': red,
+	back: ( line ) => line,
+};
 
 /** The current parent process (Node's process.ppid is fixed at start). */
 function parentPid() {
@@ -51,18 +56,28 @@ async function shutdown( signal ) {
 	}
 	stopping = true;
 	step( `${ signal }: stopping Orbit` );
-	const stopped = await stopAll( config.dataDir );
+	const stopped = await supervisor.stop();
 	step( `Stopped ${ stopped.length } processes` );
 	process.exit( 0 );
 }
 
 try {
-	config = resolveConfig();
+	const config = resolveConfig();
+	supervisor = new Supervisor( {
+		dataDir: config.dataDir,
+		report: ( line, { kind } ) => step( SUPERVISOR_COLOURS[ kind ]( line ) ),
+	} );
 	process.on( 'SIGINT', () => shutdown( 'SIGINT' ) );
 	process.on( 'SIGTERM', () => shutdown( 'SIGTERM' ) );
 	process.on( 'SIGHUP', () => shutdown( 'SIGHUP' ) );
 	const coreDir = await prepare( config );
-	const stack = await startStack( { config, coreDir, reset: values.reset } );
+	const stack = await startStack( {
+		config,
+		supervisor,
+		coreDir,
+		reset: values.reset,
+	} );
+	supervisor.supervise();
 	await seedCatalog( stack );
 	process.stdout.write(
 		formatSummary( stack, stackFile( config.dataDir ) ) + '\n'

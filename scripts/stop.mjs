@@ -3,10 +3,10 @@
  */
 import { step } from './lib/console.mjs';
 import { resolveConfig } from './lib/config.mjs';
-import { stopAll } from './lib/processes.mjs';
+import { stopStack } from './lib/supervisor.mjs';
 
 const config = resolveConfig();
-const stopped = await stopAll( config.dataDir );
+const stopped = await stopStack( config.dataDir );
 step(
 	stopped.length
 		? `Stopped ${ stopped.join( ', ' ) }`

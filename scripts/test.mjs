@@ -4,7 +4,9 @@
  *
  * Order: install → build and type-check → lint → unit and UI tests → start the test stack
  * (ports + 10000, data in .orbit-test/) → integration tests, PHP tests, end-to-end tests in
- * Chromium → stop the stack. `npm test -- --only unit,integration` runs some suites.
+ * Chromium → stop the stack → the fault matrix on a stack of its own (its bridge pausing before
+ * every step so that kills land inside jobs) → stop it. `npm test -- --only unit,integration`
+ * runs some suites.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,10 +15,16 @@ import { parseArgs } from 'node:util';
 import { StackError, bold, green, red, seconds, step } from './lib/console.mjs';
 import { repoRoot } from './lib/config.mjs';
 import { run } from './lib/run.mjs';
-import { downTestStack, testStackConfig, upTestStack } from './test-stack.mjs';
+import {
+	FAULT_BRIDGE_SETTINGS,
+	downTestStack,
+	testStackConfig,
+	upTestStack,
+} from './test-stack.mjs';
 import { prepare } from './lib/prepare.mjs';
 
-const SUITES = [ 'build', 'lint', 'unit', 'integration', 'php', 'e2e' ];
+const SUITES = [ 'build', 'lint', 'unit', 'integration', 'php', 'e2e', 'faults' ];
+
 const { values } = parseArgs( { options: { only: { type: 'string' } } } );
 const selected = new Set( values.only ? values.only.split( ',' ) : SUITES );
 for ( const suite of selected ) {
@@ -218,6 +226,20 @@ try {
 			if ( selected.has( 'e2e' ) ) {
 				await playwright( env );
 			}
+		} finally {
+			await downTestStack();
+		}
+	}
+	if ( selected.has( 'faults' ) ) {
+		step( 'Starting the test stack for the fault matrix' );
+		const { file } = await upTestStack( {
+			bridgeSettings: FAULT_BRIDGE_SETTINGS,
+		} );
+		try {
+			await vitest( 'faults', [ 'faults' ], {
+				...process.env,
+				ORBIT_STACK_FILE: file,
+			} );
 		} finally {
 			await downTestStack();
 		}

@@ -1,8 +1,8 @@
 /**
- * The stack's processes: each started in its own process group with its output in a log
- * file, recorded in <data dir>/pids.json so that any later command can stop them all.
+ * The stack's processes: each runs in its own process group with its output in a log file
+ * (started by the Supervisor), recorded in <data dir>/pids.json so that any later command
+ * can stop them all.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -31,7 +31,7 @@ export function readPids( dataDir ) {
 	}
 }
 
-function writePids( dataDir, pids ) {
+export function writePids( dataDir, pids ) {
 	fs.writeFileSync( pidFile( dataDir ), JSON.stringify( pids, null, 2 ) );
 }
 
@@ -47,38 +47,6 @@ export function logTail( logFile, lines = 15 ) {
 	} catch {
 		return '(no log)';
 	}
-}
-
-/**
- * Starts a long-running service.
- *
- * @param {Object}   options
- * @param {string}   options.name    Key in pids.json and the log's name.
- * @param {string}   options.dataDir
- * @param {string}   options.command
- * @param {string[]} options.args
- * @param {Object}   [options.env]
- * @param {string}   [options.cwd]
- * @return {{pid: number, logFile: string, exited: () => boolean}} The running service.
- */
-export function startService( { name, dataDir, command, args, env, cwd } ) {
-	const logDir = path.join( dataDir, 'logs' );
-	fs.mkdirSync( logDir, { recursive: true } );
-	const logFile = path.join( logDir, `${ name }.log` );
-	const log = fs.openSync( logFile, 'a' );
-	const child = spawn( command, args, {
-		cwd,
-		env: env ?? process.env,
-		detached: true,
-		stdio: [ 'ignore', log, log ],
-	} );
-	fs.closeSync( log );
-	let exited = false;
-	child.on( 'exit', () => ( exited = true ) );
-	child.on( 'error', () => ( exited = true ) );
-	child.unref();
-	writePids( dataDir, { ...readPids( dataDir ), [ name ]: child.pid } );
-	return { pid: child.pid, logFile, exited: () => exited };
 }
 
 /**
@@ -146,7 +114,7 @@ export function isPortTaken( port, host = '127.0.0.1' ) {
  * @param {Object}   options
  * @param {string}   options.label
  * @param {Function} options.check       Resolves truthy when ready.
- * @param {Object}   [options.service]   From startService().
+ * @param {Object}   [options.service]   From Supervisor#start().
  * @param {number}   [options.timeoutMs]
  */
 export async function waitUntil( {
@@ -208,7 +176,8 @@ export async function httpOk( url, accept = ( status ) => status < 500 ) {
  * its data folder, and waits until `readyUrl` answers.
  *
  * @param {Object}   options
- * @param {Object}   options.config   From resolveConfig().
+ * @param {Object}   options.config     From resolveConfig().
+ * @param {Object}   options.supervisor The Supervisor that runs it.
  * @param {string}   options.name     Service name (pids.json, log file, port key).
  * @param {string}   options.label    For messages.
  * @param {string}   options.script   The program's file.
@@ -219,6 +188,7 @@ export async function httpOk( url, accept = ( status ) => status < 500 ) {
  */
 export async function startNodeService( {
 	config,
+	supervisor,
 	name,
 	label,
 	script,
@@ -226,9 +196,10 @@ export async function startNodeService( {
 	readyUrl,
 	accept,
 } ) {
-	const service = startService( {
+	const ready = { url: readyUrl ?? `http://${ config.host }:${ config.ports[ name ] }` };
+	const service = supervisor.start( {
 		name,
-		dataDir: config.dataDir,
+		health: ready,
 		command: process.execPath,
 		args: [
 			script,
@@ -243,7 +214,7 @@ export async function startNodeService( {
 	await waitUntil( {
 		label,
 		service,
-		check: () => httpOk( readyUrl ?? url, accept ),
+		check: () => httpOk( ready.url, accept ),
 	} );
 	return url;
 }

@@ -100,8 +100,13 @@ async function callWordpress( stack, user, route, init = {} ) {
 	return body;
 }
 
-/** Uploads an archive as the given user and waits for the job; returns the finished job. */
-export async function uploadArchive( stack, user, archive, app ) {
+/**
+ * Uploads an archive as the given user, as the console does: start through WordPress, parts
+ * straight to S3 with the presigned URLs, complete through WordPress.
+ *
+ * @return {Promise<{jobId: string, uploadId: string}>} The job that now runs.
+ */
+export async function startUpload( stack, user, archive, app ) {
 	const bytes = fs.readFileSync( archive );
 	const started = await callWordpress(
 		stack,
@@ -157,6 +162,12 @@ export async function uploadArchive( stack, user, archive, app ) {
 			} ),
 		}
 	);
+	return { jobId, uploadId: started.uploadId };
+}
+
+/** Uploads an archive as the given user and waits for the job; returns the finished job. */
+export async function uploadArchive( stack, user, archive, app ) {
+	const { jobId } = await startUpload( stack, user, archive, app );
 	const deadline = Date.now() + 90000;
 	while ( Date.now() < deadline ) {
 		const job = await callWordpress(

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { StackError, seconds, step } from './console.mjs';
 import { PORTS } from './config.mjs';
-import { isAlive, isPortTaken, readPids, stopAll } from './processes.mjs';
+import { isAlive, isPortTaken, readPids } from './processes.mjs';
 import { loadSecrets } from './secrets.mjs';
 import { startBridge } from './services/bridge.mjs';
 import { startGitops } from './services/gitops.mjs';
@@ -16,6 +16,7 @@ import { startNats } from './services/nats.mjs';
 import { startRegistry } from './services/registry.mjs';
 import { startDynamodb, startS3 } from './services/s3.mjs';
 import { startWordpress } from './services/wordpress.mjs';
+import { readSupervisorState } from './supervisor.mjs';
 
 export function stackFile( dataDir ) {
 	return path.join( dataDir, 'stack.json' );
@@ -34,9 +35,11 @@ async function assertPortsFree( config ) {
 }
 
 function assertNotRunning( dataDir ) {
-	const running = Object.entries( readPids( dataDir ) ).filter(
-		( [ , pid ] ) => isAlive( pid )
-	);
+	const supervisor = readSupervisorState( dataDir )?.pid;
+	const running = Object.entries( {
+		...( supervisor ? { supervisor } : {} ),
+		...readPids( dataDir ),
+	} ).filter( ( [ , pid ] ) => pid !== process.pid && isAlive( pid ) );
 	if ( running.length > 0 ) {
 		throw new StackError(
 			`Orbit is already running from ${ dataDir } (${ running
@@ -62,6 +65,8 @@ export function resetData( config ) {
 /**
  * @param {Object}  options
  * @param {Object}  options.config      From resolveConfig().
+ * @param {Object}  options.supervisor  Runs the services (and restarts them once told to).
+ * @param {Object}  [options.bridgeSettings] Extra ORBIT_* variables for the bridge.
  * @param {string}  options.coreDir     WordPress core folder.
  * @param {boolean} [options.reset]     Start from empty data (refused while the stack runs).
  * @param {string}  [options.trivyPath] The Trivy CLI the bridge runs (else ORBIT_TRIVY_PATH).
@@ -69,6 +74,8 @@ export function resetData( config ) {
  */
 export async function startStack( {
 	config,
+	supervisor,
+	bridgeSettings,
 	coreDir,
 	reset = false,
 	trivyPath,
@@ -82,7 +89,7 @@ export async function startStack( {
 	fs.mkdirSync( config.dataDir, { recursive: true } );
 	fs.rmSync( stackFile( config.dataDir ), { force: true } );
 	const secrets = loadSecrets( config.dataDir );
-	const context = { config, secrets, coreDir };
+	const context = { config, secrets, coreDir, supervisor };
 	const startedAt = Date.now();
 	try {
 		step(
@@ -103,6 +110,7 @@ export async function startStack( {
 		const bridge = await startBridge( {
 			...context,
 			trivyPath,
+			bridgeSettings,
 			nats,
 			s3,
 			dynamodb,
@@ -131,7 +139,7 @@ export async function startStack( {
 		step( `Stack up in ${ seconds( startedAt ) }` );
 		return stack;
 	} catch ( error ) {
-		await stopAll( config.dataDir );
+		await supervisor.stop();
 		throw error;
 	}
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { repoRoot } from '../config.mjs';
 import { run } from '../run.mjs';
-import { httpOk, startService, waitUntil } from '../processes.mjs';
+import { httpOk, waitUntil } from '../processes.mjs';
 
 export function bridgeEnvironment( {
 	trivyPath,
@@ -18,6 +18,7 @@ export function bridgeEnvironment( {
 	registry,
 	gitops,
 	wordpressUrl,
+	bridgeSettings = {},
 } ) {
 	return {
 		PATH: process.env.PATH,
@@ -48,11 +49,12 @@ export function bridgeEnvironment( {
 			? { ORBIT_TRIVY_SERVER_URL: process.env.ORBIT_TRIVY_SERVER_URL }
 			: {} ),
 		ORBIT_LOG_LEVEL: process.env.ORBIT_LOG_LEVEL ?? 'info',
+		...bridgeSettings,
 	};
 }
 
 export async function startBridge( context ) {
-	const { config } = context;
+	const { config, supervisor } = context;
 	const env = bridgeEnvironment( context );
 	const bridgeDir = path.join( repoRoot, 'rest-bridge' );
 	await run(
@@ -60,14 +62,15 @@ export async function startBridge( context ) {
 		[ path.join( bridgeDir, 'bin', 'orbit-bridge.mjs' ), 'provision' ],
 		{ env }
 	);
-	const service = startService( {
+	const url = `http://${ config.host }:${ config.ports.bridge }`;
+	const service = supervisor.start( {
 		name: 'bridge',
-		dataDir: config.dataDir,
+		// Alive, not ready: readiness also needs every service the bridge talks to.
+		health: { url: `${ url }/healthz`, status: 200 },
 		command: process.execPath,
 		args: [ path.join( bridgeDir, 'dist', 'server.js' ) ],
 		env,
 	} );
-	const url = `http://${ config.host }:${ config.ports.bridge }`;
 	await waitUntil( {
 		label: 'rest-bridge',
 		service,

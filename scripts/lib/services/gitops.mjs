@@ -65,7 +65,7 @@ async function seedRepository( bare ) {
 	}
 }
 
-export async function startGitops( { config } ) {
+export async function startGitops( { config, supervisor } ) {
 	const root = path.join( config.dataDir, 'gitops' );
 	const bare = path.join( root, GITOPS_REPOSITORY );
 	if ( ! fs.existsSync( path.join( bare, 'HEAD' ) ) ) {
@@ -74,6 +74,7 @@ export async function startGitops( { config } ) {
 	}
 	const base = await startNodeService( {
 		config,
+		supervisor,
 		name: 'gitops',
 		label: 'GitOps repository',
 		script: path.join(

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { run } from '../run.mjs';
-import { canConnect, startService, waitUntil } from '../processes.mjs';
+import { canConnect, waitUntil } from '../processes.mjs';
 
 export const DATABASE = 'orbit';
 export const DATABASE_USER = 'orbit';
@@ -26,7 +26,7 @@ function socketPath( dir ) {
 	return path.join( os.tmpdir(), `orbit-mariadb-${ hash }.sock` );
 }
 
-export async function startMariadb( { config, secrets } ) {
+export async function startMariadb( { config, secrets, supervisor } ) {
 	const dir = path.join( config.dataDir, 'mariadb' );
 	const dataDir = path.join( dir, 'data' );
 	const socket = socketPath( dir );
@@ -41,9 +41,9 @@ export async function startMariadb( { config, secrets } ) {
 			'--skip-test-db',
 		] );
 	}
-	const service = startService( {
+	const service = supervisor.start( {
 		name: 'mariadb',
-		dataDir: config.dataDir,
+		health: { host: config.host, port },
 		command: 'mariadbd',
 		args: [
 			'--no-defaults',

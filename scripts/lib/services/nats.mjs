@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { canConnect, startService, waitUntil } from '../processes.mjs';
+import { canConnect, waitUntil } from '../processes.mjs';
 
 export const NATS_BRIDGE_USER = 'orbit-bridge';
 export const NATS_LIVE_USER = 'orbit-live';
@@ -47,7 +47,7 @@ authorization {
 `;
 }
 
-export async function startNats( { config, secrets } ) {
+export async function startNats( { config, secrets, supervisor } ) {
 	const dir = path.join( config.dataDir, 'nats' );
 	fs.mkdirSync( path.join( dir, 'jetstream' ), { recursive: true } );
 	const configFile = path.join( dir, 'nats-server.conf' );
@@ -63,9 +63,9 @@ export async function startNats( { config, secrets } ) {
 		} ),
 		{ mode: 0o600 }
 	);
-	const service = startService( {
+	const service = supervisor.start( {
 		name: 'nats',
-		dataDir: config.dataDir,
+		health: { host: config.host, port: config.ports.nats },
 		command: 'nats-server',
 		args: [ '--config', configFile ],
 	} );

@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { httpOk, startService, waitUntil } from '../processes.mjs';
+import { httpOk, waitUntil } from '../processes.mjs';
 
-export async function startRegistry( { config, secrets } ) {
+export async function startRegistry( { config, secrets, supervisor } ) {
 	const dir = path.join( config.dataDir, 'registry' );
 	fs.mkdirSync( path.join( dir, 'storage' ), { recursive: true } );
 	const configFile = path.join( dir, 'config.yml' );
@@ -30,13 +30,13 @@ export async function startRegistry( { config, secrets } ) {
 			2
 		)
 	);
-	const service = startService( {
+	const url = `http://${ config.host }:${ config.ports.registry }`;
+	const service = supervisor.start( {
 		name: 'registry',
-		dataDir: config.dataDir,
+		health: { url: `${ url }/v2/`, status: 200 },
 		command: 'docker-registry',
 		args: [ 'serve', configFile ],
 	} );
-	const url = `http://${ config.host }:${ config.ports.registry }`;
 	await waitUntil( {
 		label: 'OCI registry',
 		service,

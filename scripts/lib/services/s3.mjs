@@ -21,9 +21,10 @@ function dataFolder( config, name ) {
 	return directory;
 }
 
-export async function startS3( { config } ) {
+export async function startS3( { config, supervisor } ) {
 	const endpoint = await startNodeService( {
 		config,
+		supervisor,
 		name: 's3',
 		label: 'S3 server',
 		script: path.join( repoRoot, 'scripts', 'services', 's3-server.mjs' ),
@@ -37,7 +38,7 @@ export async function startS3( { config } ) {
 	};
 }
 
-export async function startDynamodb( { config } ) {
+export async function startDynamodb( { config, supervisor } ) {
 	// Tables are ready at once: waiting for CREATING → ACTIVE only slows the local stack down.
 	const instant = [
 		'--createTableMs',
@@ -49,6 +50,7 @@ export async function startDynamodb( { config } ) {
 	];
 	const endpoint = await startNodeService( {
 		config,
+		supervisor,
 		name: 'dynamodb',
 		label: 'DynamoDB server',
 		script: path.join( repoRoot, 'node_modules', 'dynalite', 'cli.js' ),

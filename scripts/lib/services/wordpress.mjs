@@ -9,7 +9,7 @@ import path from 'node:path';
 import { StackError } from '../console.mjs';
 import { repoRoot } from '../config.mjs';
 import { run } from '../run.mjs';
-import { httpOk, startService, waitUntil } from '../processes.mjs';
+import { httpOk, waitUntil } from '../processes.mjs';
 import { saveSecrets } from '../secrets.mjs';
 
 const PLUGIN_SLUG = 'k8or-orbit';
@@ -130,6 +130,7 @@ function phpSettings( config ) {
 
 export async function startWordpress( {
 	config,
+	supervisor,
 	secrets,
 	coreDir,
 	mariadb,
@@ -151,9 +152,9 @@ export async function startWordpress( {
 		} ),
 		{ mode: 0o600 }
 	);
-	const service = startService( {
+	const service = supervisor.start( {
 		name: 'wordpress',
-		dataDir: config.dataDir,
+		health: { url: `${ url }/?rest_route=/`, status: 200 },
 		command: 'php',
 		args: [
 			...phpSettings( config ),

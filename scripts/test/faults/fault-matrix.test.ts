@@ -1,0 +1,150 @@
+/**
+ * The fault matrix: against the running test stack (its bridge pausing before every step and
+ * event, so that a kill lands inside a job), each service in turn is killed with SIGKILL in the
+ * middle of a job of a real multi-megabyte image. For every case: the supervisor brings the
+ * service back by itself, the job finishes with every event exactly once and nothing published
+ * twice, nothing partial is left behind, the data written before the fault is all still there,
+ * and a browser-like live client keeps receiving progress without reconnecting by hand.
+ *
+ * Jobs are driven through a table of job drivers: a kind of job joins the matrix by adding
+ * its driver to JOB_DRIVERS.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildImage, saveArchive } from '../../lib/images.mjs';
+import {
+	type JobDriver,
+	type StartedJob,
+	StackProbe,
+	type FaultStack,
+} from '../support/fault-probes';
+import { uploadDriver } from '../support/upload-driver';
+import {
+	gitopsCloneAndPush,
+	registryPushAndCatalog,
+} from '../support/service-checks';
+
+const stack = JSON.parse(
+	fs.readFileSync( process.env.ORBIT_STACK_FILE ?? '', 'utf8' )
+) as FaultStack;
+const work = fs.mkdtempSync( path.join( os.tmpdir(), 'orbit-faults-' ) );
+/** A real image with a few MB of random data, saved as the archive every upload sends. */
+const archive = path.join( work, 'faults.tar' );
+const probe = new StackProbe( stack, archive );
+
+/**
+ * Each service of the stack, and the event after which its kill lands: the point where the
+ * job is about to use it (the registry and the GitOps repository are not used by an upload:
+ * the job must not notice them go).
+ */
+const FAULTS: Array< { service: string; label: string; killAfter: Record< string, string > } > = [
+	{ service: 'bridge', label: 'the rest-bridge', killAfter: { upload: 'image-validated' } },
+	{ service: 'nats', label: 'NATS', killAfter: { upload: 'image-validation-started' } },
+	{ service: 's3', label: 'the S3 server', killAfter: { upload: 'temporary-image-stored' } },
+	{ service: 'dynamodb', label: 'the DynamoDB server', killAfter: { upload: 'image-validation-started' } },
+	{ service: 'registry', label: 'the OCI registry', killAfter: { upload: 'image-validated' } },
+	{ service: 'gitops', label: 'the GitOps git server', killAfter: { upload: 'image-validated' } },
+	{ service: 'wordpress', label: 'PHP (WordPress)', killAfter: { upload: 'image-scanned' } },
+	{ service: 'mariadb', label: 'MariaDB', killAfter: { upload: 'image-scanned' } },
+];
+
+/** One driver per kind of job; a deploy driver joins here once deploy jobs exist. */
+const JOB_DRIVERS: JobDriver[] = [ uploadDriver ];
+
+beforeAll( async () => {
+	const image = await buildImage( {
+		dir: work,
+		layers: [
+			{ '/srv/index.html': '<h1>faults</h1>\n' },
+			{ '/srv/blob.bin': randomBytes( 4 * 1024 * 1024 ) },
+		],
+		config: { ports: [ '8080/tcp' ], entrypoint: [ '/bin/httpd' ] },
+	} );
+	await saveArchive( image, archive, 'faults:1.0' );
+	// Data in every store before the first fault: an image in the registry, a commit in
+	// the GitOps repository, and one finished job (S3, DynamoDB, JetStream, MariaDB).
+	await registryPushAndCatalog( stack, 'faults/before' );
+	await gitopsCloneAndPush( stack, 'before-the-faults.txt' );
+	for ( const driver of JOB_DRIVERS ) {
+		const job = await driver.start( probe, 'before-faults' );
+		expect( ( await probe.waitForJob( job.jobId ) ).status ).toBe(
+			'succeeded'
+		);
+	}
+} );
+
+afterAll( () => {
+	probe.close();
+	fs.rmSync( work, { recursive: true, force: true } );
+} );
+
+describe.each( JOB_DRIVERS )( 'a $kind job', ( driver ) => {
+	it.each( FAULTS )(
+		'finishes once when $label is killed in the middle, and nothing is lost',
+		async ( { service, killAfter } ) => {
+			const before = await probe.snapshot();
+			const restartsBefore = probe.supervised( service ).restarts;
+			const job: StartedJob = await driver.start(
+				probe,
+				`after-${ service }`
+			);
+			const live = await probe.followLive( job.jobId );
+			try {
+				const killPoint = killAfter[ driver.kind ];
+				expect( killPoint, `a kill point for ${ driver.kind } jobs` ).toBeDefined();
+				await probe.waitForEvent( job.jobId, killPoint ?? '' );
+				const killed = probe.kill( service );
+
+				// The service comes back by itself, under a new pid.
+				const back = await probe.waitForRestart( service, killed );
+				expect( back.restarts ).toBe( restartsBefore + 1 );
+				expect( back.pid ).not.toBe( killed.pid );
+
+				// The job finishes, with every event exactly once.
+				const finished = await probe.waitForJob( job.jobId );
+				expect(
+					finished.status,
+					JSON.stringify( finished.error )
+				).toBe( 'succeeded' );
+				const events = await probe.jobEvents( job.jobId );
+				expect( events.map( ( e ) => e.name ) ).toEqual(
+					driver.events
+				);
+				expect( events.map( ( e ) => e.seq ) ).toEqual(
+					driver.events.map( ( _, index ) => index + 1 )
+				);
+				// Nothing published twice: the event stream holds each seq once…
+				expect( await probe.streamedSeqs( job ) ).toEqual(
+					driver.events.map( ( _, index ) => index + 1 )
+				);
+				// …and WordPress applied each event once.
+				expect( await probe.appliedSeqs( job.jobId ) ).toEqual(
+					driver.events.map( ( _, index ) => index + 1 )
+				);
+				// Everything written before the fault is still there.
+				const after = await probe.snapshot();
+				expect( probe.expectKept( before, after ) ).toBe( true );
+
+				// What the job leaves, and nothing half-done.
+				await driver.checkFinished( probe, job, before, after );
+
+				// The browser's live progress went on after the fault, on the same subscription.
+				const lastEvent = driver.events[ driver.events.length - 1 ] ?? '';
+				expect( await live.arrival( lastEvent ) ).toBeGreaterThan(
+					killed.at
+				);
+				if ( service === 'nats' ) {
+					expect( live.reconnects() ).toBeGreaterThan( 0 );
+				}
+			} finally {
+				await live.close();
+			}
+		}
+	);
+} );
