@@ -65,7 +65,8 @@ try {
 	const config = resolveConfig();
 	supervisor = new Supervisor( {
 		dataDir: config.dataDir,
-		report: ( line, { kind } ) => step( SUPERVISOR_COLOURS[ kind ]( line ) ),
+		report: ( line, { kind } ) =>
+			step( SUPERVISOR_COLOURS[ kind ]( line ) ),
 	} );
 	process.on( 'SIGINT', () => shutdown( 'SIGINT' ) );
 	process.on( 'SIGTERM', () => shutdown( 'SIGTERM' ) );

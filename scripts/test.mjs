@@ -23,7 +23,15 @@ import {
 } from './test-stack.mjs';
 import { prepare } from './lib/prepare.mjs';
 
-const SUITES = [ 'build', 'lint', 'unit', 'integration', 'php', 'e2e', 'faults' ];
+const SUITES = [
+	'build',
+	'lint',
+	'unit',
+	'integration',
+	'php',
+	'e2e',
+	'faults',
+];
 
 const { values } = parseArgs( { options: { only: { type: 'string' } } } );
 const selected = new Set( values.only ? values.only.split( ',' ) : SUITES );

@@ -178,12 +178,12 @@ export async function httpOk( url, accept = ( status ) => status < 500 ) {
  * @param {Object}   options
  * @param {Object}   options.config     From resolveConfig().
  * @param {Object}   options.supervisor The Supervisor that runs it.
- * @param {string}   options.name     Service name (pids.json, log file, port key).
- * @param {string}   options.label    For messages.
- * @param {string}   options.script   The program's file.
- * @param {string[]} options.args     Arguments after --host and --port.
- * @param {string}   options.readyUrl Answers below 500 when the service is up.
- * @param {Function} [options.accept] Which HTTP statuses mean ready.
+ * @param {string}   options.name       Service name (pids.json, log file, port key).
+ * @param {string}   options.label      For messages.
+ * @param {string}   options.script     The program's file.
+ * @param {string[]} options.args       Arguments after --host and --port.
+ * @param {string}   options.readyUrl   Answers below 500 when the service is up.
+ * @param {Function} [options.accept]   Which HTTP statuses mean ready.
  * @return {Promise<string>} The service's base URL.
  */
 export async function startNodeService( {
@@ -196,7 +196,9 @@ export async function startNodeService( {
 	readyUrl,
 	accept,
 } ) {
-	const ready = { url: readyUrl ?? `http://${ config.host }:${ config.ports[ name ] }` };
+	const ready = {
+		url: readyUrl ?? `http://${ config.host }:${ config.ports[ name ] }`,
+	};
 	const service = supervisor.start( {
 		name,
 		health: ready,

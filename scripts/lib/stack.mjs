@@ -64,12 +64,12 @@ export function resetData( config ) {
 
 /**
  * @param {Object}  options
- * @param {Object}  options.config      From resolveConfig().
- * @param {Object}  options.supervisor  Runs the services (and restarts them once told to).
+ * @param {Object}  options.config           From resolveConfig().
+ * @param {Object}  options.supervisor       Runs the services (and restarts them once told to).
  * @param {Object}  [options.bridgeSettings] Extra ORBIT_* variables for the bridge.
- * @param {string}  options.coreDir     WordPress core folder.
- * @param {boolean} [options.reset]     Start from empty data (refused while the stack runs).
- * @param {string}  [options.trivyPath] The Trivy CLI the bridge runs (else ORBIT_TRIVY_PATH).
+ * @param {string}  options.coreDir          WordPress core folder.
+ * @param {boolean} [options.reset]          Start from empty data (refused while the stack runs).
+ * @param {string}  [options.trivyPath]      The Trivy CLI the bridge runs (else ORBIT_TRIVY_PATH).
  * @return {Promise<object>} The stack description (also written to stack.json).
  */
 export async function startStack( {

@@ -50,7 +50,9 @@ export async function formatStatus( dataDir, now = Date.now() ) {
 					name,
 					running ? String( service.pid ) : '-',
 					running
-						? formatDuration( now - Date.parse( service.startedAt ) )
+						? formatDuration(
+								now - Date.parse( service.startedAt )
+							)
 						: '-',
 					String( service.restarts ),
 					stateText,
@@ -59,7 +61,14 @@ export async function formatStatus( dataDir, now = Date.now() ) {
 			};
 		} )
 	);
-	const header = [ 'service', 'pid', 'uptime', 'restarts', 'health', 'check' ];
+	const header = [
+		'service',
+		'pid',
+		'uptime',
+		'restarts',
+		'health',
+		'check',
+	];
 	// Column widths ignore colour codes.
 	const visible = ( text ) => text.replace( /\x1b\[[0-9;]*m/g, '' );
 	const widths = header.map( ( title, column ) =>
@@ -73,7 +82,8 @@ export async function formatStatus( dataDir, now = Date.now() ) {
 			.map( ( cell, column ) =>
 				column === cells.length - 1
 					? cell
-					: cell + ' '.repeat( widths[ column ] - visible( cell ).length )
+					: cell +
+						' '.repeat( widths[ column ] - visible( cell ).length )
 			)
 			.join( '  ' );
 	const healthy = rows.every( ( row ) => row.answers );
@@ -88,7 +98,7 @@ export async function formatStatus( dataDir, now = Date.now() ) {
 			: red(
 					'Not every service answers: see the logs in ' +
 						`${ dataDir }/logs/ (README: Troubleshooting).`
-			  ),
+				),
 	].join( '\n' );
 	return { text: `${ text }\n`, healthy };
 }

@@ -11,3 +11,19 @@ export class PermanentJobError extends Error {
 		this.code = code;
 	}
 }
+
+/**
+ * The object store is out of disk (the one-machine S3 server answers InsufficientStorage,
+ * naming the disk): retrying cannot help until someone frees space, so the job fails now.
+ */
+export function storageFullError(
+	error: unknown
+): PermanentJobError | undefined {
+	if ( ( error as { name?: string } )?.name !== 'InsufficientStorage' ) {
+		return undefined;
+	}
+	return new PermanentJobError(
+		'storage_full',
+		`The image could not be stored: ${ ( error as Error ).message }`
+	);
+}

@@ -6,7 +6,7 @@ import type { JobRecord } from '../job-model/job.js';
 import { UPLOAD_JOB, type UploadJobInput } from '../job-model/kinds.js';
 import { appKeys } from '../storage/keys.js';
 import type { JobDefinition, StepContext } from './definition.js';
-import { PermanentJobError } from './errors.js';
+import { PermanentJobError, storageFullError } from './errors.js';
 import { imageTag, renderKustomization } from './kustomization.js';
 import { scanStoredArchive, type ScanRecord } from './scan-archive.js';
 import type { JobServices } from './services.js';
@@ -113,7 +113,7 @@ async function receive( context: StepContext, { objects }: JobServices ) {
 					`The upload could not be assembled (${ name }): upload every part again and complete it with the ETags S3 returned.`
 				);
 			}
-			throw error;
+			throw storageFullError( error ) ?? error;
 		}
 	}
 	await context.emit( 'image-received', 'succeeded', {
@@ -216,7 +216,11 @@ async function storeImage(
 	const existing = await objects.headObject( bucket, key );
 	// Content-addressed: an object of the right size under the digest is this archive.
 	if ( existing?.size !== validated.size ) {
-		await objects.copyObject( upload.bucket, upload.key, bucket, key );
+		await objects
+			.copyObject( upload.bucket, upload.key, bucket, key )
+			.catch( ( error: unknown ) => {
+				throw storageFullError( error ) ?? error;
+			} );
 	}
 	const stored = {
 		bucket,

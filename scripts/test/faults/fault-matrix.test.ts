@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -26,6 +25,7 @@ import {
 } from '../support/fault-probes';
 import { uploadDriver } from '../support/upload-driver';
 import {
+	exec,
 	gitopsCloneAndPush,
 	registryPushAndCatalog,
 } from '../support/service-checks';
@@ -43,15 +43,51 @@ const probe = new StackProbe( stack, archive );
  * job is about to use it (the registry and the GitOps repository are not used by an upload:
  * the job must not notice them go).
  */
-const FAULTS: Array< { service: string; label: string; killAfter: Record< string, string > } > = [
-	{ service: 'bridge', label: 'the rest-bridge', killAfter: { upload: 'image-validated' } },
-	{ service: 'nats', label: 'NATS', killAfter: { upload: 'image-validation-started' } },
-	{ service: 's3', label: 'the S3 server', killAfter: { upload: 'temporary-image-stored' } },
-	{ service: 'dynamodb', label: 'the DynamoDB server', killAfter: { upload: 'image-validation-started' } },
-	{ service: 'registry', label: 'the OCI registry', killAfter: { upload: 'image-validated' } },
-	{ service: 'gitops', label: 'the GitOps git server', killAfter: { upload: 'image-validated' } },
-	{ service: 'wordpress', label: 'PHP (WordPress)', killAfter: { upload: 'image-scanned' } },
-	{ service: 'mariadb', label: 'MariaDB', killAfter: { upload: 'image-scanned' } },
+const FAULTS: Array< {
+	service: string;
+	label: string;
+	killAfter: Record< string, string >;
+} > = [
+	{
+		service: 'bridge',
+		label: 'the rest-bridge',
+		killAfter: { upload: 'image-validated' },
+	},
+	{
+		service: 'nats',
+		label: 'NATS',
+		killAfter: { upload: 'image-validation-started' },
+	},
+	{
+		service: 's3',
+		label: 'the S3 server',
+		killAfter: { upload: 'temporary-image-stored' },
+	},
+	{
+		service: 'dynamodb',
+		label: 'the DynamoDB server',
+		killAfter: { upload: 'image-validation-started' },
+	},
+	{
+		service: 'registry',
+		label: 'the OCI registry',
+		killAfter: { upload: 'image-validated' },
+	},
+	{
+		service: 'gitops',
+		label: 'the GitOps git server',
+		killAfter: { upload: 'image-validated' },
+	},
+	{
+		service: 'wordpress',
+		label: 'PHP (WordPress)',
+		killAfter: { upload: 'image-scanned' },
+	},
+	{
+		service: 'mariadb',
+		label: 'MariaDB',
+		killAfter: { upload: 'image-scanned' },
+	},
 ];
 
 /** One driver per kind of job; a deploy driver joins here once deploy jobs exist. */
@@ -70,7 +106,7 @@ beforeAll( async () => {
 	// Data in every store before the first fault: an image in the registry, a commit in
 	// the GitOps repository, and one finished job (S3, DynamoDB, JetStream, MariaDB).
 	await registryPushAndCatalog( stack, 'faults/before' );
-	await gitopsCloneAndPush( stack, 'before-the-faults.txt' );
+	await gitopsCloneAndPush( stack, `before-the-faults-${ Date.now() }.txt` );
 	for ( const driver of JOB_DRIVERS ) {
 		const job = await driver.start( probe, 'before-faults' );
 		expect( ( await probe.waitForJob( job.jobId ) ).status ).toBe(
@@ -97,7 +133,10 @@ describe.each( JOB_DRIVERS )( 'a $kind job', ( driver ) => {
 			const live = await probe.followLive( job.jobId );
 			try {
 				const killPoint = killAfter[ driver.kind ];
-				expect( killPoint, `a kill point for ${ driver.kind } jobs` ).toBeDefined();
+				expect(
+					killPoint,
+					`a kill point for ${ driver.kind } jobs`
+				).toBeDefined();
 				await probe.waitForEvent( job.jobId, killPoint ?? '' );
 				const killed = probe.kill( service );
 
@@ -135,7 +174,8 @@ describe.each( JOB_DRIVERS )( 'a $kind job', ( driver ) => {
 				await driver.checkFinished( probe, job, before, after );
 
 				// The browser's live progress went on after the fault, on the same subscription.
-				const lastEvent = driver.events[ driver.events.length - 1 ] ?? '';
+				const lastEvent =
+					driver.events[ driver.events.length - 1 ] ?? '';
 				expect( await live.arrival( lastEvent ) ).toBeGreaterThan(
 					killed.at
 				);
@@ -147,4 +187,77 @@ describe.each( JOB_DRIVERS )( 'a $kind job', ( driver ) => {
 			}
 		}
 	);
+} );
+
+/** Mounts a small tmpfs over `dir`, keeping what the folder held; false where mounting is not allowed. */
+async function mountSmallDisk( dir: string, size: string ) {
+	const kept = fs.mkdtempSync( path.join( work, 'kept-' ) );
+	fs.cpSync( dir, kept, { recursive: true } );
+	try {
+		await exec( 'mount', [
+			'-t',
+			'tmpfs',
+			'-o',
+			`size=${ size }`,
+			'tmpfs',
+			dir,
+		] );
+	} catch {
+		return false;
+	}
+	fs.cpSync( kept, dir, { recursive: true } );
+	return true;
+}
+
+/** Every file under `dir`, relative to it. */
+function filesUnder( dir: string ): string[] {
+	return fs
+		.readdirSync( dir, { recursive: true, withFileTypes: true } )
+		.filter( ( entry ) => entry.isFile() )
+		.map( ( entry ) =>
+			path.relative( dir, path.join( entry.parentPath, entry.name ) )
+		)
+		.sort();
+}
+
+describe( 'a full disk', () => {
+	it( 'fails an upload that the S3 server cannot store with "no space left on …", leaving nothing half-written', async ( context ) => {
+		// The temporary bucket gets a disk of its own, big enough for the archive's part but
+		// not for the object S3 assembles from it.
+		const bucketDir = path.join( stack.dataDir, 's3', 'orbit-temporary' );
+		const filesBefore = filesUnder( bucketDir );
+		const size = fs.statSync( archive ).size;
+		const mounted = await mountSmallDisk(
+			bucketDir,
+			`${ Math.ceil( ( size * 1.5 ) / 1024 ) }k`
+		);
+		if ( ! mounted ) {
+			context.skip( 'mounting a small tmpfs is not allowed here' );
+		}
+		try {
+			const before = await probe.snapshot();
+			const job = await uploadDriver.start( probe, 'disk-full' );
+			const finished = await probe.waitForJob( job.jobId );
+			expect( finished.status ).toBe( 'failed' );
+			expect( finished.error?.message ).toMatch(
+				/^The image could not be stored: no space left on the S3 server's disk for orbit-temporary\//
+			);
+			// The failure is told once, after the events of the steps that ran.
+			const events = await probe.jobEvents( job.jobId );
+			expect( events.map( ( e ) => e.name ) ).toEqual( [
+				'upload-initiated',
+				'upload-failed',
+			] );
+			expect( events.at( -1 )?.message ).toContain( 'no space left on' );
+			expect( await probe.appliedSeqs( job.jobId ) ).toEqual( [ 1, 2 ] );
+			// Nothing half-written: no object, no part, no post; everything else as it was.
+			expect( filesUnder( bucketDir ) ).toEqual( filesBefore );
+			const after = await probe.snapshot();
+			expect( after.s3 ).toEqual( before.s3 );
+			expect( after.mariadbApps ).toEqual( before.mariadbApps );
+		} finally {
+			// Lazily: the S3 server may still hold a file of the small disk open.
+			await exec( 'umount', [ '--lazy', bucketDir ] );
+		}
+	} );
 } );

@@ -250,7 +250,9 @@ export class StackProbe {
 		return until(
 			`event ${ name } of job ${ jobId }`,
 			async () =>
-				( await this.jobEvents( jobId ) ).some( ( e ) => e.name === name )
+				( await this.jobEvents( jobId ) ).some(
+					( e ) => e.name === name
+				)
 					? true
 					: undefined,
 			60_000,
@@ -259,7 +261,7 @@ export class StackProbe {
 	}
 
 	private async withNats< T >(
-		use: ( nc: Awaited< ReturnType< typeof connect > > ) => Promise< T >
+		work: ( nc: Awaited< ReturnType< typeof connect > > ) => Promise< T >
 	) {
 		const nc = await connect( {
 			servers: this.stack.nats.url,
@@ -267,7 +269,7 @@ export class StackProbe {
 			pass: this.stack.nats.password,
 		} );
 		try {
-			return await use( nc );
+			return await work( nc );
 		} finally {
 			await nc.close();
 		}
@@ -281,7 +283,7 @@ export class StackProbe {
 				{ filter_subjects: subject, deliver_policy: DeliverPolicy.All }
 			);
 			const messages: Array< { id: string; seq: number } > = [];
-			for ( ;; ) {
+			for (;;) {
 				const message = await consumer.next( { expires: 1000 } );
 				if ( ! message ) {
 					return messages;
@@ -348,7 +350,8 @@ export class StackProbe {
 				} )
 			);
 			for ( const object of page.Contents ?? [] ) {
-				objects[ object.Key ?? '' ] = `${ object.Size }:${ object.ETag }`;
+				objects[ object.Key ?? '' ] =
+					`${ object.Size }:${ object.ETag }`;
 			}
 			token = page.NextContinuationToken;
 		} while ( token );
@@ -386,8 +389,9 @@ export class StackProbe {
 	async snapshot(): Promise< Snapshot > {
 		const buckets = (
 			await this.s3.send( new ListBucketsCommand( {} ) )
-		).Buckets?.map( ( b ) => b.Name ?? '' )
-			.filter( ( name ) => name.startsWith( BUCKET_PREFIX ) );
+		).Buckets?.map( ( b ) => b.Name ?? '' ).filter( ( name ) =>
+			name.startsWith( BUCKET_PREFIX )
+		);
 		const s3: Record< string, string > = {};
 		for ( const bucket of buckets ?? [] ) {
 			for ( const [ key, value ] of Object.entries(
@@ -396,7 +400,11 @@ export class StackProbe {
 				s3[ `${ bucket }/${ key }` ] = value;
 			}
 		}
-		const scan = async ( table: string, key: ( item: Record< string, unknown > ) => string, value: ( item: Record< string, unknown > ) => string ) => {
+		const scan = async (
+			table: string,
+			key: ( item: Record< string, unknown > ) => string,
+			value: ( item: Record< string, unknown > ) => string
+		) => {
 			const entries: Record< string, string > = {};
 			let start: Record< string, unknown > | undefined;
 			do {
@@ -438,10 +446,9 @@ export class StackProbe {
 				( item ) => String( item.name )
 			),
 			jetstream: Object.fromEntries(
-				( await this.streamMessages( 'orbit.events.>' ) ).map( ( m ) => [
-					m.id,
-					'',
-				] )
+				( await this.streamMessages( 'orbit.events.>' ) ).map(
+					( m ) => [ m.id, '' ]
+				)
 			),
 			mariadbApplied: Object.fromEntries(
 				(
@@ -480,7 +487,9 @@ export class StackProbe {
 			}
 		}
 		if ( lost.length > 0 ) {
-			throw new Error( `Data written before the fault changed:\n${ lost.join( '\n' ) }` );
+			throw new Error(
+				`Data written before the fault changed:\n${ lost.join( '\n' ) }`
+			);
 		}
 		return true;
 	}

@@ -95,9 +95,9 @@ async function until< T >(
 
 describe( 'restartDelayMs', () => {
 	it( 'doubles from 1 s and stops at the cap', () => {
-		expect( [ 1, 2, 3, 4, 5, 6, 7 ].map( ( n ) => restartDelayMs( n ) ) ).toEqual(
-			[ 1000, 2000, 4000, 8000, 16000, 30000, 30000 ]
-		);
+		expect(
+			[ 1, 2, 3, 4, 5, 6, 7 ].map( ( n ) => restartDelayMs( n ) )
+		).toEqual( [ 1000, 2000, 4000, 8000, 16000, 30000, 30000 ] );
 	} );
 } );
 
@@ -153,7 +153,9 @@ describe( 'Supervisor', () => {
 		supervisor.start( {
 			name: 'broken',
 			health: { port: 1 },
-			...program( `console.error('cannot open the data folder'); process.exit(3)` ),
+			...program(
+				`console.error('cannot open the data folder'); process.exit(3)`
+			),
 		} );
 		supervisor.supervise();
 		const givenUp = await until( 'the give-up', () =>
@@ -177,9 +179,9 @@ describe( 'Supervisor', () => {
 			state: 'running',
 			restarts: 0,
 		} );
-		expect(
-			( await fetch( `http://127.0.0.1:${ port }/` ) ).status
-		).toBe( 200 );
+		expect( ( await fetch( `http://127.0.0.1:${ port }/` ) ).status ).toBe(
+			200
+		);
 
 		const status = await formatStatus( dataDir );
 		expect( status.healthy ).toBe( false );
@@ -189,7 +191,9 @@ describe( 'Supervisor', () => {
 		).toMatch( /^steady\s+\d+\s+\d+s\s+0\s+answers\s+http:/ );
 		expect(
 			lines.find( ( line: string ) => line.startsWith( 'broken' ) )
-		).toMatch( /^broken\s+-\s+-\s+3\s+given up\s+.*last exit: exit code 3/ );
+		).toMatch(
+			/^broken\s+-\s+-\s+3\s+given up\s+.*last exit: exit code 3/
+		);
 	} );
 
 	it( 'restarts nothing once stopping, and stops every process', async () => {
