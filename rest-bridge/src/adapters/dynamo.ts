@@ -15,6 +15,7 @@ import {
 	UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BridgeConfig } from '../config.js';
+import { nameServiceWhenUnreachable } from './unreachable.js';
 
 export type Item = Record< string, unknown >;
 
@@ -100,12 +101,12 @@ export class DynamoDocumentStore implements DocumentStore {
 	static fromConfig(
 		config: BridgeConfig[ 'dynamodb' ]
 	): DynamoDocumentStore {
-		return new DynamoDocumentStore(
-			new DynamoDBClient( {
-				region: config.region,
-				...( config.endpoint ? { endpoint: config.endpoint } : {} ),
-			} )
-		);
+		const client = new DynamoDBClient( {
+			region: config.region,
+			...( config.endpoint ? { endpoint: config.endpoint } : {} ),
+		} );
+		nameServiceWhenUnreachable( client, 'DynamoDB', config.endpoint );
+		return new DynamoDocumentStore( client );
 	}
 
 	async get( table: string, key: Item ) {

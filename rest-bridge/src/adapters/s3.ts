@@ -18,6 +18,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { BridgeConfig } from '../config.js';
+import { nameServiceWhenUnreachable } from './unreachable.js';
 
 export interface UploadedPart {
 	partNumber: number;
@@ -101,11 +102,13 @@ function isNotFound( error: unknown ): boolean {
 }
 
 export function createS3Client( config: BridgeConfig[ 's3' ] ): S3Client {
-	return new S3Client( {
+	const client = new S3Client( {
 		region: config.region,
 		forcePathStyle: config.forcePathStyle,
 		...( config.endpoint ? { endpoint: config.endpoint } : {} ),
 	} );
+	nameServiceWhenUnreachable( client, 'S3', config.endpoint );
+	return client;
 }
 
 export class S3ObjectStore implements ObjectStore {

@@ -10,6 +10,7 @@
  * its driver to JOB_DRIVERS.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildImage, saveArchive } from '../../lib/images.mjs';
+// @ts-expect-error -- plain ESM scripts without type declarations.
+import { healthAnswers } from '../../lib/supervisor.mjs';
 import {
 	type JobDriver,
 	type StartedJob,
@@ -261,3 +264,80 @@ describe( 'a full disk', () => {
 		}
 	} );
 } );
+
+describe( 'a permanent fault', () => {
+	// Last: it leaves the S3 server given up.
+	it( 'fails the job with a message naming the S3 server, which is given up while the rest keeps running', async () => {
+		const restartsBefore = probe.supervised( 's3' ).restarts;
+		const job = await uploadDriver.start( probe, 's3-gone' );
+		const live = await probe.followLive( job.jobId );
+		// Every restart of the S3 server fails: something else has taken its port.
+		const port = Number( new URL( stack.s3.endpoint ).port );
+		const squatter = net.createServer( ( socket ) => socket.destroy() );
+		try {
+			await probe.waitForEvent( job.jobId, 'image-received' );
+			probe.kill( 's3' );
+			await holdPort( squatter, port );
+
+			const finished = await probe.waitForJob( job.jobId );
+			expect( finished.status ).toBe( 'failed' );
+			expect( finished.error?.message ).toContain(
+				`S3 at ${ stack.s3.endpoint } did not answer`
+			);
+			const events = await probe.jobEvents( job.jobId );
+			const names = events.map( ( e ) => e.name );
+			expect( names.at( -1 ) ).toBe( 'upload-failed' );
+			expect( new Set( names ).size ).toBe( names.length );
+			expect( events.at( -1 )?.message ).toBe( finished.error?.message );
+			expect( await probe.appliedSeqs( job.jobId ) ).toEqual(
+				events.map( ( e ) => e.seq )
+			);
+			expect(
+				await probe.sql(
+					`SELECT ID FROM wp_posts WHERE post_type = 'orbit_app' AND post_name = '${ job.appName }'`
+				)
+			).toEqual( [] );
+			expect( await live.arrival( 'upload-failed' ) ).toBeGreaterThan(
+				0
+			);
+
+			// The supervisor gives up on S3 and keeps the rest running.
+			const givenUp = await probe.waitForState( 's3', 'given-up' );
+			// The first death came after a long run, then five quick ones in a row.
+			expect( givenUp.restarts ).toBe( restartsBefore + 5 );
+			for ( const { service } of FAULTS.filter(
+				( fault ) => fault.service !== 's3'
+			) ) {
+				expect(
+					await healthAnswers( probe.supervised( service ).health ),
+					service
+				).toBe( true );
+			}
+		} finally {
+			squatter.close();
+			await live.close();
+		}
+	} );
+} );
+
+/** Listens on `port` as soon as the killed process has let it go. */
+async function holdPort( server: net.Server, port: number ) {
+	const deadline = Date.now() + 900;
+	for (;;) {
+		try {
+			await new Promise< void >( ( resolve, reject ) => {
+				server.once( 'error', reject );
+				server.listen( port, '127.0.0.1', () => {
+					server.off( 'error', reject );
+					resolve();
+				} );
+			} );
+			return;
+		} catch ( error ) {
+			if ( Date.now() > deadline ) {
+				throw error;
+			}
+			await new Promise( ( resolve ) => setTimeout( resolve, 20 ) );
+		}
+	}
+}

@@ -1,9 +1,9 @@
 /**
  * `npm start` as a new user runs it: the whole stack comes up on its own ports, every service
- * answers through its real client, SIGTERM leaves nothing behind, and a second start keeps
- * the data. Runs beside the test stack on ports shifted by 30000.
+ * answers through its real client, a killed service comes back by itself, SIGTERM leaves
+ * nothing behind, and a second start keeps the data. Runs beside the test stack on ports shifted by 30000.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -311,6 +311,40 @@ describe( 'npm start', () => {
 			seeded: true,
 			pushed: true,
 		} );
+
+		// A crashed service comes back by itself, and says so on the terminal.
+		recordedPids();
+		const { bridge: bridgePid } = JSON.parse(
+			fs.readFileSync( path.join( dataDir, 'pids.json' ), 'utf8' )
+		) as Record< string, number >;
+		process.kill( bridgePid!, 'SIGKILL' );
+		const deadline = Date.now() + 30_000;
+		while (
+			Date.now() < deadline &&
+			! running.output().includes( 'bridge is back' )
+		) {
+			await sleep( 200 );
+		}
+		expect( running.output() ).toMatch(
+			/bridge exited with signal SIGKILL after \S+; restarting it in 1s \(restart 1\)\. Its log ends: /
+		);
+		expect( running.output() ).toContain( 'bridge is back' );
+		expect( ( await fetch( `${ stack.bridge.url }/readyz` ) ).status ).toBe(
+			200
+		);
+		const status = spawnSync( 'npm', [ 'run', '--silent', 'status' ], {
+			cwd: repoRoot,
+			env,
+			encoding: 'utf8',
+		} );
+		expect( status.status, status.stdout ).toBe( 0 );
+		expect( status.stdout ).toMatch(
+			/^bridge\s+\d+\s+\S+\s+1\s+answers\s/m
+		);
+		expect( status.stdout ).toMatch(
+			/^mariadb\s+\d+\s+\S+\s+0\s+answers\s/m
+		);
+		expect( status.stdout ).toContain( 'Every service answers.' );
 
 		const stopped = await stopAndMeasure( running, 'SIGINT' );
 		expect( stopped.survivors ).toEqual( [] );

@@ -190,6 +190,18 @@ export class StackProbe {
 		);
 	}
 
+	waitForState( service: string, state: string ) {
+		return until(
+			`${ service } to be ${ state }`,
+			async () => {
+				const entry = this.supervised( service );
+				return entry.state === state ? entry : undefined;
+			},
+			90_000,
+			500
+		);
+	}
+
 	/** The job as the console sees it, through WordPress (which asks the bridge). */
 	async job( jobId: string ): Promise< JobRecord > {
 		const response = await fetch(
