@@ -3,15 +3,13 @@
  * every service as its own child, tells its parent when the stack is up (or why it is not),
  * and then stays to supervise the services until SIGTERM (`test-stack down`, `npm run stop`).
  *
- * Usage (not by hand): node scripts/stack-process.mjs '<JSON: config, coreDir, trivyPath, bridgeSettings>'
+ * Usage (not by hand): node scripts/stack-process.mjs '<JSON: config, coreDir, trivyPath, bridge>'
  */
 import { StackError, step } from './lib/console.mjs';
 import { startStack } from './lib/stack.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
-const { config, coreDir, trivyPath, bridgeSettings } = JSON.parse(
-	process.argv[ 2 ]
-);
+const { config, coreDir, trivyPath, bridge } = JSON.parse( process.argv[ 2 ] );
 const supervisor = new Supervisor( {
 	dataDir: config.dataDir,
 	report: ( line ) => step( line ),
@@ -35,7 +33,8 @@ try {
 		supervisor,
 		coreDir,
 		trivyPath,
-		bridgeSettings,
+		bridgeSettings: bridge?.settings,
+		bridgeEntry: bridge?.entry,
 	} );
 	supervisor.supervise();
 	process.send?.( { ready: true, stack } );

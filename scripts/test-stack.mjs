@@ -2,7 +2,7 @@
  * The stack the tests use: every port shifted by 10000 and data in .orbit-test/, so it runs
  * beside `npm start`. It runs in the background, supervised by a detached stack process
  * (scripts/stack-process.mjs). Usage: node scripts/test-stack.mjs up|down|status;
- * `up --faults` starts it as the fault matrix wants it (see FAULT_BRIDGE_SETTINGS).
+ * `up --faults` starts it as the fault matrix wants it (see FAULT_BRIDGE).
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,12 +32,23 @@ export function testStackConfig() {
 }
 
 /**
- * The fault matrix's bridge: a pause before each step and event puts each kill inside a job,
- * and a short ack wait lets a restarted bridge take over a killed one's job in seconds.
+ * The fault matrix's bridge: the integration tests' paused bridge (the built server with a
+ * 150 ms pause before each job step and event) puts each kill inside a job, and a short ack
+ * wait lets a restarted bridge take over a killed one's job in seconds.
  */
-export const FAULT_BRIDGE_SETTINGS = {
-	ORBIT_STEP_DELAY_MS: '150',
-	ORBIT_JOB_ACK_WAIT_SECONDS: '4',
+export const FAULT_BRIDGE = {
+	entry: [
+		path.join(
+			repoRoot,
+			'rest-bridge',
+			'test',
+			'integration',
+			'support',
+			'paused-bridge.mjs'
+		),
+		'150',
+	],
+	settings: { ORBIT_JOB_ACK_WAIT_SECONDS: '4' },
 };
 
 /**
@@ -80,9 +91,10 @@ function startInBackground( options ) {
  * Starts a fresh test stack and returns its description.
  *
  * @param {Object} [options]
- * @param {Object} [options.bridgeSettings] Extra ORBIT_* variables for the bridge.
+ * @param {Object} [options.bridge] `{entry, settings}`: another bridge program (and its
+ *                                  arguments), extra ORBIT_* variables (see FAULT_BRIDGE).
  */
-export async function upTestStack( { bridgeSettings } = {} ) {
+export async function upTestStack( { bridge } = {} ) {
 	const config = testStackConfig();
 	await stopStack( config.dataDir );
 	const coreDir = await prepare( config, { forTests: true } );
@@ -91,7 +103,7 @@ export async function upTestStack( { bridgeSettings } = {} ) {
 	const stack = await startInBackground( {
 		config,
 		coreDir,
-		bridgeSettings,
+		bridge,
 		trivyPath:
 			process.env.ORBIT_TRIVY_PATH ??
 			path.join(
@@ -114,8 +126,8 @@ if ( import.meta.url === `file://${ process.argv[ 1 ] }` ) {
 	try {
 		if ( command === 'up' ) {
 			const { file } = await upTestStack( {
-				bridgeSettings: process.argv.includes( '--faults' )
-					? FAULT_BRIDGE_SETTINGS
+				bridge: process.argv.includes( '--faults' )
+					? FAULT_BRIDGE
 					: undefined,
 			} );
 			step( `Test stack up: ORBIT_STACK_FILE=${ file }` );

@@ -5,7 +5,7 @@
  * Order: install → build and type-check → lint → unit and UI tests → start the test stack
  * (ports + 10000, data in .orbit-test/) → integration tests, PHP tests, end-to-end tests in
  * Chromium → stop the stack → the fault matrix on a stack of its own (its bridge pausing before
- * every step so that kills land inside jobs) → stop it. `npm test -- --only unit,integration`
+ * every job step and event so that kills land inside jobs) → stop it. `npm test -- --only unit,integration`
  * runs some suites.
  */
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import { StackError, bold, green, red, seconds, step } from './lib/console.mjs';
 import { repoRoot } from './lib/config.mjs';
 import { run } from './lib/run.mjs';
 import {
-	FAULT_BRIDGE_SETTINGS,
+	FAULT_BRIDGE,
 	downTestStack,
 	testStackConfig,
 	upTestStack,
@@ -240,9 +240,7 @@ try {
 	}
 	if ( selected.has( 'faults' ) ) {
 		step( 'Starting the test stack for the fault matrix' );
-		const { file } = await upTestStack( {
-			bridgeSettings: FAULT_BRIDGE_SETTINGS,
-		} );
+		const { file } = await upTestStack( { bridge: FAULT_BRIDGE } );
 		try {
 			await vitest( 'faults', [ 'faults' ], {
 				...process.env,

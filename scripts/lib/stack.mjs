@@ -63,19 +63,21 @@ export function resetData( config ) {
 }
 
 /**
- * @param {Object}  options
- * @param {Object}  options.config           From resolveConfig().
- * @param {Object}  options.supervisor       Runs the services (and restarts them once told to).
- * @param {Object}  [options.bridgeSettings] Extra ORBIT_* variables for the bridge.
- * @param {string}  options.coreDir          WordPress core folder.
- * @param {boolean} [options.reset]          Start from empty data (refused while the stack runs).
- * @param {string}  [options.trivyPath]      The Trivy CLI the bridge runs (else ORBIT_TRIVY_PATH).
+ * @param {Object}   options
+ * @param {Object}   options.config           From resolveConfig().
+ * @param {Object}   options.supervisor       Runs the services (and restarts them once told to).
+ * @param {Object}   [options.bridgeSettings] Extra ORBIT_* variables for the bridge.
+ * @param {string[]} [options.bridgeEntry]    The bridge's program and arguments (else dist/server.js).
+ * @param {string}   options.coreDir          WordPress core folder.
+ * @param {boolean}  [options.reset]          Start from empty data (refused while the stack runs).
+ * @param {string}   [options.trivyPath]      The Trivy CLI the bridge runs (else ORBIT_TRIVY_PATH).
  * @return {Promise<object>} The stack description (also written to stack.json).
  */
 export async function startStack( {
 	config,
 	supervisor,
 	bridgeSettings,
+	bridgeEntry,
 	coreDir,
 	reset = false,
 	trivyPath,
@@ -111,6 +113,7 @@ export async function startStack( {
 			...context,
 			trivyPath,
 			bridgeSettings,
+			bridgeEntry,
 			nats,
 			s3,
 			dynamodb,

@@ -68,7 +68,9 @@ export async function startBridge( context ) {
 		// Alive, not ready: readiness also needs every service the bridge talks to.
 		health: { url: `${ url }/healthz`, status: 200 },
 		command: process.execPath,
-		args: [ path.join( bridgeDir, 'dist', 'server.js' ) ],
+		args: context.bridgeEntry ?? [
+			path.join( bridgeDir, 'dist', 'server.js' ),
+		],
 		env,
 	} );
 	await waitUntil( {
