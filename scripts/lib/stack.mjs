@@ -16,7 +16,7 @@ import { startNats } from './services/nats.mjs';
 import { startRegistry } from './services/registry.mjs';
 import { startDynamodb, startS3 } from './services/s3.mjs';
 import { startWordpress } from './services/wordpress.mjs';
-import { readSupervisorState } from './supervisor.mjs';
+import { readSupervisorState, supervisorRunning } from './supervisor.mjs';
 
 export function stackFile( dataDir ) {
 	return path.join( dataDir, 'stack.json' );
@@ -35,9 +35,11 @@ async function assertPortsFree( config ) {
 }
 
 function assertNotRunning( dataDir ) {
-	const supervisor = readSupervisorState( dataDir )?.pid;
+	const supervisor = readSupervisorState( dataDir );
 	const running = Object.entries( {
-		...( supervisor ? { supervisor } : {} ),
+		...( supervisorRunning( supervisor )
+			? { supervisor: supervisor.pid }
+			: {} ),
 		...readPids( dataDir ),
 	} ).filter( ( [ , pid ] ) => pid !== process.pid && isAlive( pid ) );
 	if ( running.length > 0 ) {

@@ -9,6 +9,7 @@ import {
 	formatDuration,
 	healthAnswers,
 	readSupervisorState,
+	supervisorRunning,
 } from './supervisor.mjs';
 
 function healthTarget( health ) {
@@ -22,7 +23,7 @@ function healthTarget( health ) {
  */
 export async function formatStatus( dataDir, now = Date.now() ) {
 	const state = readSupervisorState( dataDir );
-	if ( ! state || ! isAlive( state.pid ) ) {
+	if ( ! supervisorRunning( state ) ) {
 		return {
 			text: `Orbit is not running from ${ dataDir } (no supervisor). Start it with: npm start\n`,
 			healthy: false,

@@ -47,6 +47,31 @@ export function readSupervisorState( dataDir ) {
 	}
 }
 
+/**
+ * Whether the recorded supervisor still runs. A state file left by a killed supervisor may
+ * name a pid the system has since given to another program, which must not be signalled.
+ *
+ * @param {Object} [state] From readSupervisorState().
+ * @return {boolean} True when that pid is alive and is one of the stack's supervisors.
+ */
+export function supervisorRunning( state ) {
+	return Boolean(
+		state?.pid &&
+		isAlive( state.pid ) &&
+		processStartTime( state.pid ) === state.processStartTime
+	);
+}
+
+/** When a process started, in clock ticks since boot (Linux); undefined elsewhere. */
+function processStartTime( pid ) {
+	try {
+		const stat = fs.readFileSync( `/proc/${ pid }/stat`, 'utf8' );
+		return stat.slice( stat.lastIndexOf( ')' ) + 2 ).split( ' ' )[ 19 ];
+	} catch {
+		return undefined;
+	}
+}
+
 /** The wait before the n-th restart in a row (n from 1). */
 export function restartDelayMs( quickExits, policy = RESTART_POLICY ) {
 	return Math.min(
@@ -286,6 +311,7 @@ export class Supervisor {
 		}
 		const state = {
 			pid: process.pid,
+			processStartTime: processStartTime( process.pid ),
 			startedAt: new Date( this.startedAt ).toISOString(),
 			supervising: this.supervising,
 			services: Object.fromEntries(
@@ -324,7 +350,7 @@ export async function stopStack( dataDir, graceMs = 7000 ) {
 	const running = Object.entries( readPids( dataDir ) )
 		.filter( ( [ , pid ] ) => isAlive( pid ) )
 		.map( ( [ name ] ) => name );
-	if ( state?.pid && state.pid !== process.pid && isAlive( state.pid ) ) {
+	if ( state?.pid !== process.pid && supervisorRunning( state ) ) {
 		try {
 			process.kill( state.pid, 'SIGTERM' );
 		} catch {}

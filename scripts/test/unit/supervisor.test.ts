@@ -17,6 +17,7 @@ import {
 	Supervisor,
 	readSupervisorState,
 	restartDelayMs,
+	supervisorRunning,
 	// @ts-expect-error -- plain ESM scripts without type declarations.
 } from '../../lib/supervisor.mjs';
 
@@ -216,5 +217,18 @@ describe( 'Supervisor', () => {
 		expect( fs.existsSync( path.join( dataDir, 'supervisor.json' ) ) ).toBe(
 			false
 		);
+	} );
+} );
+
+describe( 'supervisorRunning', () => {
+	it( 'knows its own supervisor, and not a process that got the pid of a dead one', async () => {
+		const { dataDir, supervisor } = supervisorForTest();
+		supervisor.supervise();
+		const state = readSupervisorState( dataDir );
+		expect( supervisorRunning( state ) ).toBe( true );
+		expect( supervisorRunning( { ...state, processStartTime: '1' } ) ).toBe(
+			false
+		);
+		expect( supervisorRunning( undefined ) ).toBe( false );
 	} );
 } );
