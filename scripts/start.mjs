@@ -33,6 +33,7 @@ if ( values.help ) {
 let supervisor;
 const SUPERVISOR_COLOURS = {
 	restarting: yellow,
+	'no-answer': yellow,
 	'given-up': red,
 	back: ( line ) => line,
 };

@@ -292,6 +292,18 @@ export class Supervisor {
 			}
 			await sleep( 200 );
 		}
+		if (
+			! this.stopping &&
+			service.child === child &&
+			service.state === 'running'
+		) {
+			this.report(
+				`${ service.spec.name } runs again (pid ${ child.pid }) but has not answered within ${ formatDuration(
+					this.policy.healthTimeoutMs
+				) }; its log: ${ service.logFile }`,
+				{ service: service.spec.name, kind: 'no-answer' }
+			);
+		}
 	}
 
 	/** Stops every service (no restarts from here on) and removes the state file. */
