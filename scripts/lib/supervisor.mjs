@@ -234,7 +234,7 @@ export class Supervisor {
 		const { name } = service.spec;
 		const ranMs = Date.now() - service.startedAt;
 		service.lastExit = { ...exit, at: new Date().toISOString() };
-		// Helpers a service forked (PHP's workers) would keep its port: end the whole group.
+		// Processes a service forked (PHP's workers) would keep its port: end the whole group.
 		if ( child.pid ) {
 			try {
 				process.kill( -child.pid, 'SIGKILL' );

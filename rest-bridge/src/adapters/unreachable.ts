@@ -1,7 +1,7 @@
 /**
  * A request that got no answer at all (refused, reset, timed out) fails with the bare socket
  * error, which does not say which service was down; a job that gives up after its retries
- * repeats that message to the operator. These helpers put the service's name in front.
+ * repeats that message to the operator. This puts the service's name in front.
  */
 
 /** Whether an AWS SDK error came without any HTTP answer from the service. */
