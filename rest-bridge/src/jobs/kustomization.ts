@@ -1,94 +1,55 @@
-import { stringify } from 'yaml';
+import { deployInputsSchema, describeInputProblems } from '../deploy/inputs.js';
+import {
+	ENVIRONMENT_LABEL,
+	renderWorkload,
+	toYaml,
+} from '../deploy/manifests.js';
 import type { ImageFacts } from '../image/validate-archive.js';
 import type { AppDescription } from '../job-model/kinds.js';
-
-/** The container ports an image declares, as numbers with their protocol. */
-export function containerPorts( facts: Pick< ImageFacts, 'exposedPorts' > ) {
-	return facts.exposedPorts
-		.map( ( entry ) => {
-			const [ port, protocol = 'tcp' ] = String( entry ).split( '/' );
-			return { port: Number( port ), protocol: protocol.toUpperCase() };
-		} )
-		.filter(
-			( p ) => Number.isInteger( p.port ) && p.port > 0 && p.port < 65536
-		);
-}
+import { PermanentJobError } from './errors.js';
 
 /**
- * The Kustomize base of an app: a Deployment running the image and, when the
- * image exposes ports, a Service for them. The image name is the app name;
- * the image is tagged with its config digest (`sha256-<hex>`) when pushed.
+ * The tag an uploaded image is known by before it is deployed: its config
+ * digest (`sha256-<hex>`).
  */
 export function imageTag( configDigest: string ): string {
 	return configDigest.replace( ':', '-' );
 }
 
+/**
+ * The Kustomize base of an uploaded app: the same Deployment and Service a
+ * deploy renders, from the inputs given at upload (replicas, resources, the
+ * port, env), with the image left for kustomize's `images` to name.
+ */
 export function renderKustomization(
 	app: AppDescription,
 	facts: ImageFacts,
 	tag: string
 ): Record< string, string > {
-	const labels = {
-		'app.kubernetes.io/name': app.name,
-		'app.kubernetes.io/managed-by': 'k8or-orbit',
-	};
-	const ports = containerPorts( facts );
-	const env = Object.entries( app.deployInputs.env ?? {} )
-		.filter( ( [ , value ] ) => typeof value === 'string' )
-		.map( ( [ name, value ] ) => ( { name, value } ) );
-	const deployment = {
-		apiVersion: 'apps/v1',
-		kind: 'Deployment',
-		metadata: { name: app.name, labels },
-		spec: {
-			replicas: 1,
-			selector: { matchLabels: { 'app.kubernetes.io/name': app.name } },
-			template: {
-				metadata: { labels },
-				spec: {
-					containers: [
-						{
-							name: app.name,
-							image: app.name,
-							...( ports.length > 0
-								? {
-										ports: ports.map( ( p ) => ( {
-											containerPort: p.port,
-											protocol: p.protocol,
-										} ) ),
-									}
-								: {} ),
-							...( env.length > 0 ? { env } : {} ),
-						},
-					],
-				},
-			},
-		},
-	};
-	const files: Record< string, string > = {
-		'deployment.yaml': stringify( deployment ),
-	};
-	if ( ports.length > 0 ) {
-		files[ 'service.yaml' ] = stringify( {
-			apiVersion: 'v1',
-			kind: 'Service',
-			metadata: { name: app.name, labels },
-			spec: {
-				selector: { 'app.kubernetes.io/name': app.name },
-				ports: ports.map( ( p ) => ( {
-					name: `${ p.protocol.toLowerCase() }-${ p.port }`,
-					port: p.port,
-					targetPort: p.port,
-					protocol: p.protocol,
-				} ) ),
-			},
-		} );
+	const parsed = deployInputsSchema.safeParse( app.deployInputs );
+	if ( ! parsed.success ) {
+		throw new PermanentJobError(
+			'deploy_inputs_invalid',
+			`The deploy inputs are not valid: ${ describeInputProblems( parsed.error ) }. Correct them and upload again.`
+		);
 	}
-	files[ 'kustomization.yaml' ] = stringify( {
+	const { deployment, service } = renderWorkload( {
+		app: app.name,
+		image: app.name,
+		inputs: parsed.data,
+		exposedPorts: facts.exposedPorts,
+	} );
+	const files: Record< string, string > = {
+		'deployment.yaml': toYaml( deployment ),
+	};
+	if ( service ) {
+		files[ 'service.yaml' ] = toYaml( service );
+	}
+	files[ 'kustomization.yaml' ] = toYaml( {
 		apiVersion: 'kustomize.config.k8s.io/v1beta1',
 		kind: 'Kustomization',
 		resources: Object.keys( files ),
-		labels: [ { pairs: { 'orbit.k8or.io/environment': app.environment } } ],
+		labels: [ { pairs: { [ ENVIRONMENT_LABEL ]: app.environment } } ],
 		images: [
 			{
 				name: app.name,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { repoRoot } from '../config.mjs';
 import { run } from '../run.mjs';
 import { httpOk, waitUntil } from '../processes.mjs';
+import { ENVIRONMENTS } from './gitops.mjs';
 
 export function bridgeEnvironment( {
 	trivyPath,
@@ -41,6 +42,13 @@ export function bridgeEnvironment( {
 		ORBIT_DYNAMODB_REGION: dynamodb.region,
 		ORBIT_TABLE_PREFIX: dynamodb.tablePrefix,
 		ORBIT_REGISTRY_URL: registry.url,
+		// One registry for every environment, each under its own path: tags (r1, r2 …) count per environment.
+		...Object.fromEntries(
+			ENVIRONMENTS.map( ( environment ) => [
+				`ORBIT_REGISTRY_URL_${ environment.toUpperCase() }`,
+				`${ registry.url }/${ environment }`,
+			] )
+		),
 		ORBIT_GITOPS_URL: gitops.url,
 		...( ( trivyPath ?? process.env.ORBIT_TRIVY_PATH )
 			? { ORBIT_TRIVY_PATH: trivyPath ?? process.env.ORBIT_TRIVY_PATH }

@@ -11,7 +11,8 @@ import { run } from '../run.mjs';
 import { startNodeService } from '../processes.mjs';
 
 export const GITOPS_REPOSITORY = 'orbit-gitops.git';
-const ENVIRONMENTS = [ 'dev', 'test', 'prod' ];
+/** The environments the stack runs (the bridge's and WordPress's defaults). */
+export const ENVIRONMENTS = [ 'dev', 'test', 'prod' ];
 
 const gitIdentity = {
 	GIT_AUTHOR_NAME: 'k8or Orbit',
