@@ -4,8 +4,11 @@ import Fastify, {
 } from 'fastify';
 import type { DocumentStore } from './adapters/dynamo.js';
 import { DynamoJobStore } from './adapters/dynamo-jobs.js';
+import { RevisionStore } from './adapters/dynamo-revisions.js';
 import { DynamoUploadSessions } from './adapters/dynamo-uploads.js';
+import type { GitOpsRepository } from './adapters/git.js';
 import type { MessageBus } from './adapters/nats.js';
+import type { OciRegistry } from './adapters/registry.js';
 import type { ObjectStore } from './adapters/s3.js';
 import type { ImageScanner } from './adapters/trivy.js';
 import type { EventCallback } from './adapters/wordpress.js';
@@ -15,6 +18,7 @@ import { errorHandler } from './http/errors.js';
 import { registerHealth } from './http/health.js';
 import { registerRoutes } from './http/routes/index.js';
 import { MAX_JSON_BODY_BYTES, requireSignedRequests } from './http/signed.js';
+import { deployJob } from './jobs/deploy.js';
 import { JobEngine } from './jobs/engine.js';
 import type { JobHooks } from './jobs/hooks.js';
 import { scanJob } from './jobs/scan.js';
@@ -28,6 +32,9 @@ export interface Adapters {
 	bus: MessageBus;
 	callback: EventCallback;
 	scanner: ImageScanner;
+	registry: OciRegistry;
+	/** Undefined when no GitOps repository is configured (deploys then fail, saying so). */
+	gitops?: GitOpsRepository;
 }
 
 declare module 'fastify' {
@@ -60,13 +67,16 @@ export function buildApp( options: {
 		objects: adapters.objects,
 		names,
 		scanner: adapters.scanner,
+		registry: adapters.registry,
+		gitops: adapters.gitops,
+		revisions: new RevisionStore( adapters.store, names.tables.revisions ),
 	};
 	const engine = new JobEngine( {
 		store: new DynamoJobStore( adapters.store, names.tables.jobs ),
 		bus: adapters.bus,
 		events,
 		callback: adapters.callback,
-		definitions: [ uploadJob, scanJob ],
+		definitions: [ uploadJob, scanJob, deployJob ],
 		services,
 		ackWaitMs: config.jobs.ackWaitMs,
 		maxAttempts: config.jobs.maxAttempts,
@@ -99,6 +109,7 @@ export function buildApp( options: {
 			),
 			events,
 			jobs: engine,
+			services,
 		} );
 	} );
 	return app;

@@ -182,6 +182,11 @@ function environmentTargets(
 	return targets;
 }
 
+/** The namespace an environment's apps run in. */
+export function namespaceOf( config: BridgeConfig, environment: string ) {
+	return config.targets[ environment ]?.namespace ?? `orbit-${ environment }`;
+}
+
 export class ConfigError extends Error {
 	readonly problems: string[];
 

@@ -1,5 +1,7 @@
 import { DynamoDocumentStore } from './adapters/dynamo.js';
+import { GitOpsRepository } from './adapters/git.js';
 import { NatsMessageBus } from './adapters/nats.js';
+import { OciRegistry } from './adapters/registry.js';
 import { S3ObjectStore, createS3Client } from './adapters/s3.js';
 import { TrivyScanner } from './adapters/trivy.js';
 import { WordPressCallback } from './adapters/wordpress.js';
@@ -23,6 +25,18 @@ async function main( config: BridgeConfig, jobHooks?: JobHooks ) {
 				config.secret
 			),
 			scanner: new TrivyScanner( config.trivy ),
+			registry: new OciRegistry(),
+			gitops: config.gitopsUrl
+				? new GitOpsRepository( {
+						url: config.gitopsUrl,
+						branch: config.gitopsBranch,
+						// The person is named in each commit message; the commits are Orbit's.
+						identity: {
+							name: 'k8or Orbit',
+							email: 'orbit@k8or.invalid',
+						},
+					} )
+				: undefined,
 		},
 	} );
 

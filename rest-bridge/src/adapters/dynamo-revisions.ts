@@ -39,6 +39,9 @@ const MAX_ALLOCATION_ATTEMPTS = 50;
 const scopeOf = ( app: string, environment: string ) =>
 	`${ app }#${ environment }`;
 
+/** Sort key of the item that says which job deploys the app to the environment now. */
+const LOCK = 0;
+
 function fromItem( item: Item ): Revision {
 	const { scope: _scope, ...revision } = item;
 	return revision as unknown as Revision;
@@ -118,7 +121,9 @@ export class RevisionStore {
 			limit,
 			newestFirst: true,
 		} );
-		return items.map( fromItem );
+		return items
+			.filter( ( item ) => Number( item.revision ) !== LOCK )
+			.map( fromItem );
 	}
 
 	/** The newest revision that reached the GitOps repository. */
@@ -128,6 +133,61 @@ export class RevisionStore {
 	): Promise< Revision | undefined > {
 		return ( await this.list( app, environment ) ).find(
 			( revision ) => revision.status === 'committed'
+		);
+	}
+
+	/**
+	 * Claims the right to deploy the app to the environment for a job: one
+	 * deploy at a time per app and environment. True when the job holds it
+	 * (also when it already did); false when another job does, unless that job
+	 * is one `finished` says has ended (then its claim is taken over).
+	 */
+	async claimDeploy(
+		app: string,
+		environment: string,
+		jobId: string,
+		finished: ( holder: string ) => Promise< boolean >
+	): Promise< { claimed: boolean; holder?: string } > {
+		const key = { scope: scopeOf( app, environment ), revision: LOCK };
+		const names = { '#holder': 'holder' };
+		const take = ( condition: string, values: Record< string, unknown > ) =>
+			this.store.update( this.table, key, {
+				update: 'SET #holder = :me, #since = :now',
+				condition,
+				names: { ...names, '#since': 'since' },
+				values: {
+					':me': jobId,
+					':now': new Date().toISOString(),
+					...values,
+				},
+			} );
+		if (
+			await take( 'attribute_not_exists(#holder) OR #holder = :me', {} )
+		) {
+			return { claimed: true };
+		}
+		const holder = String(
+			( await this.store.get( this.table, key ) )?.holder ?? ''
+		);
+		if ( holder && ( await finished( holder ) ) ) {
+			if ( await take( '#holder = :old', { ':old': holder } ) ) {
+				return { claimed: true };
+			}
+		}
+		return { claimed: false, holder };
+	}
+
+	/** Gives up the job's claim; nothing when another job holds it. */
+	async releaseDeploy( app: string, environment: string, jobId: string ) {
+		await this.store.update(
+			this.table,
+			{ scope: scopeOf( app, environment ), revision: LOCK },
+			{
+				update: 'REMOVE #holder, #since',
+				condition: '#holder = :me',
+				names: { '#holder': 'holder', '#since': 'since' },
+				values: { ':me': jobId },
+			}
 		);
 	}
 

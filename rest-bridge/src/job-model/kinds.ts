@@ -1,9 +1,14 @@
+import type { DeployInputs } from '../deploy/inputs.js';
+import type { DeploySource } from '../deploy/source.js';
+import type { Policy } from '../deploy/verdict.js';
+
 /**
  * The job kinds and their inputs: what a route submits and the job reads.
  */
 
 export const UPLOAD_JOB = 'upload';
 export const SCAN_JOB = 'scan';
+export const DEPLOY_JOB = 'deploy';
 
 /** The app as the upload form describes it. */
 export interface AppDescription {
@@ -24,4 +29,13 @@ export interface UploadJobInput {
 	size: number;
 	parts: { partNumber: number; etag: string }[];
 	app: AppDescription;
+}
+
+export interface DeployJobInput {
+	revision: number;
+	inputs: DeployInputs;
+	policy: Policy;
+	version?: string;
+	rollbackOf?: number;
+	source: DeploySource;
 }

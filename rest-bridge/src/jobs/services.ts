@@ -1,3 +1,6 @@
+import type { RevisionStore } from '../adapters/dynamo-revisions.js';
+import type { GitOpsRepository } from '../adapters/git.js';
+import type { OciRegistry } from '../adapters/registry.js';
 import type { ObjectStore } from '../adapters/s3.js';
 import type { ImageScanner } from '../adapters/trivy.js';
 import type { BridgeConfig } from '../config.js';
@@ -9,4 +12,8 @@ export interface JobServices {
 	objects: ObjectStore;
 	names: ResourceNames;
 	scanner: ImageScanner;
+	registry: OciRegistry;
+	/** Undefined when no GitOps repository is configured. */
+	gitops?: GitOpsRepository;
+	revisions: RevisionStore;
 }

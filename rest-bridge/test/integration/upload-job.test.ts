@@ -4,9 +4,8 @@
  * with umoci + skopeo is uploaded through presigned part URLs, bridge A is
  * killed in the middle of the job, bridge B finishes it.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -18,6 +17,13 @@ import { loadConfig } from '../../src/config.js';
 import type { BridgeEvent } from '../../src/events/event.js';
 import { resourceNames } from '../../src/resources.js';
 import { BridgeProcess, bridgeEnv, runCli, signed } from './support/bridge.js';
+import {
+	ACTOR,
+	allEvents,
+	buildBridge,
+	upload as uploadAs,
+	waitForJob,
+} from './support/jobs.js';
 import { FakeWordPress } from './support/fake-wordpress.js';
 import { buildDockerArchive, type BuiltImage } from './support/image.js';
 import {
@@ -28,7 +34,12 @@ import {
 } from './support/services.js';
 
 const APP = 'hello-web';
-const ACTOR = { id: 2, login: 'operator' };
+const upload = (
+	bridgeUrl: string,
+	archive: Buffer,
+	app = APP,
+	declaredSize = archive.length
+) => uploadAs( bridgeUrl, archive, app, declaredSize );
 const UPLOAD_EVENTS = [
 	'upload-initiated',
 	'image-received',
@@ -81,131 +92,6 @@ async function startBridge(
 	bridges.push( bridge );
 	await bridge.start();
 	return bridge;
-}
-
-/** Uploads the archive as the browser does: presigned part PUTs, then complete. */
-async function upload(
-	bridgeUrl: string,
-	archive: Buffer,
-	app = APP,
-	declaredSize = archive.length
-) {
-	const started = await signed( bridgeUrl, 'POST', '/v1/uploads', {
-		appName: app,
-		filename: 'hello.tar',
-		size: declaredSize,
-		actor: ACTOR,
-	} );
-	expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
-	const { uploadId, partSize, partCount, parts } = started.body;
-	expect( parts ).toHaveLength( partCount );
-	const etags = [];
-	for ( const part of parts as { partNumber: number; url: string }[] ) {
-		const last = part.partNumber === partCount;
-		const slice = archive.subarray(
-			( part.partNumber - 1 ) * partSize,
-			last ? archive.length : part.partNumber * partSize
-		);
-		const put = await fetch( part.url, {
-			method: 'PUT',
-			body: new Uint8Array( slice ),
-		} );
-		expect( put.status ).toBe( 200 );
-		etags.push( {
-			partNumber: part.partNumber,
-			etag: put.headers.get( 'etag' ) ?? '',
-		} );
-	}
-	const resumed = await signed(
-		bridgeUrl,
-		'GET',
-		`/v1/uploads/${ uploadId }`
-	);
-	expect( resumed.status, JSON.stringify( resumed.body ) ).toBe( 200 );
-	if ( resumed.body.partsListed ) {
-		expect( resumed.body.uploadedParts ).toHaveLength( partCount );
-		expect( resumed.body.parts ).toEqual( [] );
-	} else {
-		// s3rver cannot list parts: every part is offered again with a fresh URL.
-		expect( resumed.body.parts ).toHaveLength( partCount );
-	}
-	const completion = {
-		parts: etags,
-		actor: ACTOR,
-		app: {
-			name: app,
-			title: 'Hello Web',
-			description: 'A tiny web server',
-			category: 'web',
-			environment: 'dev',
-			deployInputs: { replicas: 2, env: { GREETING: 'hi' } },
-		},
-	};
-	const completed = await signed(
-		bridgeUrl,
-		'POST',
-		`/v1/uploads/${ uploadId }/complete`,
-		completion
-	);
-	expect( completed.status, JSON.stringify( completed.body ) ).toBe( 202 );
-	return {
-		uploadId,
-		partCount,
-		jobId: completed.body.jobId as string,
-		completion,
-	};
-}
-
-async function allEvents(
-	bridgeUrl: string,
-	path: string
-): Promise< BridgeEvent[] > {
-	const items: BridgeEvent[] = [];
-	let cursor: string | null = null;
-	for ( let page = 0; page < 20; page++ ) {
-		const query: string = `?limit=5${ cursor ? `&cursor=${ encodeURIComponent( cursor ) }` : '' }`;
-		const answer = await signed( bridgeUrl, 'GET', `${ path }${ query }` );
-		expect( answer.status ).toBe( 200 );
-		items.push( ...answer.body.items );
-		cursor = answer.body.nextCursor;
-		if ( ! cursor ) {
-			break;
-		}
-	}
-	return items;
-}
-
-async function waitForJob( bridgeUrl: string, jobId: string, status: string ) {
-	return waitFor(
-		`job ${ jobId } ${ status }`,
-		async () => {
-			const answer = await signed(
-				bridgeUrl,
-				'GET',
-				`/v1/jobs/${ jobId }`
-			);
-			return answer.body?.status === status ? answer.body : undefined;
-		},
-		90_000,
-		250
-	);
-}
-
-/** The bridge processes run the built code (`npm test` builds it first); bring it up to date. */
-function buildBridge() {
-	try {
-		execFileSync( 'npx', [ 'tsc', '--build', 'rest-bridge' ], {
-			cwd: REPO_ROOT,
-			stdio: 'pipe',
-		} );
-	} catch ( error ) {
-		if ( ! existsSync( join( REPO_ROOT, 'rest-bridge/dist/server.js' ) ) ) {
-			throw error;
-		}
-		process.stderr.write(
-			`rest-bridge did not rebuild; testing the existing build:\n${ ( error as { stdout?: Buffer } ).stdout }\n`
-		);
-	}
 }
 
 beforeAll( async () => {

@@ -1,4 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import {
+	deploymentRoutes,
+	type DeploymentRouteOptions,
+} from './deployments.js';
 import { jobRoutes, type JobRouteOptions } from './jobs.js';
 import { scanRoutes, type ScanRouteOptions } from './scans.js';
 import { uploadRoutes, type UploadRouteOptions } from './uploads.js';
@@ -7,7 +11,8 @@ export const BRIDGE_VERSION = '0.1.0';
 
 export type RouteOptions = UploadRouteOptions &
 	ScanRouteOptions &
-	JobRouteOptions;
+	JobRouteOptions &
+	DeploymentRouteOptions;
 
 /** The signed API: one plugin per resource. */
 export async function registerRoutes(
@@ -22,4 +27,5 @@ export async function registerRoutes(
 	await app.register( uploadRoutes, options );
 	await app.register( scanRoutes, options );
 	await app.register( jobRoutes, options );
+	await app.register( deploymentRoutes, options );
 }

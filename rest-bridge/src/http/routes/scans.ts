@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ObjectStore } from '../../adapters/s3.js';
@@ -9,6 +8,7 @@ import type { ResourceNames } from '../../resources.js';
 import { reportKeys } from '../../storage/keys.js';
 import { findStoredImage } from '../../storage/stored-image.js';
 import { HttpError } from '../errors.js';
+import { jobIdFor } from '../idempotency.js';
 import { actor, appName, environmentName } from '../schemas.js';
 
 export interface ScanRouteOptions {
@@ -44,13 +44,12 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 					`${ name } has no stored image in ${ body.environment }; upload one first.`
 				);
 			}
-			const key = request.headers[ 'idempotency-key' ];
-			const jobId =
-				typeof key === 'string' && key.length > 0 && key.length <= 200
-					? idFromKey(
-							`${ SCAN_JOB }:${ name }:${ body.environment }:${ key }`
-						)
-					: randomUUID();
+			const jobId = jobIdFor(
+				SCAN_JOB,
+				name,
+				body.environment,
+				request.headers[ 'idempotency-key' ]
+			);
 			await jobs.submit( {
 				jobId,
 				kind: SCAN_JOB,
@@ -88,12 +87,3 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 		return { summary, findings };
 	} );
 };
-
-/** A stable UUID-shaped id for an idempotency key. */
-function idFromKey( key: string ): string {
-	const hex = createHash( 'sha256' ).update( key ).digest( 'hex' );
-	return `${ hex.slice( 0, 8 ) }-${ hex.slice( 8, 12 ) }-5${ hex.slice( 13, 16 ) }-a${ hex.slice(
-		17,
-		20
-	) }-${ hex.slice( 20, 32 ) }`;
-}

@@ -1,0 +1,300 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+
+import { registryLocation } from '../../adapters/registry.js';
+import { namespaceOf, type BridgeConfig } from '../../config.js';
+import { diffFiles } from '../../deploy/diff.js';
+import {
+	deployInputsSchema,
+	describeInputProblems,
+} from '../../deploy/inputs.js';
+import { renderAppFiles } from '../../deploy/manifests.js';
+import { findDeploySource, type DeploySource } from '../../deploy/source.js';
+import { storedArchive } from '../../deploy/stored-archive.js';
+import { decideVerdict, policySchema } from '../../deploy/verdict.js';
+import { readArchiveImage } from '../../image/random-access-archive.js';
+import type { JobQueue } from '../../job-model/job.js';
+import { DEPLOY_JOB, type DeployJobInput } from '../../job-model/kinds.js';
+import type { JobServices } from '../../jobs/services.js';
+import { HttpError } from '../errors.js';
+import { jobIdFor } from '../idempotency.js';
+import { actor, appName, environmentName } from '../schemas.js';
+
+const MAX_DEPLOY_BODY_BYTES = 256 * 1024;
+
+export interface DeploymentRouteOptions {
+	config: BridgeConfig;
+	jobs: JobQueue;
+	services: JobServices;
+}
+
+/**
+ * The deploy API: start a deploy (policy gate first, one deploy at a time per
+ * app and environment, idempotent by key), preview it (verdict, image,
+ * manifests and their diff against the revision running now), list the
+ * revisions and read the manifests of one.
+ */
+export const deploymentRoutes: FastifyPluginAsync<
+	DeploymentRouteOptions
+> = async ( app, { config, jobs, services } ) => {
+	const { revisions } = services;
+	const environment = environmentName( config.environments );
+	const inputs = z.unknown().transform( ( value, context ) => {
+		const parsed = deployInputsSchema.safeParse( value ?? {} );
+		if ( ! parsed.success ) {
+			context.addIssue( {
+				code: 'custom',
+				message: describeInputProblems( parsed.error ),
+			} );
+			return z.NEVER;
+		}
+		return parsed.data;
+	} );
+	const previewBody = z.object( {
+		environment,
+		inputs,
+		policy: policySchema,
+	} );
+	const deployBody = previewBody.extend( {
+		actor,
+		version: z.string().max( 128 ).optional(),
+		rollbackOf: z.number().int().min( 1 ).optional(),
+	} );
+
+	const source = async (
+		name: string,
+		target: string
+	): Promise< DeploySource > => {
+		const found = await findDeploySource(
+			services,
+			name,
+			target,
+			config.environments
+		);
+		if ( ! found ) {
+			throw new HttpError(
+				404,
+				'orbit_image_not_found',
+				`${ name } has no stored image to deploy; upload one first.`
+			);
+		}
+		return found;
+	};
+
+	const verdictFor = (
+		name: string,
+		target: string,
+		from: DeploySource,
+		policy: z.output< typeof policySchema >
+	) =>
+		decideVerdict( services, {
+			app: name,
+			environment: target,
+			scannedIn: from.environment,
+			scan: from.scan,
+			policy,
+		} );
+
+	const checkSize = ( body: unknown ) => {
+		if ( JSON.stringify( body ?? {} ).length > MAX_DEPLOY_BODY_BYTES ) {
+			throw new HttpError(
+				413,
+				'orbit_deploy_too_large',
+				`A deploy request is limited to ${ MAX_DEPLOY_BODY_BYTES } bytes of JSON.`
+			);
+		}
+	};
+
+	app.post< { Params: { appName: string } } >(
+		'/v1/apps/:appName/deployments',
+		async ( request, reply ) => {
+			const name = appName.parse( request.params.appName );
+			checkSize( request.body );
+			const body = deployBody.parse( request.body );
+			const jobId = jobIdFor(
+				DEPLOY_JOB,
+				name,
+				body.environment,
+				request.headers[ 'idempotency-key' ]
+			);
+			const existing = await jobs.get( jobId );
+			if ( existing ) {
+				const deploy = existing.input as unknown as DeployJobInput;
+				return reply
+					.code( 202 )
+					.send( { jobId, revision: deploy.revision } );
+			}
+			const from = await source( name, body.environment );
+			const verdict = await verdictFor(
+				name,
+				body.environment,
+				from,
+				body.policy
+			);
+			if ( ! verdict.allowed ) {
+				return reply.code( 409 ).send( {
+					code: 'orbit_policy_blocked',
+					message: verdict.message,
+					findings: verdict.blocking,
+					verdict,
+				} );
+			}
+			const claim = await revisions.claimDeploy(
+				name,
+				body.environment,
+				jobId,
+				async ( holder ) => {
+					const job = await jobs.get( holder );
+					return (
+						! job ||
+						job.status === 'succeeded' ||
+						job.status === 'failed'
+					);
+				}
+			);
+			if ( ! claim.claimed ) {
+				return reply.code( 409 ).send( {
+					code: 'orbit_deploy_running',
+					message: `A deploy of ${ name } to ${ body.environment } is running (job ${ claim.holder }); wait for it to finish.`,
+					jobId: claim.holder,
+				} );
+			}
+			const revision = await revisions.allocate( {
+				app: name,
+				environment: body.environment,
+				jobId,
+				...( body.version ? { version: body.version } : {} ),
+				inputs: body.inputs,
+				actor: body.actor,
+				...( body.rollbackOf
+					? { rolledBackFrom: body.rollbackOf }
+					: {} ),
+			} );
+			const jobInput: DeployJobInput = {
+				revision: revision.revision,
+				inputs: body.inputs,
+				policy: body.policy,
+				...( body.version ? { version: body.version } : {} ),
+				...( body.rollbackOf ? { rollbackOf: body.rollbackOf } : {} ),
+				source: from,
+			};
+			await jobs.submit( {
+				jobId,
+				kind: DEPLOY_JOB,
+				appName: name,
+				environment: body.environment,
+				actor: body.actor,
+				input: jobInput as unknown as Record< string, unknown >,
+			} );
+			return reply
+				.code( 202 )
+				.send( { jobId, revision: revision.revision } );
+		}
+	);
+
+	app.post< { Params: { appName: string } } >(
+		'/v1/apps/:appName/deployments/preview',
+		async ( request ) => {
+			const name = appName.parse( request.params.appName );
+			checkSize( request.body );
+			const body = previewBody.parse( request.body );
+			const from = await source( name, body.environment );
+			const verdict = await verdictFor(
+				name,
+				body.environment,
+				from,
+				body.policy
+			);
+			const registryUrl = config.targets[ body.environment ]?.registryUrl;
+			const archive = await storedArchive(
+				services.objects,
+				from.bucket,
+				from.key
+			);
+			if ( ! registryUrl || ! archive ) {
+				throw new HttpError(
+					409,
+					registryUrl
+						? 'orbit_image_not_found'
+						: 'orbit_registry_not_configured',
+					registryUrl
+						? `The archive of ${ name } is no longer stored; upload it again.`
+						: `No registry is configured for ${ body.environment } on the bridge.`
+				);
+			}
+			// The manifest the push will put: its digest is known before pushing.
+			const image = await readArchiveImage( archive );
+			const location = registryLocation( registryUrl );
+			const repository = [ location.host, location.prefix, name ]
+				.filter( Boolean )
+				.join( '/' );
+			const reference = `${ repository }@${ image.manifest.digest }`;
+			const files = renderAppFiles( {
+				app: name,
+				version: from.version,
+				environment: body.environment,
+				namespace: namespaceOf( config, body.environment ),
+				image: reference,
+				inputs: body.inputs,
+				exposedPorts: from.exposedPorts,
+			} );
+			const current = await revisions.current( name, body.environment );
+			return {
+				verdict,
+				image: {
+					reference,
+					digest: image.manifest.digest,
+					configDigest: image.config.digest,
+				},
+				files,
+				diff: diffFiles( current?.manifests ?? {}, files ),
+				currentRevision: current?.revision ?? null,
+			};
+		}
+	);
+
+	app.get< {
+		Params: { appName: string };
+		Querystring: { environment?: string };
+	} >( '/v1/apps/:appName/deployments', async ( request ) => {
+		const name = appName.parse( request.params.appName );
+		const target = environment.parse( request.query.environment );
+		const items = await revisions.list( name, target );
+		return {
+			items: items.map(
+				( { manifests: _files, app: _app, ...rest } ) => rest
+			),
+		};
+	} );
+
+	app.get< {
+		Params: { appName: string };
+		Querystring: { environment?: string; revision?: string };
+	} >( '/v1/apps/:appName/manifests', async ( request ) => {
+		const name = appName.parse( request.params.appName );
+		const query = z
+			.object( {
+				environment,
+				revision: z.coerce.number().int().min( 1 ).optional(),
+			} )
+			.parse( request.query );
+		const found =
+			query.revision === undefined
+				? await revisions.current( name, query.environment )
+				: await revisions.get(
+						name,
+						query.environment,
+						query.revision
+					);
+		if ( ! found?.manifests ) {
+			throw new HttpError(
+				404,
+				'orbit_revision_not_found',
+				query.revision === undefined
+					? `${ name } is not deployed to ${ query.environment }.`
+					: `${ name } has no revision ${ query.revision } with manifests in ${ query.environment }.`
+			);
+		}
+		return { revision: found.revision, files: found.manifests };
+	} );
+};

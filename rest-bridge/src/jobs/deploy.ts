@@ -1,0 +1,389 @@
+import type { Actor } from '../events/event.js';
+import { registryLocation, RegistryError } from '../adapters/registry.js';
+import { gitopsPaths, writeAppDeployment } from '../deploy/gitops-layout.js';
+import { renderAppFiles } from '../deploy/manifests.js';
+import { storedArchive } from '../deploy/stored-archive.js';
+import { decideVerdict, type Verdict } from '../deploy/verdict.js';
+import { namespaceOf } from '../config.js';
+import type { JobRecord } from '../job-model/job.js';
+import { DEPLOY_JOB, type DeployJobInput } from '../job-model/kinds.js';
+import type { JobDefinition, StepContext } from './definition.js';
+import { PermanentJobError } from './errors.js';
+import type { JobServices } from './services.js';
+
+export interface PushedImageRef {
+	reference: string;
+	digest: string;
+	configDigest: string;
+}
+
+/** An app's state in one environment, as WordPress keeps it (post meta k8or_orbit_environments). */
+export interface EnvironmentState {
+	status: 'committed';
+	revision: number;
+	image: string;
+	commit: string;
+	actor: Actor;
+	committedAt: string;
+	updatedAt: string;
+	rolledBackTo?: number;
+	message: string;
+}
+
+const input = ( job: JobRecord ) => job.input as unknown as DeployJobInput;
+
+/**
+ * Deploys a stored image to an environment: policy gate, push to the
+ * environment's registry by digest, manifests rendered for the revision, one
+ * commit in the GitOps repository (with the deploy-list entry), the revision
+ * marked committed, the new state delivered to WordPress. Without a cluster
+ * connection the deploy ends `committed`, waiting for Argo CD to sync.
+ */
+export const deployJob: JobDefinition = {
+	kind: DEPLOY_JOB,
+	failureEvent: 'deployment-failed',
+	steps: [
+		{
+			name: 'receive',
+			emits: [ 'deployment-initiated', 'deployment-detail-received' ],
+			checkpoints: null,
+			run: receive,
+		},
+		{
+			name: 'gate',
+			emits: [ 'policy-checked' ],
+			checkpoints: 'the verdict',
+			run: gate,
+		},
+		{
+			name: 'retrieve-image',
+			emits: [ 'image-retrieval-started', 'image-retrieved' ],
+			checkpoints: 'the archive size',
+			run: retrieveImage,
+		},
+		{
+			name: 'push-image',
+			emits: [ 'image-push-started', 'image-pushed' ],
+			checkpoints: 'the image reference by digest',
+			run: pushImage,
+		},
+		{
+			name: 'render',
+			emits: [ 'manifest-retrieval-started', 'manifest-retrieved' ],
+			checkpoints: 'the manifest files',
+			run: render,
+		},
+		{
+			name: 'commit',
+			emits: [ 'manifest-push-started', 'manifest-pushed' ],
+			checkpoints: 'the commit and when it was made',
+			run: commitManifests,
+		},
+		{
+			name: 'deploy-list',
+			emits: [ 'deploy-list-update-started', 'deploy-list-updated' ],
+			checkpoints: null,
+			run: deployList,
+		},
+		{
+			name: 'publish',
+			emits: [ 'deployment-status-updated' ],
+			checkpoints: null,
+			run: publish,
+		},
+		{
+			name: 'finish',
+			emits: [ 'deployment-completed' ],
+			checkpoints: null,
+			run: finish,
+		},
+	],
+	async cleanUp( job, { revisions } ) {
+		const deploy = input( job );
+		await revisions.finish( job.appName, job.environment, deploy.revision, {
+			status: 'failed',
+			message: 'The deploy failed; see its events.',
+		} );
+		await revisions.releaseDeploy(
+			job.appName,
+			job.environment,
+			job.jobId
+		);
+	},
+};
+
+async function receive( context: StepContext ) {
+	const { job } = context;
+	const deploy = input( job );
+	await context.emit( 'deployment-initiated', 'started', {
+		revision: deploy.revision,
+		...( deploy.version ? { version: deploy.version } : {} ),
+		...( deploy.rollbackOf ? { rollbackOf: deploy.rollbackOf } : {} ),
+	} );
+	// Names only: variable values may be secrets, and events reach every job reader.
+	await context.emit( 'deployment-detail-received', 'succeeded', {
+		revision: deploy.revision,
+		replicas: deploy.inputs.replicas,
+		...( deploy.inputs.containerPort
+			? { containerPort: deploy.inputs.containerPort }
+			: {} ),
+		env: deploy.inputs.env.map( ( variable ) => variable.name ),
+		configDigest: deploy.source.configDigest,
+	} );
+	return null;
+}
+
+async function gate(
+	context: StepContext,
+	{ objects, names }: JobServices
+): Promise< Verdict > {
+	const { job } = context;
+	const deploy = input( job );
+	const verdict = await decideVerdict(
+		{ objects, names },
+		{
+			app: job.appName,
+			environment: job.environment,
+			scannedIn: deploy.source.environment,
+			scan: deploy.source.scan,
+			policy: deploy.policy,
+		}
+	);
+	await context.emit(
+		'policy-checked',
+		verdict.allowed ? 'succeeded' : 'failed',
+		{ verdict },
+		verdict.allowed ? undefined : verdict.message
+	);
+	if ( ! verdict.allowed ) {
+		throw new PermanentJobError( 'orbit_policy_blocked', verdict.message );
+	}
+	return verdict;
+}
+
+async function retrieveImage( context: StepContext, { objects }: JobServices ) {
+	const { source } = input( context.job );
+	await context.emit( 'image-retrieval-started', 'started', {
+		archiveDigest: source.archiveDigest,
+	} );
+	const head = await objects.headObject( source.bucket, source.key );
+	if ( ! head ) {
+		throw new PermanentJobError(
+			'image_missing',
+			`The archive of ${ context.job.appName } is no longer stored in ${ source.environment }; upload the image again.`
+		);
+	}
+	await context.emit( 'image-retrieved', 'succeeded', {
+		archiveDigest: source.archiveDigest,
+		size: head.size,
+	} );
+	return { size: head.size };
+}
+
+async function pushImage(
+	context: StepContext,
+	{ config, objects, registry }: JobServices
+): Promise< PushedImageRef > {
+	const { job } = context;
+	const deploy = input( job );
+	const url = config.targets[ job.environment ]?.registryUrl;
+	if ( ! url ) {
+		throw new PermanentJobError(
+			'registry_not_configured',
+			`No registry is configured for ${ job.environment }: set ORBIT_REGISTRY_URL_${ job.environment.toUpperCase().replace( /-/g, '_' ) } (or ORBIT_REGISTRY_URL) on the bridge.`
+		);
+	}
+	const location = registryLocation( url );
+	await context.emit( 'image-push-started', 'started', {
+		registry: [ location.host, location.prefix ]
+			.filter( Boolean )
+			.join( '/' ),
+		tag: `r${ deploy.revision }`,
+	} );
+	const archive = await storedArchive(
+		objects,
+		deploy.source.bucket,
+		deploy.source.key
+	);
+	if ( ! archive ) {
+		throw new PermanentJobError(
+			'image_missing',
+			`The archive of ${ job.appName } is no longer stored; upload the image again.`
+		);
+	}
+	try {
+		const pushed = await registry.pushArchive( archive, {
+			location,
+			repository: job.appName,
+			tag: `r${ deploy.revision }`,
+			expectedConfigDigest: deploy.source.configDigest,
+			onBlob: () => context.heartbeat(),
+		} );
+		const image = {
+			reference: pushed.reference,
+			digest: pushed.digest,
+			configDigest: pushed.configDigest,
+		};
+		await context.emit( 'image-pushed', 'succeeded', {
+			image: pushed.reference,
+			digest: pushed.digest,
+			configDigest: pushed.configDigest,
+			blobsSent: pushed.blobsSent,
+			blobsSkipped: pushed.blobsSkipped,
+		} );
+		return image;
+	} catch ( error ) {
+		if ( error instanceof RegistryError && error.permanent ) {
+			throw new PermanentJobError( 'image_push_refused', error.message );
+		}
+		throw error;
+	}
+}
+
+async function render(
+	context: StepContext,
+	{ config, revisions }: JobServices
+) {
+	const { job } = context;
+	const deploy = input( job );
+	await context.emit( 'manifest-retrieval-started', 'started', {
+		revision: deploy.revision,
+	} );
+	const image = context.output< PushedImageRef >( 'push-image' );
+	const files = renderAppFiles( {
+		app: job.appName,
+		version: deploy.version ?? deploy.source.version,
+		environment: job.environment,
+		namespace: namespaceOf( config, job.environment ),
+		image: image.reference,
+		inputs: deploy.inputs,
+		exposedPorts: deploy.source.exposedPorts,
+	} );
+	await revisions.saveRendered(
+		job.appName,
+		job.environment,
+		deploy.revision,
+		{ image, manifests: files }
+	);
+	await context.emit( 'manifest-retrieved', 'succeeded', {
+		revision: deploy.revision,
+		files: Object.keys( files ),
+	} );
+	return { files };
+}
+
+async function commitManifests(
+	context: StepContext,
+	{ config, gitops }: JobServices
+) {
+	const { job } = context;
+	const deploy = input( job );
+	if ( ! gitops ) {
+		throw new PermanentJobError(
+			'gitops_not_configured',
+			'No GitOps repository is configured: set ORBIT_GITOPS_URL on the bridge.'
+		);
+	}
+	const image = context.output< PushedImageRef >( 'push-image' );
+	const { files } = context.output< {
+		files: Record< string, string >;
+	} >( 'render' );
+	await context.emit( 'manifest-push-started', 'started', {
+		path: gitopsPaths.app( job.environment, job.appName ),
+	} );
+	const time = new Date().toISOString();
+	const result = await gitops.commitForJob( {
+		jobId: job.jobId,
+		subject: `Deploy ${ job.appName } revision ${ deploy.revision } to ${ job.environment }`,
+		details: [
+			`App: ${ job.appName }`,
+			`Revision: ${ deploy.revision }`,
+			`Environment: ${ job.environment }`,
+			`Image: ${ image.reference }`,
+			`Actor: ${ job.actor.login } (${ job.actor.id })`,
+		],
+		apply: async ( checkout ) => {
+			context.heartbeat();
+			await writeAppDeployment( checkout, {
+				environment: job.environment,
+				namespace: namespaceOf( config, job.environment ),
+				app: job.appName,
+				files,
+				entry: {
+					action: 'deploy',
+					app: job.appName,
+					revision: deploy.revision,
+					image: image.reference,
+					digest: image.digest,
+					actor: job.actor,
+					time,
+					job: job.jobId,
+				},
+				kustomizeBinary: config.kustomizePath,
+			} );
+		},
+	} );
+	await context.emit( 'manifest-pushed', 'succeeded', {
+		commit: result.commit,
+		attempts: result.attempts,
+	} );
+	return { commit: result.commit, committedAt: time };
+}
+
+async function deployList( context: StepContext, { revisions }: JobServices ) {
+	const { job } = context;
+	const deploy = input( job );
+	const { commit } = context.output< { commit: string } >( 'commit' );
+	await context.emit( 'deploy-list-update-started', 'started', {
+		path: gitopsPaths.deployList( job.environment ),
+	} );
+	await revisions.finish( job.appName, job.environment, deploy.revision, {
+		status: 'committed',
+		commit,
+	} );
+	await context.emit( 'deploy-list-updated', 'succeeded', {
+		revision: deploy.revision,
+		commit,
+	} );
+	return null;
+}
+
+async function publish( context: StepContext ) {
+	const { job } = context;
+	const deploy = input( job );
+	const image = context.output< PushedImageRef >( 'push-image' );
+	const { commit, committedAt } = context.output< {
+		commit: string;
+		committedAt: string;
+	} >( 'commit' );
+	const state: EnvironmentState = {
+		status: 'committed',
+		revision: deploy.revision,
+		image: image.reference,
+		commit,
+		actor: job.actor,
+		committedAt,
+		updatedAt: new Date().toISOString(),
+		...( deploy.rollbackOf ? { rolledBackTo: deploy.rollbackOf } : {} ),
+		message: 'Committed to the GitOps repository, waiting for sync.',
+	};
+	const started = await context.emit(
+		'deployment-status-updated',
+		'succeeded',
+		{ environments: { [ job.environment ]: state } }
+	);
+	await context.deliver( started );
+	return null;
+}
+
+async function finish( context: StepContext, { revisions }: JobServices ) {
+	const { job } = context;
+	const deploy = input( job );
+	await revisions.releaseDeploy( job.appName, job.environment, job.jobId );
+	await context.emit( 'deployment-completed', 'succeeded', {
+		revision: deploy.revision,
+		image: context.output< PushedImageRef >( 'push-image' ).reference,
+		commit: context.output< { commit: string } >( 'commit' ).commit,
+	} );
+	return null;
+}
