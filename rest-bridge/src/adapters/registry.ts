@@ -177,18 +177,6 @@ export class OciRegistry {
 		this.fetchFn = options.fetch ?? fetch;
 	}
 
-	/** The registry answers its API root (for readiness checks). */
-	async ping( location: RegistryLocation ): Promise< void > {
-		const answer = await this.fetchFn( `${ location.baseUrl }/v2/` );
-		await answer.body?.cancel();
-		if ( answer.status !== 200 && answer.status !== 401 ) {
-			throw new RegistryError(
-				`The registry ${ location.host } answered ${ answer.status } on /v2/`,
-				answer.status
-			);
-		}
-	}
-
 	/** Pushes the image held by an archive; returns its references by digest. */
 	async pushArchive(
 		archive: RandomAccessArchive,
