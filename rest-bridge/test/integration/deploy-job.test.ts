@@ -381,7 +381,7 @@ describe( 'a bridge killed inside each step', () => {
 		it( `killed in ${ step.name }: another replica finishes with one commit and every event once`, async () => {
 			const first = step.emits[ 0 ];
 			// A pauses before every step and event, so the kill lands inside the step.
-			const a = await startBridge( { pauseMs: 400 } );
+			const a = await startBridge( { pauseMs: 200 } );
 			const started = await deploy( a.url );
 			expect( started.status, JSON.stringify( started.body ) ).toBe(
 				202
