@@ -9,6 +9,21 @@ const optionalUrl = z
 	.pipe( z.url().optional() )
 	.optional();
 
+/** A registry: http(s)://[user:password@]host[:port][/repository prefix]. */
+const registryUrl = z
+	.string()
+	.trim()
+	.transform( ( value ) => ( value === '' ? undefined : value ) )
+	.pipe(
+		z
+			.url( {
+				protocol: /^https?$/,
+				error: 'must be an http(s) URL',
+			} )
+			.optional()
+	)
+	.optional();
+
 const integer = ( fallback: number, min: number, max: number ) =>
 	z.coerce.number().int().min( min ).max( max ).default( fallback );
 
@@ -63,7 +78,7 @@ const environmentSchema = z.object( {
 				)
 				.min( 1 )
 		),
-	ORBIT_REGISTRY_URL: optionalUrl,
+	ORBIT_REGISTRY_URL: registryUrl,
 	ORBIT_GITOPS_URL: optionalUrl,
 	ORBIT_GITOPS_BRANCH: z
 		.string()
@@ -160,7 +175,7 @@ function environmentTargets(
 		const suffix = environmentVariableSuffix( environment );
 		const registryName = `ORBIT_REGISTRY_URL_${ suffix }`;
 		const namespaceName = `ORBIT_NAMESPACE_${ suffix }`;
-		const registry = optionalUrl.safeParse( relevant[ registryName ] );
+		const registry = registryUrl.safeParse( relevant[ registryName ] );
 		const namespace = namespaceSchema.safeParse(
 			relevant[ namespaceName ] || `orbit-${ environment }`
 		);

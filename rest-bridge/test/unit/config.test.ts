@@ -17,6 +17,42 @@ function problems( env: Record< string, string > ): string[] {
 }
 
 describe( 'bridge configuration', () => {
+	it( 'gives each environment its registry and namespace, with the shared registry as default', () => {
+		const config = loadConfig( {
+			...valid,
+			ORBIT_ENVIRONMENTS: 'dev,eu-prod',
+			ORBIT_REGISTRY_URL: 'http://127.0.0.1:5000',
+			ORBIT_REGISTRY_URL_EU_PROD:
+				'https://registry.example.com/orbit/prod',
+			ORBIT_NAMESPACE_DEV: 'team-dev',
+		} );
+		expect( config.targets ).toEqual( {
+			dev: {
+				registryUrl: 'http://127.0.0.1:5000',
+				namespace: 'team-dev',
+			},
+			'eu-prod': {
+				registryUrl: 'https://registry.example.com/orbit/prod',
+				namespace: 'orbit-eu-prod',
+			},
+		} );
+		expect( config.gitopsBranch ).toBe( 'main' );
+		expect(
+			problems( {
+				...valid,
+				ORBIT_NAMESPACE_DEV: 'Not_A_Label',
+				ORBIT_REGISTRY_URL_PROD: 'registry:5000',
+			} )
+		).toEqual( [
+			expect.stringMatching(
+				/^ORBIT_NAMESPACE_DEV \("Not_A_Label"\): must be a DNS label/
+			),
+			expect.stringMatching(
+				/^ORBIT_REGISTRY_URL_PROD \("registry:5000"\): must be an http\(s\) URL/
+			),
+		] );
+	} );
+
 	it( 'applies the documented defaults', () => {
 		const config = loadConfig( valid );
 		expect( config.host ).toBe( '127.0.0.1' );
