@@ -91,13 +91,18 @@ function startInBackground( options ) {
  * Starts a fresh test stack and returns its description.
  *
  * @param {Object} [options]
- * @param {Object} [options.bridge] `{entry, settings}`: another bridge program (and its
- *                                  arguments), extra ORBIT_* variables (see FAULT_BRIDGE).
+ * @param {Object} [options.bridge]        `{entry, settings}`: another bridge program (and its
+ *                                         arguments), extra ORBIT_* variables (see FAULT_BRIDGE).
+ * @param {Object} [options.config]        From resolveConfig(); the benchmarks start theirs on other ports.
+ * @param {Object} [options.extraPrograms] More programs to install (name → Debian package).
  */
-export async function upTestStack( { bridge } = {} ) {
-	const config = testStackConfig();
+export async function upTestStack( {
+	bridge,
+	config = testStackConfig(),
+	extraPrograms = {},
+} = {} ) {
 	await stopStack( config.dataDir );
-	const coreDir = await prepare( config, { forTests: true } );
+	const coreDir = await prepare( config, { forTests: true, extraPrograms } );
 	resetData( config );
 	// Trivy cannot run here: the test stack's bridge scans with a stand-in replaying a real report.
 	const stack = await startInBackground( {

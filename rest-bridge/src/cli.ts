@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { formatImageFacts, imageFactsJson } from './image/format.js';
 import {
+	ARCHIVE_READ_CHUNK_BYTES,
 	ImageValidationError,
 	validateArchive,
 } from './image/validate-archive.js';
@@ -106,7 +107,9 @@ const commands: Record< string, { usage: string; run: Command } > = {
 			const archive = positionals[ 0 ] as string;
 			try {
 				const facts = await validateArchive(
-					createReadStream( archive ),
+					createReadStream( archive, {
+						highWaterMark: ARCHIVE_READ_CHUNK_BYTES,
+					} ),
 					{},
 					values.image ? { image: values.image } : {}
 				);

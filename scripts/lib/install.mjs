@@ -84,11 +84,14 @@ function canUseApt() {
  *
  * @param {Object}  [options]
  * @param {boolean} [options.forTests] Also the programs the test suites need.
+ * @param {Object}  [options.extra]    More programs (name → Debian package), e.g. a benchmark's baselines.
  */
 export async function ensureSystemPackages( options = {} ) {
-	const programs = options.forTests
-		? { ...STACK_PROGRAMS, ...TEST_PROGRAMS }
-		: STACK_PROGRAMS;
+	const programs = {
+		...STACK_PROGRAMS,
+		...( options.forTests ? TEST_PROGRAMS : {} ),
+		...options.extra,
+	};
 	const missing = new Set( [
 		...( await missingPackages( programs ) ),
 		...( await missingPhpExtensions() ),
@@ -261,7 +264,9 @@ async function downloadDebianWordPress( workDir ) {
 	await run(
 		'apt-get',
 		[ ...aptOptions, 'download', ...WORDPRESS_PACKAGES ],
-		{ cwd: debs }
+		{
+			cwd: debs,
+		}
 	);
 	const root = path.join( workDir, 'root' );
 	for ( const deb of fs.readdirSync( debs ) ) {

@@ -8,8 +8,11 @@ import {
 	ensureWordPressCore,
 } from './install.mjs';
 
-export async function prepare( config, { forTests = false } = {} ) {
-	await ensureSystemPackages( { forTests } );
+export async function prepare(
+	config,
+	{ forTests = false, extraPrograms = {} } = {}
+) {
+	await ensureSystemPackages( { forTests, extra: extraPrograms } );
 	await ensureNodeModules();
 	const coreDir = await ensureWordPressCore( config );
 	if ( forTests ) {

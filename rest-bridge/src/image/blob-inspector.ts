@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar, { type Extract, type Header } from 'tar-stream';
@@ -28,6 +28,8 @@ export interface BlobRecord {
 
 const SNIFF_BYTES = 512;
 const TAR_BLOCK = 512;
+/** Decompressed bytes per chunk: zlib's default 16 KiB makes four times the stream hops behind it. */
+const INFLATE_CHUNK_BYTES = 128 * 1024;
 
 function sha256( hash: Hash ): string {
 	return `sha256:${ hash.digest( 'hex' ) }`;
@@ -62,7 +64,8 @@ function sniff( head: Buffer, retainJson: boolean ): BlobContent {
  * counters and the hash.
  */
 class LayerWalker {
-	private readonly input = new PassThrough();
+	/** The first stage: the decompressor, or the meter itself for an uncompressed layer. */
+	private readonly input: Writable;
 	/** Only a compressed layer needs a second hash: an uncompressed one's diff_id is its digest. */
 	private readonly diffHash: Hash | undefined;
 	private uncompressedBytes = 0;
@@ -109,8 +112,13 @@ class LayerWalker {
 			},
 		} );
 		const stages = compressed
-			? [ this.input, createGunzip(), meter, extract ]
-			: [ this.input, meter, extract ];
+			? [
+					createGunzip( { chunkSize: INFLATE_CHUNK_BYTES } ),
+					meter,
+					extract,
+				]
+			: [ meter, extract ];
+		this.input = stages[ 0 ] as Writable;
 		const piped = pipeline( stages ).catch( ( error: unknown ) => {
 			const zlibError =
 				typeof error === 'object' && error !== null && 'errno' in error;

@@ -60,3 +60,9 @@ export function resolveLimits(
 	}
 	return limits;
 }
+
+/**
+ * Bytes per read when validating a file: 16 times fewer chunks than a stream's 64 KiB default
+ * through the tar parser, the hash and the layer walker, at 1 MiB of memory.
+ */
+export const ARCHIVE_READ_CHUNK_BYTES = 1024 * 1024;

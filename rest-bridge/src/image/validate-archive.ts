@@ -21,7 +21,11 @@ import { ArchiveIndex, readArchive } from './archive-index.js';
 import { resolveLimits, type ArchiveLimits } from './limits.js';
 
 export { ImageValidationError, type ImageValidationCode } from './errors.js';
-export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits.js';
+export {
+	ARCHIVE_READ_CHUNK_BYTES,
+	DEFAULT_ARCHIVE_LIMITS,
+	type ArchiveLimits,
+} from './limits.js';
 
 export interface LayerFacts {
 	/** sha256 of the layer as stored in the archive. */
