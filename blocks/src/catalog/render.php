@@ -36,7 +36,8 @@ $k8or_orbit_query = Catalog_Query::run(
 	array(
 		'search'   => $k8or_orbit_search,
 		'category' => $k8or_orbit_category,
-		'orderby'  => 'title',
+		// A search lists the best match first (the exact app name on top); otherwise A to Z.
+		'orderby'  => '' === $k8or_orbit_search ? 'title' : '',
 		'order'    => 'asc',
 		'per_page' => $k8or_orbit_per_page,
 		'page'     => $k8or_orbit_page,

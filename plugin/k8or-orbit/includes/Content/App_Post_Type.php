@@ -35,6 +35,7 @@ final class App_Post_Type {
 		add_action( 'pre_get_posts', array( $this, 'hide_deleted_apps' ) );
 		add_filter( 'wp_insert_post_data', array( $this, 'keep_app_name' ), 10, 2 );
 		add_filter( 'posts_search', array( $this, 'search_app_names' ), 10, 2 );
+		add_filter( 'posts_search_orderby', array( $this, 'rank_exact_names_first' ), 10, 2 );
 	}
 
 	/**
@@ -168,6 +169,28 @@ final class App_Post_Type {
 			" AND ( {$original} OR {$wpdb->posts}.post_name LIKE %s ) ", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $original is core's own prepared search SQL.
 			'%' . $wpdb->esc_like( $name ) . '%'
 		);
+	}
+
+	/**
+	 * Ranks the app whose name or title is exactly the search first: among 10 000 apps, searching
+	 * "hello-web" must not list "hello-web-b9707" above "hello-web" because it is newer.
+	 *
+	 * @param string   $orderby ORDER BY terms core ranks a search by (title, then excerpt and content matches).
+	 * @param WP_Query $query   The query.
+	 * @return string
+	 */
+	public function rank_exact_names_first( $orderby, $query ) {
+		global $wpdb;
+		$term = trim( (string) $query->get( 's' ) );
+		if ( '' === $term || self::NAME !== $query->get( 'post_type' ) ) {
+			return $orderby;
+		}
+		$exact = $wpdb->prepare(
+			"( {$wpdb->posts}.post_name = %s OR {$wpdb->posts}.post_title = %s ) DESC",
+			sanitize_title( $term ),
+			$term
+		);
+		return '' === $orderby ? $exact : "{$exact}, {$orderby}";
 	}
 
 	/**

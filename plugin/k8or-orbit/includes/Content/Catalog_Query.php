@@ -29,7 +29,7 @@ final class Catalog_Query {
 		'environment_status' => '',
 		'include_deleted'    => false,
 		'deleted_only'       => false,
-		'orderby'            => 'date',
+		'orderby'            => '',
 		'order'              => 'desc',
 		'per_page'           => 10,
 		'page'               => 1,
@@ -96,12 +96,25 @@ final class Catalog_Query {
 			'name'                               => (string) $filters['name'],
 			'meta_query'                         => $meta_query, // phpcs:ignore WordPress.DB.SlowDBQuery
 			'tax_query'                          => $tax_query, // phpcs:ignore WordPress.DB.SlowDBQuery
-			'orderby'                            => in_array( $filters['orderby'], self::ORDERBY, true ) ? $filters['orderby'] : 'date',
+			'orderby'                            => self::order_by( $filters ),
 			'order'                              => 'asc' === strtolower( (string) $filters['order'] ) ? 'ASC' : 'DESC',
 			'posts_per_page'                     => max( 1, (int) $filters['per_page'] ),
 			'paged'                              => max( 1, (int) $filters['page'] ),
 			'ignore_sticky_posts'                => true,
 			App_Post_Type::QUERY_INCLUDE_DELETED => $operators && $filters['include_deleted'],
 		);
+	}
+
+	/**
+	 * The order asked for; without one, the date, or the best match first when searching
+	 * (App_Post_Type::rank_exact_names_first() puts the exact app name or title on top).
+	 *
+	 * @param array $filters See run().
+	 */
+	private static function order_by( array $filters ): string {
+		if ( in_array( $filters['orderby'], self::ORDERBY, true ) ) {
+			return $filters['orderby'];
+		}
+		return '' === (string) $filters['search'] ? 'date' : 'relevance';
 	}
 }

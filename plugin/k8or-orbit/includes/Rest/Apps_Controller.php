@@ -105,7 +105,7 @@ final class Apps_Controller extends Controller {
 				'environment_status' => (string) ( $request['environment_status'] ?? '' ),
 				'include_deleted'    => (bool) $request['include_deleted'],
 				'deleted_only'       => (bool) $request['deleted'],
-				'orderby'            => $request['orderby'],
+				'orderby'            => (string) ( $request['orderby'] ?? '' ),
 				'order'              => $request['order'],
 				'per_page'           => $per_page,
 				'page'               => $page,
@@ -303,10 +303,9 @@ final class Apps_Controller extends Controller {
 					'enum'        => App_Meta::SCAN_STATUSES,
 				),
 				'orderby'            => array(
-					'description' => __( 'Sort by.', 'k8or-orbit' ),
+					'description' => __( 'Sort by; by default the date, or the best match when searching.', 'k8or-orbit' ),
 					'type'        => 'string',
 					'enum'        => Catalog_Query::ORDERBY,
-					'default'     => 'date',
 				),
 				'order'              => array(
 					'description' => __( 'Sort direction.', 'k8or-orbit' ),

@@ -108,6 +108,17 @@ final class Apps_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( array( $this->published ), $this->list_ids( array( 'search' => $name ) ) );
 	}
 
+	public function test_search_lists_the_exact_name_before_newer_longer_names(): void {
+		$exact  = $this->app( array( 'post_name' => $this->search, 'post_title' => $this->search, 'post_date' => '2001-01-01 00:00:00' ) );
+		$longer = $this->app( array( 'post_name' => $this->search . '-b9707', 'post_title' => $this->search . '-b9707' ) );
+		$ids    = $this->list_ids();
+		$this->assertSame( $exact, $ids[0], 'the app named exactly like the search comes first' );
+		$this->assertContains( $longer, $ids );
+		// An explicit order still wins over the ranking: by date, the oldest comes last.
+		$by_date = $this->list_ids( array( 'orderby' => 'date' ) );
+		$this->assertSame( $exact, end( $by_date ) );
+	}
+
 	public function test_filters_and_pagination(): void {
 		App_Meta::write( $this->published, App_Meta::SCAN, array( 'status' => 'blocked' ) );
 		$other = $this->app( array( 'post_title' => 'Other ' . $this->search ), array( App_Meta::ENVIRONMENTS => array( 'test' => array( 'status' => 'failed' ) ) ) );
