@@ -50,7 +50,8 @@ function sql( stack, statements ) {
 
 /**
  * Categories for apps and posts alike, so both archives filter the same way.
- * @param stack
+ *
+ * @param {Object} stack the stack description
  */
 async function seedTerms( stack ) {
 	const values = CATEGORIES.map(
@@ -106,7 +107,8 @@ UPDATE wp_term_taxonomy tt SET count = (SELECT COUNT(*) FROM wp_term_relationshi
 
 /**
  * The app named exactly like the search, older than every app whose name merely contains it.
- * @param stack
+ *
+ * @param {Object} stack the stack description
  */
 async function seedExactMatch( stack ) {
 	await sql(
