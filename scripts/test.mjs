@@ -4,9 +4,9 @@
  *
  * Order: install → build and type-check → lint → unit and UI tests → start the test stack
  * (ports + 10000, data in .orbit-test/) → integration tests, PHP tests, end-to-end tests in
- * Chromium → stop the stack → the fault matrix on a stack of its own (its bridge pausing before
- * every job step and event so that kills land inside jobs) → stop it. `npm test -- --only unit,integration`
- * runs some suites.
+ * Chromium → a smoke run of every benchmark (`npm run bench -- --smoke`) → stop the stack → the
+ * fault matrix on a stack of its own (its bridge pausing before every job step and event so that
+ * kills land inside jobs) → stop it. `npm test -- --only unit,integration` runs some suites.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,7 @@ const SUITES = [
 	'integration',
 	'php',
 	'e2e',
+	'bench-smoke',
 	'faults',
 ];
 
@@ -213,8 +214,8 @@ try {
 	if ( selected.has( 'unit' ) ) {
 		await vitest( 'unit', [ 'unit', 'ui' ] );
 	}
-	const needsStack = [ 'integration', 'php', 'e2e' ].some( ( suite ) =>
-		selected.has( suite )
+	const needsStack = [ 'integration', 'php', 'e2e', 'bench-smoke' ].some(
+		( suite ) => selected.has( suite )
 	);
 	if ( needsStack ) {
 		step( 'Starting the test stack' );
@@ -233,6 +234,16 @@ try {
 			}
 			if ( selected.has( 'e2e' ) ) {
 				await playwright( env );
+			}
+			// Last: it seeds the catalog and removes it again. Tiny sizes, so the benchmarks' code
+			// cannot rot; the figures are `npm run bench`'s.
+			if ( selected.has( 'bench-smoke' ) ) {
+				await check(
+					'bench-smoke',
+					process.execPath,
+					[ path.join( 'scripts', 'bench.mjs' ), '--smoke' ],
+					env
+				);
 			}
 		} finally {
 			await downTestStack();

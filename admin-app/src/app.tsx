@@ -1,8 +1,8 @@
 /**
  * WordPress dependencies
  */
-import { Button } from '@wordpress/components';
-import { useCallback, useEffect, useState } from '@wordpress/element';
+import { Button, Spinner } from '@wordpress/components';
+import { Suspense, useCallback, useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
 /**
@@ -10,10 +10,12 @@ import { __ } from '@wordpress/i18n';
  */
 import type { BootData } from './api/types';
 import { formatRoute, parseRoute, type Route } from './routes';
-import { EventLogScreen } from './screens/event-log';
-import { ImagesScreen } from './screens/images';
-import { ScanReportScreen } from './screens/scan-report';
-import { UploadScreen } from './screens/upload';
+import {
+	EventLogScreen,
+	ImagesScreen,
+	ScanReportScreen,
+	UploadScreen,
+} from './screens';
 
 /**
  * The operator console: the screens the user's capabilities allow, chosen by URL hash.
@@ -97,26 +99,28 @@ export function App( { boot }: { boot: BootData } ) {
 				) ) }
 			</nav>
 			<main className="k8or-orbit-console__screen">
-				{ shown.screen === 'upload' && (
-					<UploadScreen environments={ boot.environments } />
-				) }
-				{ shown.screen === 'images' && (
-					<ImagesScreen
-						canScan={ can( 'orbit_scan' ) }
-						seesDeleted={ can( 'orbit_read_jobs' ) }
-						navigate={ navigate }
-					/>
-				) }
-				{ shown.screen === 'scan' && (
-					<ScanReportScreen
-						appId={ shown.appId }
-						canScan={ can( 'orbit_scan' ) }
-						navigate={ navigate }
-					/>
-				) }
-				{ shown.screen === 'events' && (
-					<EventLogScreen source={ shown.source } />
-				) }
+				<Suspense fallback={ <Spinner /> }>
+					{ shown.screen === 'upload' && (
+						<UploadScreen environments={ boot.environments } />
+					) }
+					{ shown.screen === 'images' && (
+						<ImagesScreen
+							canScan={ can( 'orbit_scan' ) }
+							seesDeleted={ can( 'orbit_read_jobs' ) }
+							navigate={ navigate }
+						/>
+					) }
+					{ shown.screen === 'scan' && (
+						<ScanReportScreen
+							appId={ shown.appId }
+							canScan={ can( 'orbit_scan' ) }
+							navigate={ navigate }
+						/>
+					) }
+					{ shown.screen === 'events' && (
+						<EventLogScreen source={ shown.source } />
+					) }
+				</Suspense>
 			</main>
 		</div>
 	);

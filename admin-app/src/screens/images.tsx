@@ -31,6 +31,7 @@ import type {
 } from '../api/types';
 import { formatTime } from '../components/format';
 import type { Route } from '../routes';
+import './data-views.scss';
 
 const SCAN_STATUSES: Array< { value: ScanStatus; label: string } > = [
 	{ value: 'none', label: __( 'Not scanned', 'k8or-orbit' ) },

@@ -32,6 +32,7 @@ import {
 } from '../api/types';
 import { formatTime } from '../components/format';
 import type { Route } from '../routes';
+import './data-views.scss';
 
 const SEVERITY_LABELS: Record< Severity, string > = {
 	critical: __( 'Critical', 'k8or-orbit' ),
