@@ -4,7 +4,7 @@
  * started here on shifted ports with data in .orbit-bench/ and stopped at the end.
  *
  * Options:
- *   --only archive,catalog  run some benchmarks: archive, catalog, deploy, console-weight
+ *   --only archive,catalog  run some benchmarks: archive, catalog, progress, deploy, console-weight
  *   --smoke                 tiny sizes and one round: proves each benchmark's code path works
  *   --port-offset N         shift of the bench stack's ports (default ORBIT_BENCH_PORT_OFFSET or 20000)
  * With ORBIT_STACK_FILE set, the benchmarks use that running stack instead of starting one.
@@ -24,6 +24,7 @@ import { upTestStack } from './test-stack.mjs';
 const MODULES = {
 	archive: 'archive-validation.mjs',
 	catalog: 'catalog.mjs',
+	progress: 'live-progress.mjs',
 	deploy: 'deploy.mjs',
 	'console-weight': 'console-weight.mjs',
 };
