@@ -14,13 +14,20 @@ const GOAL_P99_MS = 50;
 const SPACING_MS = 15;
 const JOB_PATH = /\/k8or-orbit\/v1\/jobs\/([A-Za-z0-9_-]+)/;
 
-/** A finished upload on the console's upload screen, still following its job live. */
+/**
+ * A finished upload on the console's upload screen, still following its job live.
+ * @param page
+ * @param stack
+ * @param archive
+ */
 async function uploadOnConsole( page, stack, archive ) {
 	let jobId;
 	page.on( 'request', ( request ) => {
 		jobId ??= JOB_PATH.exec( decodeURIComponent( request.url() ) )?.[ 1 ];
 	} );
-	await page.goto( `${ stack.wordpress.adminUrl }admin.php?page=k8or-orbit#upload` );
+	await page.goto(
+		`${ stack.wordpress.adminUrl }admin.php?page=k8or-orbit#upload`
+	);
 	await page.locator( '#k8or-orbit-archive' ).setInputFiles( archive );
 	const name = page.getByLabel( 'Name' );
 	await page.waitForFunction(
@@ -38,7 +45,9 @@ async function uploadOnConsole( page, stack, archive ) {
 		.waitFor( { timeout: 180000 } );
 	const mode = await page.locator( '.k8or-orbit-job__mode' ).textContent();
 	if ( ! jobId || /unavailable/i.test( mode ?? '' ) ) {
-		throw new Error( `The console is not following the job live (${ mode })` );
+		throw new Error(
+			`The console is not following the job live (${ mode })`
+		);
 	}
 	return { jobId, appName };
 }
@@ -46,11 +55,15 @@ async function uploadOnConsole( page, stack, archive ) {
 export default {
 	name: 'progress',
 	title: 'Live progress latency, bridge to browser',
-	needs: { stack: true, programs: { chromium: 'chromium', umoci: 'umoci', skopeo: 'skopeo' } },
+	needs: {
+		stack: true,
+		programs: { chromium: 'chromium', umoci: 'umoci', skopeo: 'skopeo' },
+	},
 	async run( { repoRoot, stack, tmpDir, smoke } ) {
 		const count = smoke ? 5 : 300;
 		// Loaded on use: they need the npm dependencies the runner installs first.
-		const { buildImage, saveArchive } = await import( '../scripts/lib/images.mjs' );
+		const { buildImage, saveArchive } =
+			await import( '../scripts/lib/images.mjs' );
 		const { NatsMessageBus } = await import(
 			path.join( repoRoot, 'rest-bridge', 'dist', 'adapters', 'nats.js' )
 		);
@@ -68,7 +81,11 @@ export default {
 		);
 		const browser = await launchChromium();
 		const bus = await NatsMessageBus.connect(
-			{ url: stack.nats.url, user: stack.nats.user, password: stack.nats.password },
+			{
+				url: stack.nats.url,
+				user: stack.nats.user,
+				password: stack.nats.password,
+			},
 			'orbit-bench'
 		);
 		const listener = await connect( {
@@ -81,9 +98,15 @@ export default {
 			await logIn(
 				page,
 				stack,
-				stack.wordpress.users.find( ( { role } ) => role === 'orbit_operator' )
+				stack.wordpress.users.find(
+					( { role } ) => role === 'orbit_operator'
+				)
 			);
-			const { jobId, appName } = await uploadOnConsole( page, stack, archive );
+			const { jobId, appName } = await uploadOnConsole(
+				page,
+				stack,
+				archive
+			);
 			// Each new step row is stamped on the page's clock, which shares its epoch with Node's.
 			await page.evaluate( () => {
 				window.orbitBenchShown = {};
@@ -101,7 +124,9 @@ export default {
 				} );
 			} );
 			const received = {};
-			const subscription = listener.subscribe( `orbit.events.*.${ jobId }` );
+			const subscription = listener.subscribe(
+				`orbit.events.*.${ jobId }`
+			);
 			void ( async () => {
 				for await ( const message of subscription ) {
 					received[ message.json().step ] ??=
@@ -129,7 +154,9 @@ export default {
 					event,
 					`${ jobId }:${ event.seq }`
 				);
-				await new Promise( ( resolve ) => setTimeout( resolve, SPACING_MS ) );
+				await new Promise( ( resolve ) =>
+					setTimeout( resolve, SPACING_MS )
+				);
 			}
 			await page.waitForFunction(
 				( last ) => window.orbitBenchShown[ last ] !== undefined,
