@@ -16,9 +16,10 @@ const JOB_PATH = /\/k8or-orbit\/v1\/jobs\/([A-Za-z0-9_-]+)/;
 
 /**
  * A finished upload on the console's upload screen, still following its job live.
- * @param page
- * @param stack
- * @param archive
+ *
+ * @param {Object} page    a Playwright page, logged in
+ * @param {Object} stack   the stack description
+ * @param {string} archive the archive file to upload
  */
 async function uploadOnConsole( page, stack, archive ) {
 	let jobId;

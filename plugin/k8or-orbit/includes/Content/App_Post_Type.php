@@ -175,14 +175,15 @@ final class App_Post_Type {
 	 * Ranks the app whose name or title is exactly the search first: among 10 000 apps, searching
 	 * "hello-web" must not list "hello-web-b9707" above "hello-web" because it is newer.
 	 *
-	 * @param string   $orderby ORDER BY terms core ranks a search by (title, then excerpt and content matches).
+	 * @param string   $orderby ORDER BY terms core ranks a search by (title, then excerpt and content
+	 *                          matches); empty when the query asks for another order, which then wins.
 	 * @param WP_Query $query   The query.
 	 * @return string
 	 */
 	public function rank_exact_names_first( $orderby, $query ) {
 		global $wpdb;
 		$term = trim( (string) $query->get( 's' ) );
-		if ( '' === $term || self::NAME !== $query->get( 'post_type' ) ) {
+		if ( '' === $orderby || '' === $term || self::NAME !== $query->get( 'post_type' ) ) {
 			return $orderby;
 		}
 		$exact = $wpdb->prepare(
@@ -190,7 +191,7 @@ final class App_Post_Type {
 			sanitize_title( $term ),
 			$term
 		);
-		return '' === $orderby ? $exact : "{$exact}, {$orderby}";
+		return "{$exact}, {$orderby}";
 	}
 
 	/**
