@@ -45,6 +45,9 @@ function serveLists() {
 	return queries;
 }
 
+/** Screens are chunks loaded when first shown; the first import of one is compiled on the spot. */
+const SCREEN_LOAD = { timeout: 15000 };
+
 const tabs = () =>
 	within( screen.getByRole( 'navigation', { name: 'Orbit console' } ) )
 		.getAllByRole( 'button' )
@@ -62,7 +65,11 @@ describe( 'Console screens per role', () => {
 			'Event log',
 		] );
 		expect(
-			await screen.findByRole( 'heading', { name: 'Upload an image' } )
+			await screen.findByRole(
+				'heading',
+				{ name: 'Upload an image' },
+				SCREEN_LOAD
+			)
 		).toBeTruthy();
 	} );
 
@@ -75,7 +82,11 @@ describe( 'Console screens per role', () => {
 			screen.queryByRole( 'heading', { name: 'Upload an image' } )
 		).toBeNull();
 		expect(
-			await screen.findByRole( 'heading', { name: 'Images' } )
+			await screen.findByRole(
+				'heading',
+				{ name: 'Images' },
+				SCREEN_LOAD
+			)
 		).toBeTruthy();
 		// Nor does it ask for deleted apps, which only job readers may list.
 		await waitFor( () => expect( queries ).toHaveLength( 1 ) );
