@@ -10,6 +10,7 @@ import { __ } from '@wordpress/i18n';
  */
 import type { BootData } from './api/types';
 import { formatRoute, parseRoute, type Route } from './routes';
+import { AppScreen } from './screens/app';
 import { EventLogScreen } from './screens/event-log';
 import { ImagesScreen } from './screens/images';
 import { ScanReportScreen } from './screens/scan-report';
@@ -64,6 +65,14 @@ export function App( { boot }: { boot: BootData } ) {
 		},
 	];
 	const allowed = tabs.filter( ( tab ) => tab.allowed );
+	// An app's own screen is reached from the Images table, not from a tab.
+	if ( route.screen === 'app' ) {
+		allowed.push( {
+			route,
+			label: __( 'App', 'k8or-orbit' ),
+			allowed: true,
+		} );
+	}
 	// A screen the user may not use (an old link, a bookmark) falls back to Images.
 	const shown: Route = allowed.some(
 		( tab ) => tab.route.screen === route.screen
@@ -102,8 +111,19 @@ export function App( { boot }: { boot: BootData } ) {
 				) }
 				{ shown.screen === 'images' && (
 					<ImagesScreen
+						canDeploy={ boot.environments.some( ( environment ) =>
+							can( `orbit_deploy_${ environment }` )
+						) }
 						canScan={ can( 'orbit_scan' ) }
 						seesDeleted={ can( 'orbit_read_jobs' ) }
+						navigate={ navigate }
+					/>
+				) }
+				{ shown.screen === 'app' && (
+					<AppScreen
+						appId={ shown.appId }
+						deploy={ shown.deploy === true }
+						readsJobs={ can( 'orbit_read_jobs' ) }
 						navigate={ navigate }
 					/>
 				) }

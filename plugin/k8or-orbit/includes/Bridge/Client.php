@@ -152,14 +152,15 @@ class Client {
 				array( 'status' => 502 )
 			);
 		}
-		// 4xx other than 401: the bridge's own message says what to fix in the request.
+		// 4xx other than 401: the bridge's own message says what to fix in the request; the
+		// answer's other fields (e.g. the findings of a policy block) travel with it.
 		return new WP_Error(
 			'' === $code ? 'orbit_bridge_rejected' : $code,
 			'' === $message
 				/* translators: %d: HTTP status. */
 				? sprintf( __( 'The bridge refused the request (HTTP %d).', 'k8or-orbit' ), $status )
 				: $message,
-			array( 'status' => $status )
+			array_merge( array_diff_key( $answer, array_flip( array( 'code', 'message', 'status' ) ) ), array( 'status' => $status ) )
 		);
 	}
 

@@ -1,0 +1,370 @@
+<?php
+/**
+ * /apps/{id}/deployments: start a deploy, list the revisions, preview a deploy.
+ *
+ * @package K8or\Orbit
+ */
+
+namespace K8or\Orbit\Rest;
+
+use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Bridge\Event_Applier;
+use K8or\Orbit\Content\App_Meta;
+use K8or\Orbit\Content\App_Post_Type;
+use K8or\Orbit\Deploy\Deploy_Inputs;
+use K8or\Orbit\Deploy\Environment_Policy;
+use K8or\Orbit\Settings\Settings;
+use WP_Error;
+use WP_Post;
+use WP_REST_Request;
+use WP_REST_Response;
+use WP_REST_Server;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Deploys run on the bridge; WordPress checks who may deploy where, validates the inputs and
+ * sends the environment's policy along. Inputs (environment values may be secrets) are shown
+ * only to users with orbit_read_jobs.
+ */
+final class Deployments_Controller extends Controller {
+
+	private const IDEMPOTENCY_KEY = '/^[A-Za-z0-9._:-]{8,128}$/';
+
+	/**
+	 * Registers the routes.
+	 */
+	public function register_routes(): void {
+		$this->rest_base = 'apps/(?P<id>[\d]+)/deployments';
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base,
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_items' ),
+					'permission_callback' => array( $this, 'get_items_permissions_check' ),
+					'args'                => array(
+						'id'          => $this->app_id_arg(),
+						'environment' => $this->environment_arg(),
+					),
+				),
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'create_item' ),
+					'permission_callback' => array( $this, 'create_item_permissions_check' ),
+					'args'                => array(
+						'id'          => $this->app_id_arg(),
+						'environment' => $this->environment_arg(),
+						'inputs'      => array(
+							'description' => __( 'Deploy inputs: replicas, containerPort, resources, env, command, args.', 'k8or-orbit' ),
+							'type'        => 'object',
+							'required'    => true,
+						),
+					),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/' . $this->rest_base . '/preview',
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_preview' ),
+					'permission_callback' => array( $this, 'create_item_permissions_check' ),
+					'args'                => array(
+						'id'          => $this->app_id_arg(),
+						'environment' => $this->environment_arg(),
+						'inputs'      => array(
+							'description' => __( 'Deploy inputs as JSON.', 'k8or-orbit' ),
+							'type'        => 'string',
+							'required'    => true,
+							'maxLength'   => Deploy_Inputs::rules()['maxBytes'],
+						),
+					),
+				),
+				'schema' => array( $this, 'get_preview_schema' ),
+			)
+		);
+	}
+
+	/**
+	 * Revisions show inputs and environment values: orbit_read_jobs only.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return bool|WP_Error
+	 */
+	public function get_items_permissions_check( $request ) {
+		return $this->require_any( Capabilities::READ_JOBS );
+	}
+
+	/**
+	 * Deploying (and previewing a deploy) needs the environment's deploy capability.
+	 *
+	 * @param WP_REST_Request $request Request with a valid environment.
+	 * @return bool|WP_Error
+	 */
+	public function create_item_permissions_check( $request ) {
+		return $this->require_any( Capabilities::deploy( (string) $request['environment'] ) );
+	}
+
+	/**
+	 * The revisions of the app in the environment, newest first, and the inputs to prefill a form with.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function get_items( $request ) {
+		$post = $this->get_app( $request );
+		if ( is_wp_error( $post ) ) {
+			return $post;
+		}
+		$environment = (string) $request['environment'];
+		$answer      = $this->bridge()->request( 'GET', $this->bridge_path( $post ) . '?' . http_build_query( array( 'environment' => $environment ), '', '&', PHP_QUERY_RFC3986 ) );
+		if ( is_wp_error( $answer ) ) {
+			return $answer;
+		}
+		$items = is_array( $answer['body']['items'] ?? null ) ? array_values( $answer['body']['items'] ) : array();
+		$last  = is_array( $items[0]['inputs'] ?? null ) ? $items[0]['inputs'] : null;
+		return new WP_REST_Response(
+			array(
+				'items'    => $items,
+				'defaults' => Deploy_Inputs::defaults( $post->ID, $last ),
+			),
+			200
+		);
+	}
+
+	/**
+	 * Starts a deploy job.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function create_item( $request ) {
+		$post = $this->deployable_app( $request );
+		if ( is_wp_error( $post ) ) {
+			return $post;
+		}
+		$environment = (string) $request['environment'];
+		$inputs      = Deploy_Inputs::check( $request['inputs'] );
+		if ( is_wp_error( $inputs ) ) {
+			return $inputs;
+		}
+		$idempotency = (string) $request->get_header( 'Idempotency-Key' );
+		// Taken before the call: the job's own events, even when they arrive first, are newer.
+		$started = gmdate( 'Y-m-d\TH:i:s.v\Z' );
+		$body    = array(
+			'environment' => $environment,
+			'inputs'      => $inputs,
+			'policy'      => Environment_Policy::for_environment( $environment ),
+			'actor'       => $this->actor(),
+		);
+		$version = App_Meta::read( $post->ID, App_Meta::IMAGE )['tag'] ?? '';
+		if ( '' !== $version ) {
+			$body['version'] = $version;
+		}
+		$answer = $this->bridge()->request(
+			'POST',
+			$this->bridge_path( $post ),
+			$body,
+			preg_match( self::IDEMPOTENCY_KEY, $idempotency ) ? $idempotency : wp_generate_uuid4()
+		);
+		if ( is_wp_error( $answer ) ) {
+			return $this->refusal( $answer );
+		}
+		$job_id   = (string) ( $answer['body']['jobId'] ?? '' );
+		$revision = (int) ( $answer['body']['revision'] ?? 0 );
+		( new Event_Applier() )->record_environment(
+			$post->ID,
+			$environment,
+			array(
+				'status'   => 'deploying',
+				'revision' => $revision,
+				'actor'    => $this->actor(),
+				'jobId'    => $job_id,
+			),
+			$started
+		);
+		return new WP_REST_Response(
+			array(
+				'jobId'    => $job_id,
+				'revision' => $revision,
+			),
+			202
+		);
+	}
+
+	/**
+	 * The verdict, the manifests and their diff against the running revision, without deploying.
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function get_preview( $request ) {
+		$post = $this->deployable_app( $request );
+		if ( is_wp_error( $post ) ) {
+			return $post;
+		}
+		$decoded = json_decode( (string) $request['inputs'], true );
+		$inputs  = Deploy_Inputs::check( $decoded );
+		if ( is_wp_error( $inputs ) ) {
+			return $inputs;
+		}
+		$environment = (string) $request['environment'];
+		return $this->relay(
+			$this->bridge()->request(
+				'POST',
+				$this->bridge_path( $post ) . '/preview',
+				array(
+					'environment' => $environment,
+					'inputs'      => $inputs,
+					'policy'      => Environment_Policy::for_environment( $environment ),
+				)
+			)
+		);
+	}
+
+	/**
+	 * The app, unless it is deleted (a deleted app is restored first).
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_Post|WP_Error
+	 */
+	private function deployable_app( WP_REST_Request $request ) {
+		$post = $this->get_app( $request );
+		if ( ! is_wp_error( $post ) && App_Meta::is_deleted( $post->ID ) ) {
+			return new WP_Error( 'orbit_app_deleted', __( 'This app is deleted. Restore it before deploying it.', 'k8or-orbit' ), array( 'status' => 409 ) );
+		}
+		return $post;
+	}
+
+	/**
+	 * A refusal with what the browser shows: a policy block names its findings at the top level.
+	 *
+	 * @param WP_Error $error The bridge's refusal.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	private function refusal( WP_Error $error ) {
+		if ( 'orbit_policy_blocked' !== $error->get_error_code() ) {
+			return $error;
+		}
+		$data = (array) $error->get_error_data();
+		return new WP_REST_Response(
+			array(
+				'code'     => 'orbit_policy_blocked',
+				'message'  => $error->get_error_message(),
+				'findings' => array_values( (array) ( $data['findings'] ?? array() ) ),
+				'data'     => array( 'status' => 409 ),
+			),
+			409
+		);
+	}
+
+	/**
+	 * The bridge path of the app's deployments.
+	 *
+	 * @param WP_Post $post App post.
+	 */
+	private function bridge_path( WP_Post $post ): string {
+		return '/v1/apps/' . App_Post_Type::app_name( $post ) . '/deployments';
+	}
+
+	/**
+	 * The `environment` parameter.
+	 */
+	private function environment_arg(): array {
+		return array(
+			'description' => __( 'Environment name.', 'k8or-orbit' ),
+			'type'        => 'string',
+			'enum'        => Settings::environment_names(),
+			'required'    => true,
+		);
+	}
+
+	/**
+	 * The schema of a preview answer.
+	 */
+	public function get_preview_schema(): array {
+		$both = array( 'view', 'edit' );
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'orbit-deployment-preview',
+			'type'       => 'object',
+			'properties' => array(
+				'verdict'         => array(
+					'description' => __( 'The policy verdict for the environment, decided by the bridge.', 'k8or-orbit' ),
+					'type'        => 'object',
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'image'           => array(
+					'description' => __( 'The image that would be deployed: reference, digest, config digest.', 'k8or-orbit' ),
+					'type'        => 'object',
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'files'           => array(
+					'description' => __( 'Rendered manifests by file name.', 'k8or-orbit' ),
+					'type'        => 'object',
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'diff'            => array(
+					'description' => __( 'Per file: added, changed, unchanged or removed, with the lines.', 'k8or-orbit' ),
+					'type'        => 'array',
+					'items'       => array( 'type' => 'object' ),
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'currentRevision' => array(
+					'description' => __( 'The revision running in the environment now, null before the first deploy.', 'k8or-orbit' ),
+					'type'        => array( 'integer', 'null' ),
+					'context'     => $both,
+					'readonly'    => true,
+				),
+			),
+		);
+	}
+
+	/**
+	 * The schema of the deployments resource: a started job (POST) or the revisions (GET).
+	 */
+	protected function build_schema(): array {
+		$both = array( 'view', 'edit' );
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'orbit-deployments',
+			'type'       => 'object',
+			'properties' => array(
+				'jobId'    => array(
+					'description' => __( 'The deploy job started (POST).', 'k8or-orbit' ),
+					'type'        => 'string',
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'revision' => array(
+					'description' => __( 'The revision the deploy creates (POST).', 'k8or-orbit' ),
+					'type'        => 'integer',
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'items'    => array(
+					'description' => __( 'Revisions, newest first: revision, environment, version, image, inputs, actor, createdAt, jobId, commit, status (GET).', 'k8or-orbit' ),
+					'type'        => 'array',
+					'items'       => array( 'type' => 'object' ),
+					'context'     => $both,
+					'readonly'    => true,
+				),
+				'defaults' => array(
+					'description' => __( 'Inputs to prefill a deploy form with: the latest revision\'s, else those given at upload (GET).', 'k8or-orbit' ),
+					'type'        => 'object',
+					'context'     => $both,
+					'readonly'    => true,
+				),
+			),
+		);
+	}
+}
