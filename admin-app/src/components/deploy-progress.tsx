@@ -2,6 +2,7 @@
  * WordPress dependencies
  */
 import { Notice } from '@wordpress/components';
+import { useEffect } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
@@ -16,9 +17,23 @@ import { useFollowJob } from './use-follow-job';
  *
  * @param props         Component props.
  * @param props.started The job the dialog started.
+ * @param props.onEnded Called once the job has ended (to show the new state elsewhere).
  */
-export function DeployProgress( { started }: { started: DeployStarted } ) {
+export function DeployProgress( {
+	started,
+	onEnded,
+}: {
+	started: DeployStarted;
+	onEnded?: () => void;
+} ) {
 	const { followed, ended } = useFollowJob( started.jobId );
+	useEffect( () => {
+		if ( ended ) {
+			onEnded?.();
+		}
+		// Once per ending, not on every new callback identity.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [ ended ] );
 	const events = Object.values( followed?.events ?? {} );
 	const pushed = events.find( ( event ) => event.name === 'manifest-pushed' );
 	const updated = events.find(

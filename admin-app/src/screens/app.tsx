@@ -373,7 +373,10 @@ export function AppScreen( {
 						}
 					} }
 					renderStarted={ ( started ) => (
-						<DeployProgress started={ started } />
+						<DeployProgress
+							started={ started }
+							onEnded={ () => setReload( ( count ) => count + 1 ) }
+						/>
 					) }
 				/>
 			) }
