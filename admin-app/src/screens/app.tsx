@@ -375,7 +375,9 @@ export function AppScreen( {
 					renderStarted={ ( started ) => (
 						<DeployProgress
 							started={ started }
-							onEnded={ () => setReload( ( count ) => count + 1 ) }
+							onEnded={ () =>
+								setReload( ( count ) => count + 1 )
+							}
 						/>
 					) }
 				/>
