@@ -16,7 +16,11 @@ import rules from '../../../plugin/k8or-orbit/schemas/deploy-inputs.json';
 import type { DeployInputs, EnvVar, ResourceAmounts } from './types';
 
 const { replicas: REPLICAS, containerPort: PORT, env: ENV } = rules.properties;
-const { quantity: QUANTITY, words: WORDS } = rules.definitions;
+const { words: WORDS } = rules.definitions;
+const QUANTITIES = {
+	cpu: rules.definitions.cpu,
+	memory: rules.definitions.memory,
+};
 const ENV_NAME = ENV.items.properties.name;
 const ENV_VALUE = ENV.items.properties.value;
 
@@ -135,13 +139,14 @@ function integerBetween( text: string, min: number, max: number ) {
 
 function resourceErrors( values: DeployFormValues ): FieldErrors {
 	const errors: FieldErrors = {};
-	const pattern = new RegExp( QUANTITY.pattern );
 	for ( const kind of [ 'requests', 'limits' ] as const ) {
 		for ( const resource of [ 'cpu', 'memory' ] as const ) {
+			const rule = QUANTITIES[ resource ];
 			const value = values[ kind ][ resource ].trim();
 			if (
 				value !== '' &&
-				( value.length > QUANTITY.maxLength || ! pattern.test( value ) )
+				( value.length > rule.maxLength ||
+					! new RegExp( rule.pattern ).test( value ) )
 			) {
 				errors[ `resources.${ kind }.${ resource }` ] =
 					resource === 'cpu'

@@ -128,7 +128,6 @@ export interface EnvironmentState {
 	/** The fields below only for users who may read jobs. */
 	image?: string;
 	commit?: string;
-	jobId?: string;
 	actor?: Actor;
 }
 

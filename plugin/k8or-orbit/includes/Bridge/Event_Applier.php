@@ -345,22 +345,6 @@ final class Event_Applier {
 	}
 
 	/**
-	 * Records one environment's state known to WordPress itself (a deploy it just started),
-	 * under the same rule as events: newer state already stored stays.
-	 *
-	 * @param int    $post_id     Post id.
-	 * @param string $environment Environment name.
-	 * @param array  $state       EnvironmentState.
-	 * @param string $time        When the state became true.
-	 * @return true|WP_Error
-	 */
-	public function record_environment( int $post_id, string $environment, array $state, string $time ) {
-		$result = $this->apply_environments( $post_id, Event_Facts::environments( array( $environment => $state ) ), $time );
-		clean_post_cache( $post_id );
-		return $result;
-	}
-
-	/**
 	 * Creates the published catalog page of a new app.
 	 *
 	 * @param string $name     App name, the slug.

@@ -452,11 +452,6 @@ final class App_Meta {
 				'pattern' => '^[a-f0-9]{7,64}$',
 				'context' => $edit,
 			),
-			'jobId'        => array(
-				'type'    => 'string',
-				'pattern' => '^[A-Za-z0-9._:-]{1,128}$',
-				'context' => $edit,
-			),
 			'actor'        => array(
 				'type'                 => 'object',
 				'context'              => $edit,

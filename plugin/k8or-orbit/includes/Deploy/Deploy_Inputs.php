@@ -215,7 +215,7 @@ final class Deploy_Inputs {
 		if ( ! is_array( $resources ) ) {
 			return array( 'resources' => __( 'Resources: give CPU and memory requests and limits.', 'k8or-orbit' ) );
 		}
-		$quantity = self::rules()['definitions']['quantity'];
+		$rules    = self::rules()['definitions'];
 		$errors   = array();
 		$amounts  = array();
 		foreach ( array( 'requests', 'limits' ) as $kind ) {
@@ -229,7 +229,8 @@ final class Deploy_Inputs {
 				if ( '' === $value ) {
 					continue;
 				}
-				if ( ! is_string( $value ) || strlen( $value ) > $quantity['maxLength'] || ! preg_match( '/' . $quantity['pattern'] . '/', $value ) ) {
+				$rule = $rules[ $resource ];
+				if ( ! is_string( $value ) || strlen( $value ) > $rule['maxLength'] || ! preg_match( '/' . $rule['pattern'] . '/', $value ) ) {
 					$errors[ "resources.$kind.$resource" ] = 'cpu' === $resource
 						? __( 'CPU: cores such as 0.5 or millicores such as 500m.', 'k8or-orbit' )
 						: __( 'Memory: a quantity such as 128Mi or 1Gi.', 'k8or-orbit' );

@@ -8,7 +8,6 @@
 namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
-use K8or\Orbit\Bridge\Event_Applier;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Deploy\Deploy_Inputs;
@@ -154,18 +153,18 @@ final class Deployments_Controller extends Controller {
 			return $inputs;
 		}
 		$idempotency = (string) $request->get_header( 'Idempotency-Key' );
-		// Taken before the call: the job's own events, even when they arrive first, are newer.
-		$started = gmdate( 'Y-m-d\TH:i:s.v\Z' );
-		$body    = array(
+		$body        = array(
 			'environment' => $environment,
 			'inputs'      => $inputs,
 			'policy'      => Environment_Policy::for_environment( $environment ),
 			'actor'       => $this->actor(),
 		);
-		$version = App_Meta::read( $post->ID, App_Meta::IMAGE )['tag'] ?? '';
+		$version     = App_Meta::read( $post->ID, App_Meta::IMAGE )['tag'] ?? '';
 		if ( '' !== $version ) {
 			$body['version'] = $version;
 		}
+		// The environment's state changes only through the job's own events, so a deploy that
+		// fails leaves it as it was.
 		$answer = $this->bridge()->request(
 			'POST',
 			$this->bridge_path( $post ),
@@ -175,23 +174,10 @@ final class Deployments_Controller extends Controller {
 		if ( is_wp_error( $answer ) ) {
 			return $this->refusal( $answer );
 		}
-		$job_id   = (string) ( $answer['body']['jobId'] ?? '' );
-		$revision = (int) ( $answer['body']['revision'] ?? 0 );
-		( new Event_Applier() )->record_environment(
-			$post->ID,
-			$environment,
-			array(
-				'status'   => 'deploying',
-				'revision' => $revision,
-				'actor'    => $this->actor(),
-				'jobId'    => $job_id,
-			),
-			$started
-		);
 		return new WP_REST_Response(
 			array(
-				'jobId'    => $job_id,
-				'revision' => $revision,
+				'jobId'    => (string) ( $answer['body']['jobId'] ?? '' ),
+				'revision' => (int) ( $answer['body']['revision'] ?? 0 ),
 			),
 			202
 		);

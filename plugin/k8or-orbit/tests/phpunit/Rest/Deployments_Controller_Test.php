@@ -163,7 +163,7 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 		}
 	}
 
-	public function test_a_deploy_sends_inputs_policy_actor_and_key_and_marks_the_environment_deploying(): void {
+	public function test_a_deploy_sends_inputs_policy_actor_and_key(): void {
 		$app = $this->app( array(), array( App_Meta::IMAGE => $this->image_facts() ) );
 		$this->act_as( Roles::OPERATOR );
 		$login         = wp_get_current_user()->user_login;
@@ -191,10 +191,7 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 			$call['body']['policy'],
 			'the policy of the environment from the settings'
 		);
-		$state = App_Meta::read( $app, App_Meta::ENVIRONMENTS )['test'];
-		$this->assertSame( 'deploying', $state['status'] );
-		$this->assertSame( 3, $state['revision'] );
-		$this->assertSame( 'job-42', $state['jobId'] );
+		$this->assertSame( array(), App_Meta::read( $app, App_Meta::ENVIRONMENTS ), 'only the job\'s own events change the environment, so a failed deploy leaves it as it was' );
 	}
 
 	public function test_a_deploy_without_an_idempotency_key_gets_a_fresh_one(): void {
