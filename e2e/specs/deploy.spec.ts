@@ -158,7 +158,9 @@ test( 'an operator deploys a seeded app to dev from the console and sees it comm
 	await expect(
 		page.getByRole( 'table', { name: 'Revisions in dev' } )
 	).toContainText( shownCommit );
-	await expect( page.getByLabel( 'deployment.yaml' ) ).toContainText(
+	await expect(
+		page.getByLabel( 'deployment.yaml', { exact: true } )
+	).toContainText(
 		'kind: Deployment'
 	);
 } );

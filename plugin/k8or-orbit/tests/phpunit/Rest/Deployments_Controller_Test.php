@@ -350,6 +350,57 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 		$this->assertArrayNotHasKey( 'image', $public );
 	}
 
+	public function test_a_deploy_job_s_events_apply_whole_and_leave_the_image_facts_alone(): void {
+		$name      = $this->app_name();
+		$app       = $this->app( array( 'post_name' => $name ), array( App_Meta::IMAGE => $this->image_facts() ) );
+		$job       = $this->job_id();
+		$reference = '127.0.0.1:5000/' . $name . '@sha256:' . str_repeat( 'c', 64 );
+		$time      = gmdate( 'Y-m-d\TH:i:s\Z', time() + 10 );
+		$events    = array();
+		foreach (
+			array(
+				array( 'image-pushed', array( 'image' => $reference ) ),
+				array( 'manifest-pushed', array( 'commit' => str_repeat( 'f', 40 ) ) ),
+				array(
+					'deployment-status-updated',
+					array(
+						'environments' => array(
+							'dev' => array(
+								'status'      => 'committed',
+								'revision'    => 1,
+								'image'       => $reference,
+								'commit'      => str_repeat( 'f', 40 ),
+								'committedAt' => $time,
+								'updatedAt'   => $time,
+								'message'     => 'Committed to the GitOps repository, waiting for sync.',
+							),
+						),
+					),
+				),
+				array(
+					'deployment-completed',
+					array(
+						'revision' => 1,
+						'image'    => $reference,
+						'commit'   => str_repeat( 'f', 40 ),
+					),
+				),
+			) as $index => list( $event_name, $data )
+		) {
+			$event         = $this->event( $job, $index + 1, $name, $time, $data );
+			$event['name'] = $event_name;
+			$events[]      = $event;
+		}
+
+		$response = $this->dispatch( $this->signed_callback( array( 'events' => $events ) ) );
+
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$this->assertSame( 4, $response->get_data()['applied'] );
+		$this->assertSame( 'committed', App_Meta::read( $app, App_Meta::ENVIRONMENTS )['dev']['status'] );
+		$this->assertSame( $reference, App_Meta::read( $app, App_Meta::ENVIRONMENTS )['dev']['image'] );
+		$this->assertSame( '1.0.0', App_Meta::read( $app, App_Meta::IMAGE )['tag'], 'a pushed image\'s reference is not image facts' );
+	}
+
 	public function test_revisions_are_for_readers_of_jobs_and_come_with_inputs_to_prefill(): void {
 		$app = $this->app(
 			array(),
