@@ -160,9 +160,7 @@ test( 'an operator deploys a seeded app to dev from the console and sees it comm
 	).toContainText( shownCommit );
 	await expect(
 		page.getByLabel( 'deployment.yaml', { exact: true } )
-	).toContainText(
-		'kind: Deployment'
-	);
+	).toContainText( 'kind: Deployment' );
 } );
 
 test( 'an editor publishes a page with the Deploy block and an administrator deploys from it to prod', async ( {
