@@ -35,6 +35,7 @@ if ( array() === $k8or_orbit_environments ) {
 	return;
 }
 wp_enqueue_style( 'wp-components' );
+wp_enqueue_script( generate_block_asset_handle( 'k8or-orbit/deploy', 'viewScript' ) );
 
 $k8or_orbit_image = App_Meta::read( $k8or_orbit_app->ID, App_Meta::IMAGE );
 $k8or_orbit_data  = array(

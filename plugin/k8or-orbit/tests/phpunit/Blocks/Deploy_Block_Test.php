@@ -72,6 +72,19 @@ final class Deploy_Block_Test extends Orbit_Test_Case {
 		$this->assertSame( array( 'dev', 'test', 'prod' ), $decoded['environments'] );
 	}
 
+	public function test_only_readers_who_get_buttons_load_the_dialog_script(): void {
+		$app    = $this->app();
+		$handle = generate_block_asset_handle( 'k8or-orbit/deploy', 'viewScript' );
+		$this->assertTrue( wp_script_is( $handle, 'registered' ) );
+		wp_dequeue_script( $handle );
+		$this->render_for( $app );
+		$this->assertFalse( wp_script_is( $handle, 'enqueued' ), 'a visitor does not load it' );
+		$this->act_as( Roles::OPERATOR );
+		$this->render_for( $app );
+		$this->assertTrue( wp_script_is( $handle, 'enqueued' ) );
+		wp_dequeue_script( $handle );
+	}
+
 	public function test_a_deleted_app_gets_no_button(): void {
 		$app = $this->app( array(), array( App_Meta::DELETED => array( 'deleted' => true ) ) );
 		$this->act_as( 'administrator' );
