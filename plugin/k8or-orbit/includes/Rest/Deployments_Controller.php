@@ -8,6 +8,7 @@
 namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Bridge\Client;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Deploy\Deploy_Inputs;
@@ -121,11 +122,14 @@ final class Deployments_Controller extends Controller {
 			return $post;
 		}
 		$environment = (string) $request['environment'];
-		$answer      = $this->bridge()->request( 'GET', $this->bridge_path( $post ) . '?' . http_build_query( array( 'environment' => $environment ), '', '&', PHP_QUERY_RFC3986 ) );
+		$answer      = $this->relay(
+			$this->bridge()->request( 'GET', $this->bridge_path( $post ) . '?' . http_build_query( array( 'environment' => $environment ), '', '&', PHP_QUERY_RFC3986 ) ),
+			self::answer_object( array( 'items' => $this->get_item_schema()['properties']['items'] ), array( 'items' ) )
+		);
 		if ( is_wp_error( $answer ) ) {
 			return $answer;
 		}
-		$items = is_array( $answer['body']['items'] ?? null ) ? array_values( $answer['body']['items'] ) : array();
+		$items = array_values( (array) ( $answer->get_data()['items'] ?? array() ) );
 		$last  = is_array( $items[0]['inputs'] ?? null ) ? $items[0]['inputs'] : null;
 		return new WP_REST_Response(
 			array(
@@ -209,7 +213,8 @@ final class Deployments_Controller extends Controller {
 					'inputs'      => $inputs,
 					'policy'      => Environment_Policy::for_environment( $environment ),
 				)
-			)
+			),
+			$this->get_preview_schema()
 		);
 	}
 
@@ -237,16 +242,27 @@ final class Deployments_Controller extends Controller {
 		if ( 'orbit_policy_blocked' !== $error->get_error_code() ) {
 			return $error;
 		}
-		$data = (array) $error->get_error_data();
-		return new WP_REST_Response(
+		$answer = $this->relay(
 			array(
-				'code'     => 'orbit_policy_blocked',
-				'message'  => $error->get_error_message(),
-				'findings' => array_values( (array) ( $data['findings'] ?? array() ) ),
-				'data'     => array( 'status' => 409 ),
+				'status' => 409,
+				'body'   => array(
+					'code'     => 'orbit_policy_blocked',
+					'message'  => $error->get_error_message(),
+					'findings' => Client::answer_of( $error )['findings'] ?? array(),
+				),
 			),
-			409
+			self::answer_object(
+				array(
+					'code'     => self::answer_string( 64 ),
+					'message'  => self::answer_string( 4000 ),
+					'findings' => $this->get_preview_schema()['properties']['verdict']['properties']['blocking'],
+				)
+			)
 		);
+		if ( ! is_wp_error( $answer ) ) {
+			$answer->set_data( array_merge( $answer->get_data(), array( 'data' => array( 'status' => 409 ) ) ) );
+		}
+		return $answer;
 	}
 
 	/**
@@ -274,44 +290,56 @@ final class Deployments_Controller extends Controller {
 	 * The schema of a preview answer.
 	 */
 	public function get_preview_schema(): array {
-		$both = array( 'view', 'edit' );
-		return array(
-			'$schema'    => 'http://json-schema.org/draft-04/schema#',
-			'title'      => 'orbit-deployment-preview',
-			'type'       => 'object',
-			'properties' => array(
-				'verdict'         => array(
-					'description' => __( 'The policy verdict for the environment, decided by the bridge.', 'k8or-orbit' ),
-					'type'        => 'object',
-					'context'     => $both,
-					'readonly'    => true,
-				),
-				'image'           => array(
-					'description' => __( 'The image that would be deployed: reference, digest, config digest.', 'k8or-orbit' ),
-					'type'        => 'object',
-					'context'     => $both,
-					'readonly'    => true,
-				),
-				'files'           => array(
-					'description' => __( 'Rendered manifests by file name.', 'k8or-orbit' ),
-					'type'        => 'object',
-					'context'     => $both,
-					'readonly'    => true,
-				),
-				'diff'            => array(
-					'description' => __( 'Per file: added, changed, unchanged or removed, with the lines.', 'k8or-orbit' ),
-					'type'        => 'array',
-					'items'       => array( 'type' => 'object' ),
-					'context'     => $both,
-					'readonly'    => true,
-				),
-				'currentRevision' => array(
-					'description' => __( 'The revision running in the environment now, null before the first deploy.', 'k8or-orbit' ),
-					'type'        => array( 'integer', 'null' ),
-					'context'     => $both,
-					'readonly'    => true,
-				),
+		$finding = self::answer_object(
+			array(
+				'id'               => self::answer_string( 200 ),
+				'pkg'              => self::answer_string( 300 ),
+				'installedVersion' => self::answer_string( 200 ),
+				'fixedVersion'     => self::answer_string( 500 ),
+				'severity'         => self::answer_string( 16, array( 'pattern' => '^[A-Za-z]+$' ) ),
 			),
+			array( 'id' )
+		);
+		$line    = self::answer_object(
+			array(
+				'op'   => self::answer_string( 1, array( 'enum' => array( '+', '-', ' ' ) ) ),
+				'text' => self::answer_string( self::MAX_FILE_BYTES ),
+			),
+			array( 'op', 'text' )
+		);
+		$diff    = self::answer_object(
+			array(
+				'file'   => self::answer_string( 128 ),
+				'status' => self::answer_string( 16, array( 'enum' => array( 'added', 'changed', 'unchanged', 'removed' ) ) ),
+				'lines'  => self::answer_array( $line, 20000 ),
+			),
+			array( 'file', 'status' )
+		);
+		return array_merge(
+			array(
+				'$schema' => 'http://json-schema.org/draft-04/schema#',
+				'title'   => 'orbit-deployment-preview',
+			),
+			self::answer_object(
+				array(
+					'verdict'         => self::answer_object(
+						array(
+							'environment' => self::answer_string( 63 ),
+							'allowed'     => self::answer_boolean(),
+							'reason'      => self::answer_string( 32 ),
+							'message'     => self::answer_string( 4000 ),
+							'blocking'    => self::answer_array( $finding, 5000 ),
+							'evaluatedAt' => self::answer_string( 40, array( 'format' => 'date-time' ) ),
+						),
+						array( 'environment', 'allowed' )
+					),
+					'image'           => self::image_reference_schema(),
+					'files'           => self::files_schema(),
+					'diff'            => self::answer_array( $diff, 64 ),
+					'currentRevision' => array_merge( self::answer_count(), array( 'type' => array( 'integer', 'null' ) ) ),
+				),
+				array( 'verdict', 'files', 'diff' )
+			)
 		);
 	}
 
@@ -319,38 +347,80 @@ final class Deployments_Controller extends Controller {
 	 * The schema of the deployments resource: a started job (POST) or the revisions (GET).
 	 */
 	protected function build_schema(): array {
-		$both = array( 'view', 'edit' );
-		return array(
-			'$schema'    => 'http://json-schema.org/draft-04/schema#',
-			'title'      => 'orbit-deployments',
-			'type'       => 'object',
-			'properties' => array(
-				'jobId'    => array(
-					'description' => __( 'The deploy job started (POST).', 'k8or-orbit' ),
-					'type'        => 'string',
-					'context'     => $both,
-					'readonly'    => true,
+		$words    = self::answer_array( self::answer_string( 4096 ), 64 );
+		$amounts  = self::answer_object(
+			array(
+				'cpu'    => self::answer_string( 32 ),
+				'memory' => self::answer_string( 32 ),
+			)
+		);
+		$inputs   = self::answer_object(
+			array(
+				'replicas'      => self::answer_count(),
+				'containerPort' => self::answer_count(),
+				'resources'     => self::answer_object(
+					array(
+						'requests' => $amounts,
+						'limits'   => $amounts,
+					)
 				),
-				'revision' => array(
-					'description' => __( 'The revision the deploy creates (POST).', 'k8or-orbit' ),
-					'type'        => 'integer',
-					'context'     => $both,
-					'readonly'    => true,
+				'env'           => self::answer_array(
+					self::answer_object(
+						array(
+							'name'  => self::answer_string( 253 ),
+							'value' => self::answer_string( 32768 ),
+						),
+						array( 'name' )
+					),
+					100
 				),
-				'items'    => array(
-					'description' => __( 'Revisions, newest first: revision, environment, version, image, inputs, actor, createdAt, jobId, commit, status (GET).', 'k8or-orbit' ),
-					'type'        => 'array',
-					'items'       => array( 'type' => 'object' ),
-					'context'     => $both,
-					'readonly'    => true,
+				'command'       => $words,
+				'args'          => $words,
+			)
+		);
+		$revision = self::answer_object(
+			array(
+				'revision'       => self::answer_count(),
+				'environment'    => self::answer_string( 63 ),
+				'version'        => self::answer_string( 128 ),
+				'image'          => self::image_reference_schema(),
+				'inputs'         => $inputs,
+				'actor'          => self::answer_object(
+					array(
+						'id'    => self::answer_count(),
+						'login' => self::answer_string( 60 ),
+					)
 				),
-				'defaults' => array(
-					'description' => __( 'Inputs to prefill a deploy form with: the latest revision\'s, else those given at upload (GET).', 'k8or-orbit' ),
-					'type'        => 'object',
-					'context'     => $both,
-					'readonly'    => true,
-				),
+				'createdAt'      => self::answer_string( 40, array( 'format' => 'date-time' ) ),
+				'jobId'          => self::answer_string( 128 ),
+				'commit'         => self::answer_string( 64 ),
+				'status'         => self::answer_string( 32 ),
+				'rolledBackFrom' => self::answer_count(),
 			),
+			array( 'revision' )
+		);
+
+		$job_id                   = self::answer_string( 128 );
+		$job_id['description']    = __( 'The deploy job started (POST).', 'k8or-orbit' );
+		$number                   = self::answer_count();
+		$number['description']    = __( 'The revision the deploy creates (POST).', 'k8or-orbit' );
+		$items                    = self::answer_array( $revision, 1000 );
+		$items['description']     = __( 'Revisions, newest first (GET).', 'k8or-orbit' );
+		$defaults                 = $inputs;
+		$defaults['description']  = __( 'Inputs to prefill a deploy form with: the latest revision\'s, else those given at upload (GET).', 'k8or-orbit' );
+		return array_merge(
+			array(
+				'$schema' => 'http://json-schema.org/draft-04/schema#',
+				'title'   => 'orbit-deployments',
+			),
+			self::answer_object(
+				array(
+					'jobId'    => $job_id,
+					'revision' => $number,
+					'items'    => $items,
+					'defaults' => $defaults,
+				)
+			)
 		);
 	}
 }

@@ -80,7 +80,8 @@ final class Manifests_Controller extends Controller {
 			$query['revision'] = (int) $request['revision'];
 		}
 		return $this->relay(
-			$this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/manifests?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) )
+			$this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/manifests?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) ),
+			$this->get_item_schema()
 		);
 	}
 
@@ -88,25 +89,18 @@ final class Manifests_Controller extends Controller {
 	 * The answer schema.
 	 */
 	protected function build_schema(): array {
-		$both = array( 'view', 'edit' );
-		return array(
-			'$schema'    => 'http://json-schema.org/draft-04/schema#',
-			'title'      => 'orbit-manifests',
-			'type'       => 'object',
-			'properties' => array(
-				'revision' => array(
-					'description' => __( 'The revision shown.', 'k8or-orbit' ),
-					'type'        => 'integer',
-					'context'     => $both,
-					'readonly'    => true,
-				),
-				'files'    => array(
-					'description' => __( 'YAML by file name, e.g. deployment.yaml.', 'k8or-orbit' ),
-					'type'        => 'object',
-					'context'     => $both,
-					'readonly'    => true,
-				),
+		return array_merge(
+			array(
+				'$schema' => 'http://json-schema.org/draft-04/schema#',
+				'title'   => 'orbit-manifests',
 			),
+			self::answer_object(
+				array(
+					'revision' => self::answer_count(),
+					'files'    => self::files_schema(),
+				),
+				array( 'files' )
+			)
 		);
 	}
 }
