@@ -19,8 +19,7 @@ module.exports = {
 	...defaultConfig,
 	plugins: [
 		...defaultConfig.plugins.filter(
-			( plugin ) =>
-				! ( plugin instanceof DependencyExtractionWebpackPlugin )
+			( plugin ) => ! ( plugin instanceof DependencyExtractionWebpackPlugin )
 		),
 		new DependencyExtractionWebpackPlugin( {
 			requestToExternal( request ) {
