@@ -41,6 +41,24 @@ const workspaceImports = [ 'rest-bridge', 'blocks', 'admin-app' ].flatMap(
 	]
 );
 
+/**
+ * The components both the console and the blocks build (ui/) may import what both provide.
+ */
+const sharedUiImports = {
+	files: [ 'ui/**' ],
+	rules: {
+		'import/no-extraneous-dependencies': [
+			'error',
+			{
+				packageDir: [
+					path.join( __dirname, 'admin-app' ),
+					path.join( __dirname, 'blocks' ),
+				],
+			},
+		],
+	},
+};
+
 module.exports = [
 	{
 		ignores: [
@@ -59,6 +77,7 @@ module.exports = [
 	},
 	...wpPlugin.configs.recommended,
 	...workspaceImports,
+	sharedUiImports,
 	...wpPlugin.configs[ 'test-playwright' ].map( ( config ) => ( {
 		...config,
 		files: [ 'e2e/**/*.ts' ],

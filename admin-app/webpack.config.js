@@ -67,8 +67,7 @@ module.exports = {
 	output: { ...defaultConfig.output, clean: true },
 	plugins: [
 		...defaultConfig.plugins.filter(
-			( plugin ) =>
-				! ( plugin instanceof DependencyExtractionWebpackPlugin )
+			( plugin ) => ! ( plugin instanceof DependencyExtractionWebpackPlugin )
 		),
 		new ConsoleDependencyExtraction(),
 	],

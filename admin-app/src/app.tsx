@@ -11,6 +11,7 @@ import { __ } from '@wordpress/i18n';
 import type { BootData } from './api/types';
 import { formatRoute, parseRoute, type Route } from './routes';
 import {
+	AppScreen,
 	EventLogScreen,
 	ImagesScreen,
 	ScanReportScreen,
@@ -66,6 +67,14 @@ export function App( { boot }: { boot: BootData } ) {
 		},
 	];
 	const allowed = tabs.filter( ( tab ) => tab.allowed );
+	// An app's own screen is reached from the Images table, not from a tab.
+	if ( route.screen === 'app' ) {
+		allowed.push( {
+			route,
+			label: __( 'App', 'k8or-orbit' ),
+			allowed: true,
+		} );
+	}
 	// A screen the user may not use (an old link, a bookmark) falls back to Images.
 	const shown: Route = allowed.some(
 		( tab ) => tab.route.screen === route.screen
@@ -105,8 +114,19 @@ export function App( { boot }: { boot: BootData } ) {
 					) }
 					{ shown.screen === 'images' && (
 						<ImagesScreen
+							canDeploy={ boot.environments.some( ( environment ) =>
+								can( `orbit_deploy_${ environment }` )
+							) }
 							canScan={ can( 'orbit_scan' ) }
 							seesDeleted={ can( 'orbit_read_jobs' ) }
+							navigate={ navigate }
+						/>
+					) }
+					{ shown.screen === 'app' && (
+						<AppScreen
+							appId={ shown.appId }
+							deploy={ shown.deploy === true }
+							readsJobs={ can( 'orbit_read_jobs' ) }
 							navigate={ navigate }
 						/>
 					) }

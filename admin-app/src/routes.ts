@@ -1,11 +1,13 @@
 /**
  * Screens of the console, kept in the URL hash so reloads and the back button work:
- * #upload, #images, #scan/12, #events/app/12, #events/job/<jobId>.
+ * #upload, #images, #app/12 (its environments, deploys and manifests; #app/12/deploy opens
+ * the deploy form), #scan/12, #events/app/12, #events/job/<jobId>.
  */
 
 export type Route =
 	| { screen: 'upload' }
 	| { screen: 'images' }
+	| { screen: 'app'; appId: number; deploy?: boolean }
 	| { screen: 'scan'; appId: number | null }
 	| {
 			screen: 'events';
@@ -17,6 +19,15 @@ export function parseRoute( hash: string ): Route {
 	switch ( parts[ 0 ] ) {
 		case 'upload':
 			return { screen: 'upload' };
+		case 'app': {
+			const appId = Number( parts[ 1 ] );
+			if ( Number.isInteger( appId ) && appId > 0 ) {
+				return parts[ 2 ] === 'deploy'
+					? { screen: 'app', appId, deploy: true }
+					: { screen: 'app', appId };
+			}
+			return { screen: 'images' };
+		}
 		case 'scan': {
 			const appId = Number( parts[ 1 ] );
 			return {
@@ -41,6 +52,8 @@ export function parseRoute( hash: string ): Route {
 
 export function formatRoute( route: Route ): string {
 	switch ( route.screen ) {
+		case 'app':
+			return `#app/${ route.appId }${ route.deploy ? '/deploy' : '' }`;
 		case 'scan':
 			return route.appId ? `#scan/${ route.appId }` : '#scan';
 		case 'events':

@@ -2,6 +2,17 @@
  * Shapes of the `k8or-orbit/v1` answers the console reads (docs/architecture.md).
  */
 
+/**
+ * Internal dependencies
+ */
+import type { EnvironmentState } from '../../../ui/src/deploy/types';
+
+/** Per-environment state is shared with the deploy dialog and the blocks. */
+export type {
+	EnvironmentState,
+	EnvironmentStatus,
+} from '../../../ui/src/deploy/types';
+
 export const SEVERITIES = [
 	'critical',
 	'high',
@@ -13,9 +24,6 @@ export type Severity = ( typeof SEVERITIES )[ number ];
 
 export type ScanStatus =
 	'none' | 'pending' | 'passed' | 'blocked' | 'failed' | 'unavailable';
-
-export type EnvironmentStatus =
-	'none' | 'deploying' | 'deployed' | 'failed' | 'deleted' | 'transferred';
 
 export interface ImageFacts {
 	repository?: string;
@@ -38,15 +46,6 @@ export interface ScanSummary {
 	scannedAt?: string;
 	scanner?: string;
 	scannerVersion?: string;
-	message?: string;
-}
-
-export interface EnvironmentState {
-	status: EnvironmentStatus;
-	revision?: number;
-	deployedAt?: string;
-	replicas?: number;
-	rolledBack?: boolean;
 	message?: string;
 }
 

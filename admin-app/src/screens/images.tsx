@@ -31,6 +31,7 @@ import type {
 } from '../api/types';
 import { formatTime } from '../components/format';
 import type { Route } from '../routes';
+import { ENVIRONMENT_STATUS_LABELS } from '../../../ui/src/deploy';
 import './data-views.scss';
 
 const SCAN_STATUSES: Array< { value: ScanStatus; label: string } > = [
@@ -42,17 +43,11 @@ const SCAN_STATUSES: Array< { value: ScanStatus; label: string } > = [
 	{ value: 'unavailable', label: __( 'Scanner unavailable', 'k8or-orbit' ) },
 ];
 
-const ENVIRONMENT_STATUSES: Array< {
-	value: EnvironmentStatus;
-	label: string;
-} > = [
-	{ value: 'none', label: __( 'Not deployed', 'k8or-orbit' ) },
-	{ value: 'deploying', label: __( 'Deploying', 'k8or-orbit' ) },
-	{ value: 'deployed', label: __( 'Deployed', 'k8or-orbit' ) },
-	{ value: 'failed', label: __( 'Failed', 'k8or-orbit' ) },
-	{ value: 'deleted', label: __( 'Deleted', 'k8or-orbit' ) },
-	{ value: 'transferred', label: __( 'Transferred', 'k8or-orbit' ) },
-];
+const ENVIRONMENT_STATUSES = (
+	Object.entries( ENVIRONMENT_STATUS_LABELS ) as Array<
+		[ EnvironmentStatus, string ]
+	>
+ ).map( ( [ value, label ] ) => ( { value, label } ) );
 
 const DEFAULT_VIEW: View = {
 	type: 'table',
@@ -132,6 +127,8 @@ export function viewToQuery( view: View, seesDeleted: boolean ): AppQuery {
 }
 
 interface ImagesScreenProps {
+	/** Whether the user may deploy to some environment. */
+	canDeploy?: boolean;
 	canScan: boolean;
 	seesDeleted: boolean;
 	navigate: ( route: Route ) => void;
@@ -141,11 +138,13 @@ interface ImagesScreenProps {
  * All apps in a DataViews table with search, filters, sorting, pages and actions.
  *
  * @param props             Component props.
+ * @param props.canDeploy   Whether "deploy" is offered.
  * @param props.canScan     Whether "scan again" is offered.
  * @param props.seesDeleted Whether deleted apps are listed (and filterable).
  * @param props.navigate    Opens another screen of the console.
  */
 export function ImagesScreen( {
+	canDeploy = false,
 	canScan,
 	seesDeleted,
 	navigate,
@@ -246,7 +245,15 @@ export function ImagesScreen( {
 							)
 							.map(
 								( [ environment, state ] ) =>
-									`${ environment }: ${ state.status }`
+									`${ environment }: ${
+										ENVIRONMENT_STATUS_LABELS[
+											state.status
+										] ?? state.status
+									}${
+										state.revision
+											? ` (r${ state.revision })`
+											: ''
+									}`
 							)
 							.join( ', ' ) ||
 							__( 'not deployed', 'k8or-orbit' ) }
@@ -320,6 +327,20 @@ export function ImagesScreen( {
 				},
 			},
 			{
+				id: 'deploy',
+				label: __( 'Deploy', 'k8or-orbit' ),
+				isEligible: ( app ) => canDeploy && ! app.deleted.deleted,
+				callback: ( [ app ] ) =>
+					app &&
+					navigate( { screen: 'app', appId: app.id, deploy: true } ),
+			},
+			{
+				id: 'environments',
+				label: __( 'Environments and manifests', 'k8or-orbit' ),
+				callback: ( [ app ] ) =>
+					app && navigate( { screen: 'app', appId: app.id } ),
+			},
+			{
 				id: 'scan-again',
 				label: __( 'Scan again', 'k8or-orbit' ),
 				isEligible: ( app ) => canScan && ! app.deleted.deleted,
@@ -371,7 +392,7 @@ export function ImagesScreen( {
 					navigate( { screen: 'events', source: { appId: app.id } } ),
 			},
 		],
-		[ canScan, navigate ]
+		[ canDeploy, canScan, navigate ]
 	);
 
 	return (

@@ -20,3 +20,6 @@ export const ScanReportScreen = lazy( async () => ( {
 export const EventLogScreen = lazy( async () => ( {
 	default: ( await import( './event-log' ) ).EventLogScreen,
 } ) );
+export const AppScreen = lazy( async () => ( {
+	default: ( await import( './app' ) ).AppScreen,
+} ) );

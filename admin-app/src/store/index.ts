@@ -146,7 +146,7 @@ export function jobSteps( followed: FollowedJob ): StepView[] {
 }
 
 /** Events that end their job when they succeed (docs/architecture.md, event names). */
-const FINAL_EVENTS = [ 'upload-completed', 'deployed' ];
+const FINAL_EVENTS = [ 'upload-completed', 'deployment-completed', 'deployed' ];
 
 /**
  * Whether a job has ended, by its own status or by its events.

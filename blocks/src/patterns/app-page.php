@@ -12,7 +12,7 @@ defined( 'ABSPATH' ) || exit;
 
 return array(
 	'title'       => __( 'App page', 'k8or-orbit' ),
-	'description' => __( 'Title, categories, image facts, scan summary and environments of the current app.', 'k8or-orbit' ),
+	'description' => __( 'Title, categories, image facts with environments, scan summary and deploy buttons of the current app.', 'k8or-orbit' ),
 	'categories'  => array( 'k8or-orbit' ),
 	'postTypes'   => array( 'orbit_app' ),
 	'keywords'    => array( 'app', 'image', 'scan', 'orbit' ),
@@ -34,6 +34,7 @@ return array(
 <h2 class="wp-block-heading">' . esc_html__( 'Security scan', 'k8or-orbit' ) . '</h2>
 <!-- /wp:heading -->
 <!-- wp:k8or-orbit/scan-summary /-->
+<!-- wp:k8or-orbit/deploy /-->
 </div>
 <!-- /wp:column -->
 </div>

@@ -119,7 +119,10 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 		$labels = array(
 			'none'        => __( 'Not deployed', 'k8or-orbit' ),
 			'deploying'   => __( 'Deploying', 'k8or-orbit' ),
+			'committed'   => __( 'Committed, waiting for sync', 'k8or-orbit' ),
 			'deployed'    => __( 'Deployed', 'k8or-orbit' ),
+			'degraded'    => __( 'Degraded', 'k8or-orbit' ),
+			'restored'    => __( 'Restored', 'k8or-orbit' ),
 			'failed'      => __( 'Deploy failed', 'k8or-orbit' ),
 			'deleted'     => __( 'Deleted', 'k8or-orbit' ),
 			'transferred' => __( 'Transferred', 'k8or-orbit' ),
@@ -146,6 +149,54 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	}
 
 	/**
+	 * When the state of an environment last changed by a deploy: deployed, else committed.
+	 *
+	 * @param array<string, mixed> $state One environment's state.
+	 * @return string ISO time, empty when none.
+	 */
+	function k8or_orbit_blocks_environment_time( $state ) {
+		foreach ( array( 'deployedAt', 'committedAt' ) as $key ) {
+			if ( isset( $state[ $key ] ) && is_string( $state[ $key ] ) && '' !== $state[ $key ] ) {
+				return $state[ $key ];
+			}
+		}
+		return '';
+	}
+
+	/**
+	 * Per-environment status in one line each, for cards: "dev: Deployed · revision 3 · Dec 1, 2026 3:00 am".
+	 *
+	 * @param array<string, mixed> $environments Environments meta keyed by environment name.
+	 * @return string HTML, empty when the app runs nowhere.
+	 */
+	function k8or_orbit_blocks_environment_summary( $environments ) {
+		$items = '';
+		foreach ( $environments as $name => $state ) {
+			$state  = is_array( $state ) ? $state : array();
+			$status = isset( $state['status'] ) && is_string( $state['status'] ) ? $state['status'] : 'none';
+			if ( 'none' === $status ) {
+				continue;
+			}
+			$parts = array( esc_html( k8or_orbit_blocks_environment_status_label( $status ) ) );
+			if ( isset( $state['revision'] ) ) {
+				/* translators: %d: revision number. */
+				$parts[] = esc_html( sprintf( __( 'revision %d', 'k8or-orbit' ), absint( $state['revision'] ) ) );
+			}
+			$time = k8or_orbit_blocks_environment_time( $state );
+			if ( '' !== $time ) {
+				$parts[] = sprintf( '<time datetime="%1$s">%2$s</time>', esc_attr( $time ), esc_html( k8or_orbit_blocks_format_time( $time ) ) );
+			}
+			$items .= sprintf(
+				'<li class="k8or-orbit-environment-summary__item is-status-%1$s" data-environment="%2$s"><span class="k8or-orbit-environment-summary__name">%2$s:</span> %3$s</li>',
+				esc_attr( sanitize_html_class( $status, 'none' ) ),
+				esc_html( (string) $name ),
+				implode( ' &middot; ', $parts )
+			);
+		}
+		return '' === $items ? '' : '<ul class="k8or-orbit-environment-summary">' . $items . '</ul>';
+	}
+
+	/**
 	 * Per-environment status as a table.
 	 *
 	 * @param array<string, mixed> $environments Environments meta keyed by environment name.
@@ -166,7 +217,7 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 				esc_html( k8or_orbit_blocks_environment_status_label( $status ) ),
 				isset( $state['revision'] ) ? esc_html( (string) absint( $state['revision'] ) ) : '&mdash;',
 				isset( $state['replicas'] ) ? esc_html( (string) absint( $state['replicas'] ) ) : '&mdash;',
-				esc_html( k8or_orbit_blocks_format_time( isset( $state['deployedAt'] ) ? $state['deployedAt'] : '' ) )
+				esc_html( k8or_orbit_blocks_format_time( k8or_orbit_blocks_environment_time( $state ) ) )
 			);
 		}
 		return sprintf(

@@ -68,6 +68,8 @@ final class Plugin {
 			new Rest\Environments_Controller(),
 			new Rest\Uploads_Controller(),
 			new Rest\Scan_Controller(),
+			new Rest\Deployments_Controller(),
+			new Rest\Manifests_Controller(),
 			new Rest\Jobs_Controller(),
 			new Rest\App_Events_Controller(),
 			new Rest\Live_Controller(),

@@ -35,7 +35,12 @@ final class Block_Registry {
 	 */
 	public function register(): void {
 		foreach ( $this->files( '*/block.json' ) as $metadata_file ) {
-			register_block_type( dirname( $metadata_file ) );
+			// A view script is registered, but enqueued by the block's own render only when it shows
+			// something that needs it, so visitors of a page with a Deploy block do not load the dialog.
+			$block_type = register_block_type( dirname( $metadata_file ) );
+			if ( $block_type ) {
+				$block_type->view_script_handles = array();
+			}
 		}
 
 		register_block_pattern_category( 'k8or-orbit', array( 'label' => __( 'Orbit', 'k8or-orbit' ) ) );

@@ -18,6 +18,9 @@ class Client {
 
 	private const TIMEOUT_SECONDS = 15;
 
+	/** Error-data code under which a refusal keeps the bridge's whole answer (see answer_of()). */
+	private const ANSWER = 'orbit_bridge_answer';
+
 	/** Largest answer read from the bridge (event pages and scan findings included). */
 	private const MAX_RESPONSE_BYTES = 8 * MB_IN_BYTES;
 
@@ -153,7 +156,7 @@ class Client {
 			);
 		}
 		// 4xx other than 401: the bridge's own message says what to fix in the request.
-		return new WP_Error(
+		$error = new WP_Error(
 			'' === $code ? 'orbit_bridge_rejected' : $code,
 			'' === $message
 				/* translators: %d: HTTP status. */
@@ -161,6 +164,20 @@ class Client {
 				: $message,
 			array( 'status' => $status )
 		);
+		// The whole answer (e.g. the findings of a policy block) stays with the error under a code
+		// of its own, which REST responses never print: a route passes on only what it checks.
+		$error->add_data( $answer, self::ANSWER );
+		return $error;
+	}
+
+	/**
+	 * The bridge's whole answer to a refused request, unchecked; empty when there is none.
+	 *
+	 * @param WP_Error $error A refusal from request().
+	 */
+	public static function answer_of( WP_Error $error ): array {
+		$answer = $error->get_error_data( self::ANSWER );
+		return is_array( $answer ) ? $answer : array();
 	}
 
 	/**

@@ -114,7 +114,8 @@ final class Event_Applier {
 											'deployInputs' => array( 'type' => 'object' ),
 										),
 									),
-									'image'        => array( 'type' => 'object' ),
+									// Image facts (upload), or the pushed image's reference (deploy).
+									'image'        => array( 'type' => array( 'object', 'string' ) ),
 									'scan'         => array( 'type' => 'object' ),
 									'environments' => array( 'type' => 'object' ),
 									'deleted'      => array( 'type' => 'object' ),
@@ -208,7 +209,7 @@ final class Event_Applier {
 		$app      = is_array( $data['app'] ?? null ) ? $data['app'] : null;
 		$sections = array_merge(
 			null === $app ? array() : array_intersect_key( $app, array_flip( array( 'image', 'scan', 'environments', 'deployInputs' ) ) ),
-			array_intersect_key( $data, array_flip( array( 'image', 'scan', 'environments', 'deleted' ) ) )
+			array_filter( array_intersect_key( $data, array_flip( array( 'image', 'scan', 'environments', 'deleted' ) ) ), 'is_array' )
 		);
 
 		$facts = array();

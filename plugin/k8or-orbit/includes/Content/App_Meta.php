@@ -25,7 +25,7 @@ final class App_Meta {
 	public const DEPLOY_INPUTS = 'k8or_orbit_deploy_inputs';
 
 	public const SCAN_STATUSES        = array( 'none', 'pending', 'passed', 'blocked', 'failed', 'unavailable' );
-	public const ENVIRONMENT_STATUSES = array( 'none', 'deploying', 'deployed', 'failed', 'deleted', 'transferred' );
+	public const ENVIRONMENT_STATUSES = array( 'none', 'deploying', 'committed', 'deployed', 'degraded', 'failed', 'deleted', 'restored', 'transferred' );
 
 	/** Flat copies of nested values so that WP_Query can filter on them; protected by the underscore. */
 	public const INDEX_SCAN_STATUS        = '_k8or_orbit_scan_status';
@@ -245,7 +245,7 @@ final class App_Meta {
 						'maxLength' => 2000,
 					),
 					'updatedAt'  => self::date_schema(),
-				)
+				) + self::deploy_state()
 			),
 		);
 		$schema['maxProperties']     = Settings::MAX_ENVIRONMENTS;
@@ -433,6 +433,45 @@ final class App_Meta {
 		} else {
 			delete_post_meta( $post_id, self::INDEX_DELETED );
 		}
+	}
+
+	/**
+	 * What a deploy records per environment beyond its status; who deployed what, for operators only.
+	 */
+	private static function deploy_state(): array {
+		$edit = array( 'edit' );
+		return array(
+			'committedAt'  => self::date_schema(),
+			'image'        => array(
+				'type'      => 'string',
+				'maxLength' => 512,
+				'context'   => $edit,
+			),
+			'commit'       => array(
+				'type'    => 'string',
+				'pattern' => '^[a-f0-9]{7,64}$',
+				'context' => $edit,
+			),
+			'actor'        => array(
+				'type'                 => 'object',
+				'context'              => $edit,
+				'additionalProperties' => false,
+				'properties'           => array(
+					'id'    => array(
+						'type'    => 'integer',
+						'minimum' => 0,
+					),
+					'login' => array(
+						'type'      => 'string',
+						'maxLength' => 60,
+					),
+				),
+			),
+			'rolledBackTo' => array(
+				'type'    => 'integer',
+				'minimum' => 1,
+			),
+		);
 	}
 
 	/**

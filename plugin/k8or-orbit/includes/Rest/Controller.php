@@ -27,6 +27,9 @@ abstract class Controller extends WP_REST_Controller {
 
 	public const NAMESPACE = 'k8or-orbit/v1';
 
+	/** Longest manifest file relayed. */
+	protected const MAX_FILE_BYTES = 1048576;
+
 	/**
 	 * Creates the controller.
 	 *
@@ -199,6 +202,40 @@ abstract class Controller extends WP_REST_Controller {
 			'minimum'  => 0,
 			'context'  => array( 'view', 'edit' ),
 			'readonly' => true,
+		);
+	}
+
+	/**
+	 * A boolean in an answer.
+	 */
+	protected static function answer_boolean(): array {
+		return array(
+			'type'     => 'boolean',
+			'context'  => array( 'view', 'edit' ),
+			'readonly' => true,
+		);
+	}
+
+	/**
+	 * An image as deploys name it: reference with digest, digest, config digest.
+	 */
+	protected static function image_reference_schema(): array {
+		return self::answer_object(
+			array(
+				'reference'    => self::answer_string( 512 ),
+				'digest'       => self::answer_string( 71, array( 'pattern' => '^sha256:[a-f0-9]{64}$' ) ),
+				'configDigest' => self::answer_string( 71, array( 'pattern' => '^sha256:[a-f0-9]{64}$' ) ),
+			)
+		);
+	}
+
+	/**
+	 * Rendered manifests: YAML text by file name.
+	 */
+	protected static function files_schema(): array {
+		return array_merge(
+			self::answer_object( array() ),
+			array( 'patternProperties' => array( '^[A-Za-z0-9._-]{1,128}$' => self::answer_string( self::MAX_FILE_BYTES ) ) )
 		);
 	}
 

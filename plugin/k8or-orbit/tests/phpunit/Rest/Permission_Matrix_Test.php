@@ -59,6 +59,25 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/scan'         => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/apps/{app}/scan' ),
 			'POST /k8or-orbit/v1/apps/(?P<id>[\d]+)/scan'        => array( array( 'orbit_scan' ), '/k8or-orbit/v1/apps/{app}/scan' ),
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/events'       => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/apps/{app}/events' ),
+			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/deployments'  => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/apps/{app}/deployments', array( 'environment' => 'dev' ) ),
+			// Inputs that fail the checks: allowed users get 400 without a deploy starting on the bridge.
+			'POST /k8or-orbit/v1/apps/(?P<id>[\d]+)/deployments' => array(
+				array( 'orbit_deploy_dev' ),
+				'/k8or-orbit/v1/apps/{app}/deployments',
+				array(
+					'environment' => 'dev',
+					'inputs'      => array( 'replicas' => -1 ),
+				),
+			),
+			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/deployments/preview' => array(
+				array( 'orbit_deploy_dev' ),
+				'/k8or-orbit/v1/apps/{app}/deployments/preview',
+				array(
+					'environment' => 'dev',
+					'inputs'      => '{"replicas":-1}',
+				),
+			),
+			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/manifests'    => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/apps/{app}/manifests', array( 'environment' => 'dev' ) ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job' ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})/events' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job/events' ),
 			'GET /k8or-orbit/v1/live'                            => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/live' ),

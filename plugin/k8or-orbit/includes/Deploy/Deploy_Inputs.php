@@ -1,0 +1,331 @@
+<?php
+/**
+ * The inputs of a deploy: checked as the Kubernetes API server would check them, one message per field.
+ *
+ * @package K8or\Orbit
+ */
+
+namespace K8or\Orbit\Deploy;
+
+use K8or\Orbit\Content\App_Meta;
+use WP_Error;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Reads the rules from schemas/deploy-inputs.json, which the deploy form reads too.
+ */
+final class Deploy_Inputs {
+
+	/** Multipliers of the Kubernetes quantity suffixes. */
+	private const SUFFIXES = array(
+		''   => 1,
+		'm'  => 0.001,
+		'k'  => 1e3,
+		'M'  => 1e6,
+		'G'  => 1e9,
+		'T'  => 1e12,
+		'P'  => 1e15,
+		'E'  => 1e18,
+		'Ki' => 1024,
+		'Mi' => 1048576,
+		'Gi' => 1073741824,
+		'Ti' => 1099511627776,
+		'Pi' => 1125899906842624,
+		'Ei' => 1152921504606846976,
+	);
+
+	/** @var array|null The rules, read once. */
+	private static ?array $rules = null;
+
+	/**
+	 * The JSON schema of the inputs, shared with the deploy form.
+	 */
+	public static function rules(): array {
+		if ( null === self::$rules ) {
+			$decoded     = json_decode( (string) file_get_contents( dirname( __DIR__, 2 ) . '/schemas/deploy-inputs.json' ), true );
+			self::$rules = is_array( $decoded ) ? $decoded : array();
+		}
+		return self::$rules;
+	}
+
+	/**
+	 * The inputs in the shape the bridge expects, or every problem found, keyed by field.
+	 *
+	 * @param mixed $inputs Inputs as the browser sent them.
+	 * @return array|WP_Error Normalised inputs, or 400 with `data.fields` (field path → message).
+	 */
+	public static function check( $inputs ) {
+		$errors = self::errors( $inputs );
+		if ( array() !== $errors ) {
+			return new WP_Error(
+				'orbit_invalid_deploy_inputs',
+				sprintf(
+					/* translators: %s: the problems, one per field. */
+					__( 'The deploy inputs are not valid: %s', 'k8or-orbit' ),
+					implode( ' ', $errors )
+				),
+				array(
+					'status' => 400,
+					'fields' => $errors,
+				)
+			);
+		}
+		return self::normalise( $inputs );
+	}
+
+	/**
+	 * Problems in the inputs, keyed by field path (`replicas`, `resources.limits.cpu`, `env.2.name` …).
+	 *
+	 * @param mixed $inputs Inputs as sent.
+	 * @return array<string, string>
+	 */
+	public static function errors( $inputs ): array {
+		$rules = self::rules();
+		$props = $rules['properties'];
+		if ( ! is_array( $inputs ) || ( array() !== $inputs && array_is_list( $inputs ) ) ) {
+			return array( 'inputs' => __( 'Send the inputs as an object with replicas, resources and the other fields.', 'k8or-orbit' ) );
+		}
+		if ( strlen( (string) wp_json_encode( $inputs ) ) > $rules['maxBytes'] ) {
+			/* translators: %d: the largest size in kilobytes. */
+			return array( 'inputs' => sprintf( __( 'The inputs are larger than %d KB; shorten the environment values, command or args.', 'k8or-orbit' ), $rules['maxBytes'] / 1024 ) );
+		}
+		$errors  = array();
+		$unknown = array_diff( array_keys( $inputs ), array_keys( $props ) );
+		if ( array() !== $unknown ) {
+			/* translators: %s: field names. */
+			$errors['inputs'] = sprintf( __( 'Unknown fields: %s.', 'k8or-orbit' ), implode( ', ', array_map( 'strval', $unknown ) ) );
+		}
+
+		$replicas = $inputs['replicas'] ?? null;
+		if ( ! self::is_int_between( $replicas, $props['replicas'] ) ) {
+			$errors['replicas'] = sprintf(
+				/* translators: 1: smallest, 2: largest number of replicas. */
+				__( 'Replicas: a whole number from %1$d to %2$d.', 'k8or-orbit' ),
+				$props['replicas']['minimum'],
+				$props['replicas']['maximum']
+			);
+		}
+		if ( isset( $inputs['containerPort'] ) && ! self::is_int_between( $inputs['containerPort'], $props['containerPort'] ) ) {
+			$errors['containerPort'] = sprintf(
+				/* translators: 1: lowest, 2: highest port. */
+				__( 'Container port: a whole number from %1$d to %2$d, or empty when the app listens on no port.', 'k8or-orbit' ),
+				$props['containerPort']['minimum'],
+				$props['containerPort']['maximum']
+			);
+		}
+		$errors = array_merge( $errors, self::resource_errors( $inputs['resources'] ?? null ) );
+		$errors = array_merge( $errors, self::env_errors( $inputs['env'] ?? array() ) );
+		foreach ( array( 'command', 'args' ) as $field ) {
+			if ( isset( $inputs[ $field ] ) && ! self::is_words( $inputs[ $field ] ) ) {
+				$words            = $rules['definitions']['words'];
+				$errors[ $field ] = sprintf(
+					/* translators: 1: field name (command or args), 2: most items, 3: longest item. */
+					__( '%1$s: at most %2$d non-empty items of at most %3$d characters each.', 'k8or-orbit' ),
+					'command' === $field ? __( 'Command', 'k8or-orbit' ) : __( 'Args', 'k8or-orbit' ),
+					$words['maxItems'],
+					$words['items']['maxLength']
+				);
+			}
+		}
+		return $errors;
+	}
+
+	/**
+	 * The inputs to prefill a deploy form with: the last revision's, else those given at upload, else defaults.
+	 *
+	 * @param int        $post_id       App post id.
+	 * @param array|null $last_revision Inputs of the latest revision in the environment, if any.
+	 */
+	public static function defaults( int $post_id, ?array $last_revision ): array {
+		if ( is_array( $last_revision ) && array() === self::errors( $last_revision ) ) {
+			return self::normalise( $last_revision );
+		}
+		$uploaded = App_Meta::read( $post_id, App_Meta::DEPLOY_INPUTS );
+		$inputs   = array(
+			'replicas'  => (int) ( $uploaded['replicas'] ?? 1 ),
+			'resources' => array(
+				'requests' => array(
+					'cpu'    => (string) ( $uploaded['resources']['requests']['cpu'] ?? '100m' ),
+					'memory' => (string) ( $uploaded['resources']['requests']['memory'] ?? '128Mi' ),
+				),
+				'limits'   => array(
+					'cpu'    => (string) ( $uploaded['resources']['limits']['cpu'] ?? '500m' ),
+					'memory' => (string) ( $uploaded['resources']['limits']['memory'] ?? '256Mi' ),
+				),
+			),
+			'env'       => array(),
+		);
+		foreach ( (array) ( $uploaded['env'] ?? array() ) as $name => $value ) {
+			$inputs['env'][] = array(
+				'name'  => (string) $name,
+				'value' => (string) $value,
+			);
+		}
+		$port = $uploaded['containerPort'] ?? null;
+		if ( null === $port ) {
+			// The image's first exposed port, e.g. "8080/tcp".
+			$exposed = App_Meta::read( $post_id, App_Meta::IMAGE )['exposedPorts'][0] ?? '';
+			$port    = '' === $exposed ? null : (int) $exposed;
+		}
+		if ( null !== $port ) {
+			$inputs['containerPort'] = (int) $port;
+		}
+		return array() === self::errors( $inputs ) ? self::normalise( $inputs ) : $inputs;
+	}
+
+	/**
+	 * Valid inputs with only the known fields, numbers as integers and empty amounts left out.
+	 *
+	 * @param array $inputs Inputs without errors.
+	 */
+	private static function normalise( array $inputs ): array {
+		$normal = array( 'replicas' => (int) $inputs['replicas'] );
+		if ( isset( $inputs['containerPort'] ) ) {
+			$normal['containerPort'] = (int) $inputs['containerPort'];
+		}
+		$normal += array(
+			'resources' => array(
+				'requests' => (object) array_filter( (array) ( $inputs['resources']['requests'] ?? array() ), 'strlen' ),
+				'limits'   => (object) array_filter( (array) ( $inputs['resources']['limits'] ?? array() ), 'strlen' ),
+			),
+			'env'       => array_map(
+				fn( $variable ) => array(
+					'name'  => (string) $variable['name'],
+					'value' => (string) $variable['value'],
+				),
+				array_values( (array) ( $inputs['env'] ?? array() ) )
+			),
+		);
+		foreach ( array( 'command', 'args' ) as $field ) {
+			if ( ! empty( $inputs[ $field ] ) ) {
+				$normal[ $field ] = array_values( array_map( 'strval', $inputs[ $field ] ) );
+			}
+		}
+		return $normal;
+	}
+
+	/**
+	 * Problems in the CPU and memory requests and limits.
+	 *
+	 * @param mixed $resources `resources` as sent.
+	 * @return array<string, string>
+	 */
+	private static function resource_errors( $resources ): array {
+		if ( ! is_array( $resources ) ) {
+			return array( 'resources' => __( 'Resources: give CPU and memory requests and limits.', 'k8or-orbit' ) );
+		}
+		$rules    = self::rules()['definitions'];
+		$errors   = array();
+		$amounts  = array();
+		foreach ( array( 'requests', 'limits' ) as $kind ) {
+			$given = $resources[ $kind ] ?? array();
+			if ( ! is_array( $given ) || array() !== array_diff( array_keys( $given ), array( 'cpu', 'memory' ) ) ) {
+				$errors[ 'resources.' . $kind ] = __( 'Resources: only cpu and memory may be set.', 'k8or-orbit' );
+				continue;
+			}
+			foreach ( array( 'cpu', 'memory' ) as $resource ) {
+				$value = $given[ $resource ] ?? '';
+				if ( '' === $value ) {
+					continue;
+				}
+				$rule = $rules[ $resource ];
+				if ( ! is_string( $value ) || strlen( $value ) > $rule['maxLength'] || ! preg_match( '/' . $rule['pattern'] . '/', $value ) ) {
+					$errors[ "resources.$kind.$resource" ] = 'cpu' === $resource
+						? __( 'CPU: cores such as 0.5 or millicores such as 500m.', 'k8or-orbit' )
+						: __( 'Memory: a quantity such as 128Mi or 1Gi.', 'k8or-orbit' );
+					continue;
+				}
+				$amounts[ $kind ][ $resource ] = self::quantity( $value );
+			}
+		}
+		foreach ( array( 'cpu', 'memory' ) as $resource ) {
+			if ( isset( $amounts['requests'][ $resource ], $amounts['limits'][ $resource ] ) && $amounts['requests'][ $resource ] > $amounts['limits'][ $resource ] ) {
+				$errors[ "resources.requests.$resource" ] = 'cpu' === $resource
+					? __( 'CPU request: at most the CPU limit, as Kubernetes requires.', 'k8or-orbit' )
+					: __( 'Memory request: at most the memory limit, as Kubernetes requires.', 'k8or-orbit' );
+			}
+		}
+		return $errors;
+	}
+
+	/**
+	 * Problems in the environment variables.
+	 *
+	 * @param mixed $env `env` as sent: a list of {name, value}.
+	 * @return array<string, string>
+	 */
+	private static function env_errors( $env ): array {
+		$rules = self::rules()['properties']['env'];
+		if ( ! is_array( $env ) || ( array() !== $env && ! array_is_list( $env ) ) ) {
+			return array( 'env' => __( 'Environment variables: send a list of {name, value}.', 'k8or-orbit' ) );
+		}
+		if ( count( $env ) > $rules['maxItems'] ) {
+			/* translators: %d: most variables. */
+			return array( 'env' => sprintf( __( 'Environment variables: at most %d.', 'k8or-orbit' ), $rules['maxItems'] ) );
+		}
+		$name_rule  = $rules['items']['properties']['name'];
+		$value_rule = $rules['items']['properties']['value'];
+		$errors     = array();
+		$seen       = array();
+		foreach ( $env as $index => $variable ) {
+			$name  = is_array( $variable ) ? ( $variable['name'] ?? null ) : null;
+			$value = is_array( $variable ) ? ( $variable['value'] ?? '' ) : null;
+			if ( ! is_string( $name ) || strlen( $name ) > $name_rule['maxLength'] || ! preg_match( '/' . $name_rule['pattern'] . '/', $name ) ) {
+				$errors[ "env.$index.name" ] = sprintf(
+					/* translators: %d: most characters. */
+					__( 'Name: letters, digits, "-", "_" and ".", not starting with a digit, at most %d characters (e.g. LOG_LEVEL).', 'k8or-orbit' ),
+					$name_rule['maxLength']
+				);
+			} elseif ( isset( $seen[ $name ] ) ) {
+				/* translators: %s: variable name. */
+				$errors[ "env.$index.name" ] = sprintf( __( '%s is set twice; keep one.', 'k8or-orbit' ), $name );
+			} else {
+				$seen[ $name ] = true;
+			}
+			if ( ! is_string( $value ) || mb_strlen( $value ) > $value_rule['maxLength'] ) {
+				/* translators: %d: most characters. */
+				$errors[ "env.$index.value" ] = sprintf( __( 'Value: text of at most %d characters.', 'k8or-orbit' ), $value_rule['maxLength'] );
+			}
+		}
+		return $errors;
+	}
+
+	/**
+	 * Whether a value is an integer within the rule's bounds.
+	 *
+	 * @param mixed $value Value.
+	 * @param array $rule  Rule with minimum and maximum.
+	 */
+	private static function is_int_between( $value, array $rule ): bool {
+		return is_int( $value ) && $value >= $rule['minimum'] && $value <= $rule['maximum'];
+	}
+
+	/**
+	 * Whether a value is a list of words for command or args.
+	 *
+	 * @param mixed $value Value.
+	 */
+	private static function is_words( $value ): bool {
+		$rule = self::rules()['definitions']['words'];
+		if ( ! is_array( $value ) || ! array_is_list( $value ) || count( $value ) > $rule['maxItems'] ) {
+			return false;
+		}
+		foreach ( $value as $word ) {
+			if ( ! is_string( $word ) || '' === $word || mb_strlen( $word ) > $rule['items']['maxLength'] ) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The amount a valid quantity stands for.
+	 *
+	 * @param string $quantity e.g. 500m, 0.5, 128Mi.
+	 */
+	private static function quantity( string $quantity ): float {
+		preg_match( '/^([0-9.]+)([A-Za-z]*)$/', $quantity, $parts );
+		return (float) $parts[1] * ( self::SUFFIXES[ $parts[2] ] ?? 1 );
+	}
+}
