@@ -14,6 +14,7 @@ import { EventLogScreen } from './screens/event-log';
 import { ImagesScreen } from './screens/images';
 import { ScanReportScreen } from './screens/scan-report';
 import { UploadScreen } from './screens/upload';
+import { VersionsScreen } from './screens/versions';
 
 /**
  * The operator console: the screens the user's capabilities allow, chosen by URL hash.
@@ -64,12 +65,13 @@ export function App( { boot }: { boot: BootData } ) {
 		},
 	];
 	const allowed = tabs.filter( ( tab ) => tab.allowed );
-	// A screen the user may not use (an old link, a bookmark) falls back to Images.
-	const shown: Route = allowed.some(
-		( tab ) => tab.route.screen === route.screen
-	)
-		? route
-		: { screen: 'images' };
+	// A screen the user may not use (an old link, a bookmark) falls back to Images;
+	// an app's versions are opened from Images, for whoever may see the app.
+	const shown: Route =
+		route.screen === 'versions' ||
+		allowed.some( ( tab ) => tab.route.screen === route.screen )
+			? route
+			: { screen: 'images' };
 
 	return (
 		<div className="k8or-orbit-console">
@@ -104,6 +106,12 @@ export function App( { boot }: { boot: BootData } ) {
 					<ImagesScreen
 						canScan={ can( 'orbit_scan' ) }
 						seesDeleted={ can( 'orbit_read_jobs' ) }
+						navigate={ navigate }
+					/>
+				) }
+				{ shown.screen === 'versions' && (
+					<VersionsScreen
+						appId={ shown.appId }
 						navigate={ navigate }
 					/>
 				) }

@@ -1,11 +1,12 @@
 /**
  * Screens of the console, kept in the URL hash so reloads and the back button work:
- * #upload, #images, #scan/12, #events/app/12, #events/job/<jobId>.
+ * #upload, #images, #versions/12, #scan/12, #events/app/12, #events/job/<jobId>.
  */
 
 export type Route =
 	| { screen: 'upload' }
 	| { screen: 'images' }
+	| { screen: 'versions'; appId: number | null }
 	| { screen: 'scan'; appId: number | null }
 	| {
 			screen: 'events';
@@ -17,10 +18,11 @@ export function parseRoute( hash: string ): Route {
 	switch ( parts[ 0 ] ) {
 		case 'upload':
 			return { screen: 'upload' };
-		case 'scan': {
+		case 'scan':
+		case 'versions': {
 			const appId = Number( parts[ 1 ] );
 			return {
-				screen: 'scan',
+				screen: parts[ 0 ] as 'scan' | 'versions',
 				appId: Number.isInteger( appId ) && appId > 0 ? appId : null,
 			};
 		}
@@ -42,7 +44,10 @@ export function parseRoute( hash: string ): Route {
 export function formatRoute( route: Route ): string {
 	switch ( route.screen ) {
 		case 'scan':
-			return route.appId ? `#scan/${ route.appId }` : '#scan';
+		case 'versions':
+			return route.appId
+				? `#${ route.screen }/${ route.appId }`
+				: `#${ route.screen }`;
 		case 'events':
 			if ( ! route.source ) {
 				return '#events';

@@ -64,6 +64,7 @@ const DEFAULT_VIEW: View = {
 	fields: [
 		'name',
 		'image',
+		'version',
 		'category',
 		'environment',
 		'scan',
@@ -209,6 +210,12 @@ export function ImagesScreen( {
 						: '',
 			},
 			{
+				id: 'version',
+				label: __( 'Version', 'k8or-orbit' ),
+				enableSorting: false,
+				getValue: ( { item } ) => item.image.version ?? '',
+			},
+			{
 				id: 'category',
 				label: __( 'Category', 'k8or-orbit' ),
 				enableSorting: false,
@@ -317,6 +324,12 @@ export function ImagesScreen( {
 						);
 					}
 				},
+			},
+			{
+				id: 'versions',
+				label: __( 'Versions', 'k8or-orbit' ),
+				callback: ( [ app ] ) =>
+					app && navigate( { screen: 'versions', appId: app.id } ),
 			},
 			{
 				id: 'scan-again',

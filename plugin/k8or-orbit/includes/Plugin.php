@@ -68,6 +68,7 @@ final class Plugin {
 			new Rest\Environments_Controller(),
 			new Rest\Uploads_Controller(),
 			new Rest\Scan_Controller(),
+			new Rest\Versions_Controller(),
 			new Rest\Jobs_Controller(),
 			new Rest\App_Events_Controller(),
 			new Rest\Live_Controller(),
