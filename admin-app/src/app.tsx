@@ -16,6 +16,7 @@ import {
 	ImagesScreen,
 	ScanReportScreen,
 	UploadScreen,
+	VersionsScreen,
 } from './screens';
 
 /**
@@ -75,12 +76,13 @@ export function App( { boot }: { boot: BootData } ) {
 			allowed: true,
 		} );
 	}
-	// A screen the user may not use (an old link, a bookmark) falls back to Images.
-	const shown: Route = allowed.some(
-		( tab ) => tab.route.screen === route.screen
-	)
-		? route
-		: { screen: 'images' };
+	// A screen the user may not use (an old link, a bookmark) falls back to Images;
+	// an app's versions are opened from Images, for whoever may see the app.
+	const shown: Route =
+		route.screen === 'versions' ||
+		allowed.some( ( tab ) => tab.route.screen === route.screen )
+			? route
+			: { screen: 'images' };
 
 	return (
 		<div className="k8or-orbit-console">
@@ -127,6 +129,12 @@ export function App( { boot }: { boot: BootData } ) {
 							appId={ shown.appId }
 							deploy={ shown.deploy === true }
 							readsJobs={ can( 'orbit_read_jobs' ) }
+							navigate={ navigate }
+						/>
+					) }
+					{ shown.screen === 'versions' && (
+						<VersionsScreen
+							appId={ shown.appId }
 							navigate={ navigate }
 						/>
 					) }

@@ -1,13 +1,14 @@
 /**
  * Screens of the console, kept in the URL hash so reloads and the back button work:
- * #upload, #images, #app/12 (its environments, deploys and manifests; #app/12/deploy opens
- * the deploy form), #scan/12, #events/app/12, #events/job/<jobId>.
+ * #upload, #images, #versions/12, #app/12 (its environments, deploys and manifests; #app/12/deploy
+ * opens the deploy form), #scan/12, #events/app/12, #events/job/<jobId>.
  */
 
 export type Route =
 	| { screen: 'upload' }
 	| { screen: 'images' }
 	| { screen: 'app'; appId: number; deploy?: boolean }
+	| { screen: 'versions'; appId: number | null }
 	| { screen: 'scan'; appId: number | null }
 	| {
 			screen: 'events';
@@ -28,10 +29,11 @@ export function parseRoute( hash: string ): Route {
 			}
 			return { screen: 'images' };
 		}
-		case 'scan': {
+		case 'scan':
+		case 'versions': {
 			const appId = Number( parts[ 1 ] );
 			return {
-				screen: 'scan',
+				screen: parts[ 0 ] as 'scan' | 'versions',
 				appId: Number.isInteger( appId ) && appId > 0 ? appId : null,
 			};
 		}
@@ -55,7 +57,10 @@ export function formatRoute( route: Route ): string {
 		case 'app':
 			return `#app/${ route.appId }${ route.deploy ? '/deploy' : '' }`;
 		case 'scan':
-			return route.appId ? `#scan/${ route.appId }` : '#scan';
+		case 'versions':
+			return route.appId
+				? `#${ route.screen }/${ route.appId }`
+				: `#${ route.screen }`;
 		case 'events':
 			if ( ! route.source ) {
 				return '#events';

@@ -150,6 +150,47 @@ describe( 'Images table', () => {
 			source: { appId: 7 },
 		} );
 	} );
+
+	it( 'shows the current version and opens the versions of an app from its actions', async () => {
+		serveApps( [
+			app( 7, 'hello-web', {
+				image: {
+					repository: 'example.test/hello-web',
+					tag: '1.0.1',
+					version: '1.0.1',
+				},
+			} ),
+		] );
+		const navigate = vi.fn();
+		const user = userEvent.setup();
+		const { container } = render(
+			<ImagesScreen canScan seesDeleted navigate={ navigate } />
+		);
+		await waitFor( () => expect( rows( container ) ).toHaveLength( 1 ) );
+		const headers = [
+			...container.querySelectorAll( '.dataviews-view-table thead th' ),
+		].map( ( th ) => th.textContent?.trim() );
+		const column = headers.findIndex( ( text ) => text === 'Version' );
+		expect( column ).toBeGreaterThan( -1 );
+		expect(
+			rows( container )[ 0 ]!.querySelectorAll( 'td' )[ column ]
+				?.textContent
+		).toBe( '1.0.1' );
+		await user.click(
+			within( rows( container )[ 0 ]! ).getByRole( 'button', {
+				name: 'Actions',
+			} )
+		);
+		await user.click(
+			await within( document.body ).findByRole( 'menuitem', {
+				name: 'Versions',
+			} )
+		);
+		expect( navigate ).toHaveBeenCalledWith( {
+			screen: 'versions',
+			appId: 7,
+		} );
+	} );
 } );
 
 describe( 'viewToQuery', () => {

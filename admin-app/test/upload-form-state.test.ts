@@ -38,10 +38,43 @@ describe( 'the upload form reducer', () => {
 			{ type: 'file-read', facts: FACTS, unfinishedAppName: null },
 		] );
 		expect( state.name ).toBe( 'status-board' );
+		expect( state.version ).toBe( '1.2.0' );
 		expect( state.title ).toBe( 'status-board' );
 		expect( state.inputs.containerPort ).toBe( 8080 );
 		expect( state.resumable ).toBe( false );
 		expect( isUploadFormComplete( state ) ).toBe( true );
+	} );
+
+	it( 'needs a valid version label: none from a "latest" tag, a bad one blocks the upload', () => {
+		const untagged = run( [
+			{ type: 'file-chosen', file: archive() },
+			{
+				type: 'file-read',
+				facts: { ...FACTS, reference: 'example.test/board:latest' },
+				unfinishedAppName: null,
+			},
+		] );
+		expect( untagged.version ).toBe( '' );
+		expect( uploadFormErrors( untagged ).version ).toMatch(
+			/Enter a version label/
+		);
+		expect( isUploadFormComplete( untagged ) ).toBe( false );
+		for ( const bad of [ '../1.0', '.1', '1/2', 'v'.repeat( 65 ) ] ) {
+			const state = run(
+				[ { type: 'field-changed', field: 'version', value: bad } ],
+				untagged
+			);
+			expect( uploadFormErrors( state ).version, bad ).toMatch(
+				/letters, digits, dots, dashes and underscores/
+			);
+			expect( isUploadFormComplete( state ) ).toBe( false );
+		}
+		const fixed = run(
+			[ { type: 'field-changed', field: 'version', value: 'v0-0-02' } ],
+			untagged
+		);
+		expect( uploadFormErrors( fixed ).version ).toBeNull();
+		expect( isUploadFormComplete( fixed ) ).toBe( true );
 	} );
 
 	it( 'keeps what the user typed and offers to resume under the unfinished upload’s name', () => {
@@ -53,9 +86,11 @@ describe( 'the upload form reducer', () => {
 				type: 'file-read',
 				facts: FACTS,
 				unfinishedAppName: 'board-from-yesterday',
+				unfinishedVersion: '1.1.9',
 			},
 		] );
 		expect( state.name ).toBe( 'board-from-yesterday' );
+		expect( state.version ).toBe( '1.1.9' );
 		expect( state.title ).toBe( 'Status board' );
 		expect( state.inputs.containerPort ).toBe( 3000 );
 		expect( state.resumable ).toBe( true );

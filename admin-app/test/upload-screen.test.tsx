@@ -63,6 +63,8 @@ interface BackendOptions {
 	jobFails?: boolean;
 	/** Part uploads never answer (to cancel mid-way). */
 	holdParts?: boolean;
+	/** The app already has the version label sent. */
+	versionTaken?: boolean;
 }
 
 /**
@@ -73,6 +75,7 @@ interface BackendOptions {
 function backend( options: BackendOptions = {} ) {
 	const seen = {
 		started: 0,
+		startBody: null as null | Record< string, unknown >,
 		resumedWith: [] as string[],
 		putParts: [] as number[],
 		completeBody: null as null | Record< string, any >,
@@ -106,13 +109,24 @@ function backend( options: BackendOptions = {} ) {
 			seen.started++;
 			const body = ( await request.json() ) as {
 				appName: string;
+				version: string;
 				size: number;
 			};
+			seen.startBody = body;
 			expect( body ).toMatchObject( {
 				appName: 'hello-web',
 				filename: 'hello-web.tar',
 				size,
 			} );
+			if ( options.versionTaken ) {
+				return HttpResponse.json(
+					{
+						code: 'orbit_version_exists',
+						message: `hello-web already has a version ${ body.version }; give this upload a new version label.`,
+					},
+					{ status: 409 }
+				);
+			}
 			return HttpResponse.json(
 				{
 					uploadId: 'up-1',
@@ -264,6 +278,11 @@ describe( 'Upload screen', () => {
 			'value',
 			'hello-web'
 		);
+		// The version label comes from the archive's tag until the user types another.
+		expect( screen.getByLabelText( 'Version' ) ).toHaveProperty(
+			'value',
+			'1.0'
+		);
 		expect(
 			within( container ).getByText(
 				/docker-archive.*linux\/amd64, ports: 8080\/tcp/
@@ -284,6 +303,7 @@ describe( 'Upload screen', () => {
 		await user.click( screen.getByRole( 'button', { name: 'Upload' } ) );
 
 		await waitFor( () => expect( seen.completeBody ).not.toBeNull() );
+		expect( seen.startBody?.version ).toBe( '1.0' );
 		expect( seen.putParts.sort() ).toEqual( [ 1, 2, 3 ] );
 		expect( seen.completeBody ).toEqual( {
 			parts: [ 1, 2, 3 ].map( ( partNumber ) => ( {
@@ -351,7 +371,11 @@ describe( 'Upload screen', () => {
 	it( 'resumes an unfinished upload of the same file: only the missing parts go up', async () => {
 		const seen = backend( { uploaded: [ 1, 2 ] } );
 		const file = archiveFile();
-		rememberUpload( file, { uploadId: 'up-1', appName: 'hello-web' } );
+		rememberUpload( file, {
+			uploadId: 'up-1',
+			appName: 'hello-web',
+			version: '1.0',
+		} );
 		const user = userEvent.setup();
 		const { container } = render(
 			<UploadScreen environments={ [ 'dev' ] } />
@@ -376,7 +400,11 @@ describe( 'Upload screen', () => {
 	it( 'resumes from the parts recorded in the browser when the storage cannot list them', async () => {
 		const seen = backend( { uploaded: [ 1, 2 ], unlisted: true } );
 		const file = archiveFile();
-		rememberUpload( file, { uploadId: 'up-1', appName: 'hello-web' } );
+		rememberUpload( file, {
+			uploadId: 'up-1',
+			appName: 'hello-web',
+			version: '1.0',
+		} );
 		for ( const partNumber of [ 1, 2 ] ) {
 			rememberPart( file, {
 				partNumber,
@@ -517,5 +545,39 @@ describe( 'Upload screen', () => {
 				.getAttribute( 'aria-disabled' )
 		).toBe( 'true' );
 		within( document.body );
+	} );
+
+	it( 'sends the version label typed, explains a bad one, and shows the refusal of a taken one before any part goes up', async () => {
+		const seen = backend( { versionTaken: true } );
+		const user = userEvent.setup();
+		const { container } = render(
+			<UploadScreen environments={ [ 'dev' ] } />
+		);
+		await chooseArchive( user );
+		const version = screen.getByLabelText( 'Version' );
+		await user.clear( version );
+		await user.type( version, '../1.0' );
+		expect(
+			within( container ).getByText(
+				/Use letters, digits, dots, dashes and underscores/
+			)
+		).toBeTruthy();
+		expect(
+			screen
+				.getByRole( 'button', { name: 'Upload' } )
+				.getAttribute( 'aria-disabled' )
+		).toBe( 'true' );
+
+		await user.clear( version );
+		await user.type( version, '1.0.1' );
+		await user.click( screen.getByRole( 'button', { name: 'Upload' } ) );
+		expect(
+			await within( container ).findByText(
+				'hello-web already has a version 1.0.1; give this upload a new version label.'
+			)
+		).toBeTruthy();
+		expect( seen.startBody?.version ).toBe( '1.0.1' );
+		expect( seen.putParts ).toEqual( [] );
+		expect( seen.completeBody ).toBeNull();
 	} );
 } );

@@ -1,7 +1,8 @@
 /**
  * The operator's first path end to end: an image archive built here with umoci and
  * skopeo goes up from the console straight to storage, the job's steps turn done, and
- * the app appears in Images and, for a visitor, on its own page.
+ * the app appears in Images and, for a visitor, on its own page. A second upload of the
+ * app adds a version, listed in the console and on the page.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { buildArchive } from '../support/images';
 
 const stack = readStack();
 
-test( 'an operator uploads an archive and the app is published with its digest and port', async ( {
+test( 'an operator uploads an archive and the app is published with its digest and port; a second upload adds a version', async ( {
 	page,
 	browser,
 } ) => {
@@ -38,6 +39,8 @@ test( 'an operator uploads an archive and the app is published with its digest a
 			'8080'
 		);
 		await expect( page.getByLabel( 'Name' ) ).toHaveValue( appName );
+		// The version label comes from the archive's tag.
+		await expect( page.getByLabel( 'Version' ) ).toHaveValue( '1.0' );
 		await page.screenshot( {
 			path: screenshotPath( 'upload-screen' ),
 			fullPage: true,
@@ -118,6 +121,86 @@ test( 'an operator uploads an archive and the app is published with its digest a
 			path: screenshotPath( 'app-page' ),
 			fullPage: true,
 		} );
+
+		// A second upload of the app, another image, adds version 1.0.1.
+		const second = await buildArchive(
+			await mkdtemp( path.join( dir, 'second-' ) ),
+			appName,
+			64 * 1024
+		);
+		await page
+			.getByRole( 'navigation', { name: 'Orbit console' } )
+			.getByRole( 'button', { name: 'Upload' } )
+			.click();
+		const uploadOf = async ( label: string ) => {
+			await page
+				.locator( '#k8or-orbit-archive' )
+				.setInputFiles( second.archive );
+			await expect( page.getByLabel( 'Container port' ) ).toHaveValue(
+				'8080'
+			);
+			await page.getByLabel( 'Version' ).fill( label );
+			await page
+				.locator( 'form' )
+				.getByRole( 'button', { name: /^(Upload|Try again)$/ } )
+				.click();
+		};
+		// A label the app has is refused before anything is sent.
+		await uploadOf( '1.0' );
+		await expect(
+			page.locator( '.k8or-orbit-upload .components-notice' )
+		).toContainText( `${ appName } already has a version 1.0` );
+		await uploadOf( '1.0.1' );
+		await expect(
+			page.locator( '.k8or-orbit-job' ).getByText( 'The job finished.' )
+		).toBeVisible( { timeout: 180_000 } );
+
+		// The console lists both versions, the newest first and current.
+		await page
+			.getByRole( 'navigation', { name: 'Orbit console' } )
+			.getByRole( 'button', { name: 'Images' } )
+			.click();
+		await page
+			.getByRole( 'searchbox', { name: 'Search apps' } )
+			.fill( appName );
+		const row = page
+			.locator( '.dataviews-view-table tbody tr' )
+			.filter( { hasText: appName } );
+		await expect( row ).toContainText( '1.0.1' );
+		await row.getByRole( 'button', { name: 'Actions' } ).click();
+		await page.getByRole( 'menuitem', { name: 'Versions' } ).click();
+		const versions = page.locator( '.k8or-orbit-versions tbody tr' );
+		await expect( versions ).toHaveCount( 2 );
+		await expect( versions.nth( 0 ) ).toContainText( '1.0.1 (current)' );
+		await expect( versions.nth( 1 ) ).toContainText( '1.0' );
+		await expect(
+			versions
+				.nth( 0 )
+				.locator( `code[title="${ second.manifest.config.digest }"]` )
+		).toHaveCount( 1 );
+		await expect(
+			versions.nth( 1 ).locator( `code[title="${ configDigest }"]` )
+		).toHaveCount( 1 );
+		await page.screenshot( {
+			path: screenshotPath( 'versions' ),
+			fullPage: true,
+		} );
+
+		// The visitor's page now shows the newest image and lists both versions.
+		await visitorPage.reload();
+		await expect( facts.locator( '.is-fact-image-id dd' ) ).toHaveText(
+			second.manifest.config.digest
+		);
+		const listed = visitorPage.locator(
+			'table.k8or-orbit-versions tbody tr'
+		);
+		await expect( listed ).toHaveCount( 2 );
+		await expect( listed.nth( 0 ) ).toContainText( '1.0.1 (current)' );
+		await expect( listed.nth( 1 ) ).toContainText( configDigest );
+		// Who uploaded is not for visitors.
+		await expect(
+			visitorPage.locator( 'table.k8or-orbit-versions' )
+		).not.toContainText( 'Uploaded by' );
 		await visitor.close();
 	} finally {
 		await rm( dir, { recursive: true, force: true } );

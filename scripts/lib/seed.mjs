@@ -57,6 +57,9 @@ export const SEED_APPS = [
 	},
 ];
 
+/** The version the seeded images are, as their tag and label say. */
+const SEED_VERSION = '1.0.0';
+
 /** Builds one app's image, a layer per file, and saves it as a docker-archive. */
 async function buildArchive( app, workDir ) {
 	const dir = path.join( workDir, app.name );
@@ -71,14 +74,14 @@ async function buildArchive( app, workDir ) {
 			entrypoint: [ app.entrypoint ],
 			labels: {
 				'org.opencontainers.image.title': app.title,
-				'org.opencontainers.image.version': '1.0.0',
+				'org.opencontainers.image.version': SEED_VERSION,
 			},
 		},
 	} );
 	return saveArchive(
 		image,
 		path.join( workDir, `${ app.name }.tar` ),
-		`${ app.name }:1.0.0`
+		`${ app.name }:${ SEED_VERSION }`
 	);
 }
 
@@ -106,7 +109,13 @@ async function callWordpress( stack, user, route, init = {} ) {
  *
  * @return {Promise<{jobId: string, uploadId: string}>} The job that now runs.
  */
-export async function startUpload( stack, user, archive, app ) {
+export async function startUpload(
+	stack,
+	user,
+	archive,
+	app,
+	version = SEED_VERSION
+) {
 	const bytes = fs.readFileSync( archive );
 	const started = await callWordpress(
 		stack,
@@ -116,6 +125,7 @@ export async function startUpload( stack, user, archive, app ) {
 			method: 'POST',
 			body: JSON.stringify( {
 				appName: app.name,
+				version,
 				filename: path.basename( archive ),
 				size: bytes.length,
 			} ),

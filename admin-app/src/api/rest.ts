@@ -15,6 +15,7 @@ import { addQueryArgs } from '@wordpress/url';
 import { normaliseScanReport } from './scan';
 import type {
 	AppDetailsInput,
+	AppVersion,
 	Environment,
 	EventPage,
 	Job,
@@ -70,6 +71,11 @@ export async function listApps( query: AppQuery ): Promise< AppList > {
 export const getApp = ( id: number ) =>
 	apiFetch< OrbitApp >( { path: `${ NAMESPACE }/apps/${ id }` } );
 
+export const listVersions = ( appId: number ) =>
+	apiFetch< AppVersion[] >( {
+		path: `${ NAMESPACE }/apps/${ appId }/versions`,
+	} );
+
 export const listEnvironments = () =>
 	apiFetch< Environment[] >( { path: `${ NAMESPACE }/environments` } );
 
@@ -83,6 +89,7 @@ export const listCategories = () =>
 
 export const startUpload = ( body: {
 	appName: string;
+	version: string;
 	filename: string;
 	size: number;
 } ) =>

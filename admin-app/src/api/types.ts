@@ -36,8 +36,24 @@ export interface ImageFacts {
 	/** As in the image config, e.g. "8080/tcp". */
 	exposedPorts?: string[];
 	layerCount?: number;
+	/** The label of the version this image is (the app's newest). */
+	version?: string;
 	uploadedBy?: { id: number; login: string };
 	uploadedAt?: string;
+}
+
+/** One uploaded version of an app (`GET /apps/{id}/versions`, newest first). */
+export interface AppVersion {
+	label: string;
+	manifestDigest?: string;
+	configDigest?: string;
+	archiveDigest?: string;
+	size?: number;
+	environment?: string;
+	/** For users with orbit_read_jobs only. */
+	uploadedBy?: { id: number; login: string };
+	uploadedAt?: string;
+	scan?: ScanSummary;
 }
 
 export interface ScanSummary {

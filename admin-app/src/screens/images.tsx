@@ -60,6 +60,7 @@ const DEFAULT_VIEW: View = {
 	fields: [
 		'name',
 		'image',
+		'version',
 		'category',
 		'environment',
 		'scan',
@@ -209,6 +210,12 @@ export function ImagesScreen( {
 						: '',
 			},
 			{
+				id: 'version',
+				label: __( 'Version', 'k8or-orbit' ),
+				enableSorting: false,
+				getValue: ( { item } ) => item.image.version ?? '',
+			},
+			{
 				id: 'category',
 				label: __( 'Category', 'k8or-orbit' ),
 				enableSorting: false,
@@ -339,6 +346,12 @@ export function ImagesScreen( {
 				label: __( 'Environments and manifests', 'k8or-orbit' ),
 				callback: ( [ app ] ) =>
 					app && navigate( { screen: 'app', appId: app.id } ),
+			},
+			{
+				id: 'versions',
+				label: __( 'Versions', 'k8or-orbit' ),
+				callback: ( [ app ] ) =>
+					app && navigate( { screen: 'versions', appId: app.id } ),
 			},
 			{
 				id: 'scan-again',

@@ -23,3 +23,6 @@ export const EventLogScreen = lazy( async () => ( {
 export const AppScreen = lazy( async () => ( {
 	default: ( await import( './app' ) ).AppScreen,
 } ) );
+export const VersionsScreen = lazy( async () => ( {
+	default: ( await import( './versions' ) ).VersionsScreen,
+} ) );

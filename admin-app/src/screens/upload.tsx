@@ -89,11 +89,12 @@ export function UploadScreen( {
 		updateUpload( { phase: 'inspecting' } );
 		try {
 			const facts = await inspectArchive( chosen );
+			const unfinished = findUnfinishedUpload( chosen );
 			dispatch( {
 				type: 'file-read',
 				facts,
-				unfinishedAppName:
-					findUnfinishedUpload( chosen )?.appName ?? null,
+				unfinishedAppName: unfinished?.appName ?? null,
+				unfinishedVersion: unfinished?.version ?? null,
 			} );
 		} catch ( error ) {
 			dispatch( {
@@ -133,6 +134,7 @@ export function UploadScreen( {
 		try {
 			const jobId = await runUpload( {
 				file,
+				version: form.version,
 				app: {
 					name: form.name,
 					title: form.title || form.name,
@@ -191,12 +193,15 @@ export function UploadScreen( {
 				/>
 				<AppFields
 					name={ form.name }
+					version={ form.version }
 					title={ form.title }
 					description={ form.description }
 					category={ form.category }
 					categories={ categories }
 					nameError={ errors.name }
 					showNameError={ form.submitted || !! form.name }
+					versionError={ errors.version }
+					showVersionError={ form.submitted || !! form.version }
 					disabled={ busy }
 					onChange={ ( field, value ) =>
 						dispatch( { type: 'field-changed', field, value } )

@@ -18,6 +18,8 @@ import {
 	appNameError,
 	appNameFromReference,
 	deployInputErrors,
+	versionLabelError,
+	versionLabelFromReference,
 } from './validate';
 
 export const DEFAULT_INPUTS: DeployInputs = {
@@ -38,6 +40,8 @@ export interface UploadFormState {
 	/** Whether part of this file is already uploaded and uploading continues there. */
 	resumable: boolean;
 	name: string;
+	/** The label of the version this upload adds to the app. */
+	version: string;
 	title: string;
 	description: string;
 	category: string;
@@ -46,7 +50,8 @@ export interface UploadFormState {
 	submitted: boolean;
 }
 
-export type AppField = 'name' | 'title' | 'description' | 'category';
+export type AppField =
+	'name' | 'version' | 'title' | 'description' | 'category';
 
 export type UploadFormAction =
 	| { type: 'file-chosen'; file: File | null }
@@ -55,6 +60,8 @@ export type UploadFormAction =
 			facts: ArchiveFacts;
 			/** The app name of an unfinished upload of the same file, if there is one. */
 			unfinishedAppName: string | null;
+			/** The version label of that unfinished upload, if it has one. */
+			unfinishedVersion?: string | null;
 	  }
 	| { type: 'file-unreadable'; message: string }
 	| { type: 'field-changed'; field: AppField; value: string }
@@ -78,6 +85,7 @@ export const initialUploadForm: UploadFormState = {
 	fileError: null,
 	resumable: false,
 	name: '',
+	version: '',
 	title: '',
 	description: '',
 	category: '',
@@ -125,6 +133,10 @@ export function uploadFormReducer(
 				facts: action.facts,
 				resumable: action.unfinishedAppName !== null,
 				name: state.name || derived,
+				version:
+					state.version ||
+					action.unfinishedVersion ||
+					versionLabelFromReference( action.facts.reference ?? '' ),
 				title: state.title || derived,
 				inputs: {
 					...state.inputs,
@@ -184,12 +196,13 @@ export function uploadFormReducer(
 export function uploadFormErrors( state: UploadFormState ) {
 	return {
 		name: appNameError( state.name ),
+		version: versionLabelError( state.version ),
 		inputs: deployInputErrors( state.inputs ),
 	};
 }
 
 /**
- * Whether the form can be sent: a readable archive, a valid name and deploy inputs.
+ * Whether the form can be sent: a readable archive, a valid name, version label and deploy inputs.
  *
  * @param state The form.
  */
@@ -200,6 +213,7 @@ export function isUploadFormComplete( state: UploadFormState ): boolean {
 		!! state.facts &&
 		! state.fileError &&
 		! errors.name &&
+		! errors.version &&
 		Object.keys( errors.inputs ).length === 0
 	);
 }

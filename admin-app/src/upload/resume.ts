@@ -16,6 +16,8 @@ const MAX_RECORDS = 20;
 export interface UnfinishedUpload {
 	uploadId: string;
 	appName: string;
+	/** The version label the upload adds. */
+	version?: string;
 	savedAt: number;
 	/** Parts stored so far, for storage that cannot list them. */
 	parts?: UploadedPart[];

@@ -36,6 +36,8 @@ export interface UploadReport {
 export interface RunUploadOptions {
 	file: File;
 	app: AppDetailsInput;
+	/** The label of the version the upload adds to the app. */
+	version: string;
 	signal: AbortSignal;
 	onReport: ( report: UploadReport ) => void;
 	concurrency?: number;
@@ -53,12 +55,21 @@ interface Plan {
 /**
  * Continues this file's unfinished upload when the store still has it, else starts one.
  *
- * @param file The archive.
- * @param app  The app's details (its name must match the unfinished upload's).
+ * @param file    The archive.
+ * @param app     The app's details (its name must match the unfinished upload's).
+ * @param version The version label (it must match the unfinished upload's).
  */
-async function plan( file: File, app: AppDetailsInput ): Promise< Plan > {
+async function plan(
+	file: File,
+	app: AppDetailsInput,
+	version: string
+): Promise< Plan > {
 	const unfinished = findUnfinishedUpload( file );
-	if ( unfinished && unfinished.appName === app.name ) {
+	if (
+		unfinished &&
+		unfinished.appName === app.name &&
+		unfinished.version === version
+	) {
 		try {
 			const state = await getUpload( unfinished.uploadId );
 			if (
@@ -96,10 +107,15 @@ async function plan( file: File, app: AppDetailsInput ): Promise< Plan > {
 	}
 	const session = await startUpload( {
 		appName: app.name,
+		version,
 		filename: file.name,
 		size: file.size,
 	} );
-	rememberUpload( file, { uploadId: session.uploadId, appName: app.name } );
+	rememberUpload( file, {
+		uploadId: session.uploadId,
+		appName: app.name,
+		version,
+	} );
 	return {
 		uploadId: session.uploadId,
 		partSize: session.partSize,
@@ -127,8 +143,19 @@ async function cancelUpload( file: File, uploadId: string ) {
 export async function runUpload(
 	options: RunUploadOptions
 ): Promise< string > {
-	const { file, app, signal, onReport, now = () => Date.now() } = options;
-	const { uploadId, partSize, pending, done } = await plan( file, app );
+	const {
+		file,
+		app,
+		version,
+		signal,
+		onReport,
+		now = () => Date.now(),
+	} = options;
+	const { uploadId, partSize, pending, done } = await plan(
+		file,
+		app,
+		version
+	);
 	const resumedBytes = done.reduce( ( sum, part ) => sum + part.size, 0 );
 	const rate = new TransferRate();
 	rate.record( resumedBytes, now() );

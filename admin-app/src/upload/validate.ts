@@ -13,6 +13,8 @@ import { __ } from '@wordpress/i18n';
 import type { DeployInputs, EnvVar } from '../api/types';
 
 const APP_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** The version label rule, as the plugin (App_Meta) and the bridge (schemas.ts) hold it. */
+const VERSION_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CPU = /^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/;
 const MEMORY = /^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -30,6 +32,33 @@ export function appNameError( name: string ): string | null {
 		);
 	}
 	return null;
+}
+
+export function versionLabelError( label: string ): string | null {
+	if ( ! label ) {
+		return __(
+			'Enter a version label for this upload (e.g. 1.0.1).',
+			'k8or-orbit'
+		);
+	}
+	if ( ! VERSION_LABEL.test( label ) ) {
+		return __(
+			'Use letters, digits, dots, dashes and underscores, starting with a letter or digit, at most 64 characters (e.g. 1.0.1).',
+			'k8or-orbit'
+		);
+	}
+	return null;
+}
+
+/**
+ * A version label suggested by an image reference such as "hello-web:1.0.1": its tag, when it
+ * is a valid label (not "latest", which says nothing about the version).
+ *
+ * @param reference Image reference.
+ */
+export function versionLabelFromReference( reference: string ): string {
+	const tag = /:([^:/@]+)(@.*)?$/.exec( reference )?.[ 1 ] ?? '';
+	return tag !== 'latest' && VERSION_LABEL.test( tag ) ? tag : '';
 }
 
 /**

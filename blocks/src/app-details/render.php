@@ -1,7 +1,7 @@
 <?php
 /**
- * Server render of k8or-orbit/app-details: the image facts, the scan badge and the
- * status per environment of the current app or of the one chosen in the block.
+ * Server render of k8or-orbit/app-details: the image facts, the scan badge, the versions and
+ * the status per environment of the current app or of the one chosen in the block.
  *
  * @package K8orOrbit
  *
@@ -14,6 +14,7 @@ defined( 'ABSPATH' ) || exit;
 
 require_once dirname( __DIR__ ) . '/shared/render-helpers.php';
 
+use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Content\App_Meta;
 
 $k8or_orbit_app = k8or_orbit_blocks_resolve_app( $attributes, $block );
@@ -39,6 +40,11 @@ $k8or_orbit_heading_id = wp_unique_id( 'k8or-orbit-app-details-' );
 	<?php endif; ?>
 	<p class="wp-block-k8or-orbit-app-details__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
 	<?php echo k8or_orbit_blocks_image_facts( App_Meta::read( $k8or_orbit_app->ID, App_Meta::IMAGE ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
+	<?php $k8or_orbit_versions = App_Meta::versions( $k8or_orbit_app->ID ); ?>
+	<?php if ( array() !== $k8or_orbit_versions ) : ?>
+		<h3 class="wp-block-k8or-orbit-app-details__subheading"><?php esc_html_e( 'Versions', 'k8or-orbit' ); ?></h3>
+		<?php echo k8or_orbit_blocks_versions_table( $k8or_orbit_versions, current_user_can( Capabilities::READ_JOBS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
+	<?php endif; ?>
 	<h3 class="wp-block-k8or-orbit-app-details__subheading"><?php esc_html_e( 'Where it runs', 'k8or-orbit' ); ?></h3>
 	<?php echo k8or_orbit_blocks_environment_table( App_Meta::read( $k8or_orbit_app->ID, App_Meta::ENVIRONMENTS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
 </section>

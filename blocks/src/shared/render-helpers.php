@@ -233,6 +233,53 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	}
 
 	/**
+	 * The versions of an app, newest (the current image) first: label, digests, size, upload
+	 * time, scan verdict, and who uploaded it for users who may follow jobs.
+	 *
+	 * @param list<array<string, mixed>> $versions      Versions from App_Meta::versions().
+	 * @param bool                       $show_uploader Whether to show who uploaded each version.
+	 * @return string HTML.
+	 */
+	function k8or_orbit_blocks_versions_table( $versions, $show_uploader ) {
+		if ( empty( $versions ) ) {
+			return '';
+		}
+		$text = static function ( $version, $key ) {
+			return isset( $version[ $key ] ) && is_scalar( $version[ $key ] ) ? (string) $version[ $key ] : '';
+		};
+		$rows = '';
+		foreach ( array_values( $versions ) as $index => $version ) {
+			$scan     = isset( $version['scan'] ) && is_array( $version['scan'] ) ? $version['scan'] : array();
+			$status   = isset( $scan['status'] ) && is_string( $scan['status'] ) ? $scan['status'] : 'none';
+			$uploader = isset( $version['uploadedBy']['login'] ) && is_string( $version['uploadedBy']['login'] ) ? $version['uploadedBy']['login'] : '';
+			$rows    .= sprintf(
+				'<tr><th scope="row">%1$s%2$s</th><td><code>%3$s</code></td><td><code>%4$s</code></td><td>%5$s</td>%6$s<td>%7$s</td><td><span class="k8or-orbit-scan-badge is-status-%8$s">%9$s</span></td></tr>',
+				esc_html( $text( $version, 'label' ) ),
+				0 === $index ? ' <span class="k8or-orbit-versions__current">' . esc_html__( '(current)', 'k8or-orbit' ) . '</span>' : '',
+				esc_html( $text( $version, 'configDigest' ) ),
+				esc_html( $text( $version, 'archiveDigest' ) ),
+				'' === $text( $version, 'size' ) ? '&mdash;' : esc_html( size_format( absint( $text( $version, 'size' ) ), 1 ) ),
+				$show_uploader ? '<td>' . ( '' === $uploader ? '&mdash;' : esc_html( $uploader ) ) . '</td>' : '',
+				esc_html( k8or_orbit_blocks_format_time( $text( $version, 'uploadedAt' ) ) ),
+				esc_attr( sanitize_html_class( $status, 'none' ) ),
+				esc_html( k8or_orbit_blocks_scan_status_label( $status ) )
+			);
+		}
+		return sprintf(
+			'<table class="k8or-orbit-versions"><caption class="screen-reader-text">%1$s</caption><thead><tr><th scope="col">%2$s</th><th scope="col">%3$s</th><th scope="col">%4$s</th><th scope="col">%5$s</th>%6$s<th scope="col">%7$s</th><th scope="col">%8$s</th></tr></thead><tbody>%9$s</tbody></table>',
+			esc_html__( 'Versions, newest first', 'k8or-orbit' ),
+			esc_html__( 'Version', 'k8or-orbit' ),
+			esc_html__( 'Image ID (config digest)', 'k8or-orbit' ),
+			esc_html__( 'Archive SHA-256', 'k8or-orbit' ),
+			esc_html__( 'Size', 'k8or-orbit' ),
+			$show_uploader ? '<th scope="col">' . esc_html__( 'Uploaded by', 'k8or-orbit' ) . '</th>' : '',
+			esc_html__( 'Uploaded at', 'k8or-orbit' ),
+			esc_html__( 'Scan', 'k8or-orbit' ),
+			$rows
+		);
+	}
+
+	/**
 	 * Scan summary: status, when and by what, and the count per severity.
 	 *
 	 * @param array<string, mixed> $scan Scan meta.
@@ -290,6 +337,7 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 		$facts = array(
 			'repository' => array( __( 'Repository', 'k8or-orbit' ), esc_html( $text( 'repository' ) ) ),
 			'tag'        => array( __( 'Tag', 'k8or-orbit' ), esc_html( $text( 'tag' ) ) ),
+			'version'    => array( __( 'Version', 'k8or-orbit' ), esc_html( $text( 'version' ) ) ),
 			'digest'     => array( __( 'Digest', 'k8or-orbit' ), '<code>' . esc_html( $text( 'manifestDigest' ) ) . '</code>' ),
 			'image-id'   => array( __( 'Image ID (config digest)', 'k8or-orbit' ), '<code>' . esc_html( $text( 'configDigest' ) ) . '</code>' ),
 			'size'       => array( __( 'Size', 'k8or-orbit' ), '' === $text( 'size' ) ? '' : esc_html( size_format( absint( $text( 'size' ) ), 1 ) ) ),

@@ -70,6 +70,7 @@ final class Plugin {
 			new Rest\Scan_Controller(),
 			new Rest\Deployments_Controller(),
 			new Rest\Manifests_Controller(),
+			new Rest\Versions_Controller(),
 			new Rest\Jobs_Controller(),
 			new Rest\App_Events_Controller(),
 			new Rest\Live_Controller(),

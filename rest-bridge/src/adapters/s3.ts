@@ -8,6 +8,7 @@ import {
 	GetObjectCommand,
 	HeadBucketCommand,
 	HeadObjectCommand,
+	ListObjectsV2Command,
 	ListPartsCommand,
 	PutBucketCorsCommand,
 	PutObjectCommand,
@@ -87,6 +88,12 @@ export interface ObjectStore {
 		key: string
 	) => Promise< void >;
 	deleteObject: ( bucket: string, key: string ) => Promise< void >;
+	/** The keys under a prefix, in key order, at most `limit`. */
+	listKeys: (
+		bucket: string,
+		prefix: string,
+		limit: number
+	) => Promise< string[] >;
 	ensureBucket: (
 		bucket: string,
 		cors?: 'browser-upload'
@@ -238,6 +245,28 @@ export class S3ObjectStore implements ObjectStore {
 				throw error;
 			}
 		}
+	}
+
+	async listKeys( bucket: string, prefix: string, limit: number ) {
+		const keys: string[] = [];
+		let token: string | undefined;
+		do {
+			const out = await this.client.send(
+				new ListObjectsV2Command( {
+					Bucket: bucket,
+					Prefix: prefix,
+					MaxKeys: Math.min( 1000, limit - keys.length ),
+					ContinuationToken: token,
+				} )
+			);
+			keys.push(
+				...( out.Contents ?? [] ).flatMap( ( object ) =>
+					object.Key ? [ object.Key ] : []
+				)
+			);
+			token = out.IsTruncated ? out.NextContinuationToken : undefined;
+		} while ( token && keys.length < limit );
+		return keys.slice( 0, limit );
 	}
 
 	async headObject( bucket: string, key: string ) {

@@ -1,7 +1,7 @@
 import type { ObjectStore } from '../adapters/s3.js';
 import type { ScanRecord } from '../jobs/scan-archive.js';
-import { appKeys } from '../storage/keys.js';
 import type { ResourceNames } from '../resources.js';
+import { findStoredImage } from '../storage/stored-image.js';
 
 /** The stored image a deploy pushes: where its archive is and what upload learnt of it. */
 export interface DeploySource {
@@ -12,17 +12,8 @@ export interface DeploySource {
 	archiveDigest: string;
 	configDigest: string;
 	exposedPorts: string[];
-	/** The version the image was uploaded as (its first repo tag's tag). */
+	/** The version the image was uploaded as (its label; for images stored before versions, its first repo tag's tag). */
 	version?: string;
-	scan?: ScanRecord;
-}
-
-interface ImageMetadata {
-	configDigest: string;
-	archiveDigest: string;
-	exposedPorts?: string[];
-	repoTags?: string[];
-	storage: { bucket: string; key: string; digest: string };
 	scan?: ScanRecord;
 }
 
@@ -34,36 +25,41 @@ function versionOf( repoTags: string[] = [] ): string | undefined {
 /**
  * The image an app would be deployed with to an environment: the one stored
  * for that environment, else the one stored in the earliest environment
- * holding the app (an upload stores it in its first environment).
+ * holding the app (an upload stores it in its first environment); the newest
+ * version unless one is named.
  */
 export async function findDeploySource(
 	storage: { objects: ObjectStore; names: ResourceNames },
 	app: string,
 	environment: string,
-	environments: readonly string[]
+	environments: readonly string[],
+	requestedVersion?: string
 ): Promise< DeploySource | undefined > {
 	for ( const candidate of [
 		environment,
 		...environments.filter( ( name ) => name !== environment ),
 	] ) {
-		const text = await storage.objects.getObjectText(
-			storage.names.buckets.environment( candidate ),
-			appKeys.image( app )
+		const image = await findStoredImage(
+			storage,
+			app,
+			candidate,
+			requestedVersion
 		);
-		if ( ! text ) {
+		if ( ! image ) {
 			continue;
 		}
-		const image = JSON.parse( text ) as ImageMetadata;
-		const version = versionOf( image.repoTags );
+		const version =
+			image.version ??
+			versionOf( image.repoTags as string[] | undefined );
 		return {
 			environment: candidate,
 			bucket: image.storage.bucket,
 			key: image.storage.key,
-			archiveDigest: image.archiveDigest,
+			archiveDigest: image.archiveDigest ?? image.storage.digest,
 			configDigest: image.configDigest,
-			exposedPorts: image.exposedPorts ?? [],
+			exposedPorts: ( image.exposedPorts as string[] | undefined ) ?? [],
 			...( version ? { version } : {} ),
-			...( image.scan ? { scan: image.scan } : {} ),
+			...( image.scan ? { scan: image.scan as ScanRecord } : {} ),
 		};
 	}
 	return undefined;

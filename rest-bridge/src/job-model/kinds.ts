@@ -28,6 +28,8 @@ export interface UploadJobInput {
 	filename: string;
 	size: number;
 	parts: { partNumber: number; etag: string }[];
+	/** The version this upload adds to the app; unique per app. */
+	version: string;
 	app: AppDescription;
 }
 
@@ -38,4 +40,9 @@ export interface DeployJobInput {
 	version?: string;
 	rollbackOf?: number;
 	source: DeploySource;
+}
+
+export interface ScanJobInput {
+	/** The version to scan; the newest when absent. */
+	version?: string;
 }

@@ -29,12 +29,14 @@ const MAX_FINDINGS = 5000;
 
 /**
  * Scans an archive stored in S3: the full report goes to the reports bucket,
- * the summary (and findings) to `latest.json` for the app and environment.
+ * the summary (and findings) to the version's `latest.json`, and to the app's
+ * when the version is its current image.
  */
 export async function scanStoredArchive(
 	context: StepContext,
 	services: JobServices,
-	archive: { bucket: string; key: string }
+	archive: { bucket: string; key: string },
+	{ version, current }: { version?: string; current: boolean }
 ): Promise< ScanRecord > {
 	const { job } = context;
 	const reports = services.names.buckets.reports;
@@ -95,12 +97,28 @@ export async function scanStoredArchive(
 			await rm( folder, { recursive: true, force: true } );
 		}
 	}
-	await services.objects.putObject(
-		reports,
-		reportKeys.latest( job.appName, job.environment ),
-		JSON.stringify( { ...record, findings } ),
-		'application/json'
-	);
+	const latest = [
+		...( version === undefined
+			? []
+			: [
+					reportKeys.versionLatest(
+						job.appName,
+						job.environment,
+						version
+					),
+				] ),
+		...( current
+			? [ reportKeys.latest( job.appName, job.environment ) ]
+			: [] ),
+	];
+	for ( const key of latest ) {
+		await services.objects.putObject(
+			reports,
+			key,
+			JSON.stringify( { ...record, version, findings } ),
+			'application/json'
+		);
+	}
 	await context.emit(
 		'image-scanned',
 		'succeeded',

@@ -1,7 +1,8 @@
 import type { JobRecord } from '../job-model/job.js';
-import { SCAN_JOB } from '../job-model/kinds.js';
+import { SCAN_JOB, type ScanJobInput } from '../job-model/kinds.js';
 import {
 	findStoredImage,
+	saveStoredImage,
 	type StoredImageMetadata,
 } from '../storage/stored-image.js';
 import type { JobDefinition, StepContext } from './definition.js';
@@ -9,7 +10,10 @@ import { PermanentJobError } from './errors.js';
 import { scanStoredArchive, type ScanRecord } from './scan-archive.js';
 import type { JobServices } from './services.js';
 
-/** Re-scans the archive stored for an app and reports the new summary to WordPress. */
+/**
+ * Re-scans one stored version of an app (the newest unless the job names
+ * one) and reports the new summary to WordPress.
+ */
 export const scanJob: JobDefinition = {
 	kind: SCAN_JOB,
 	failureEvent: 'scan-failed',
@@ -17,13 +21,14 @@ export const scanJob: JobDefinition = {
 		{
 			name: 'locate',
 			emits: [ 'scan-requested' ],
-			checkpoints: 'where the stored archive is, and its config digest',
+			checkpoints:
+				"the version, where its archive is, its config digest and whether it is the app's current image",
 			run: locate,
 		},
 		{
 			name: 'scan',
 			emits: [ 'image-scan-started', 'image-scanned' ],
-			checkpoints: 'the scan record',
+			checkpoints: 'the scan record (also saved with the version)',
 			run: scan,
 		},
 		{
@@ -41,40 +46,91 @@ export const scanJob: JobDefinition = {
 	],
 };
 
-const located = ( job: JobRecord ) => job.outputs.locate as StoredImageMetadata;
+interface LocatedVersion {
+	version?: string;
+	current: boolean;
+	storage: StoredImageMetadata[ 'storage' ];
+	configDigest: string;
+}
 
-async function locate( context: StepContext, services: JobServices ) {
+const located = ( job: JobRecord ) => job.outputs.locate as LocatedVersion;
+
+async function locate(
+	context: StepContext,
+	services: JobServices
+): Promise< LocatedVersion > {
 	const { job } = context;
-	const image = await findStoredImage(
+	const { version } = job.input as ScanJobInput;
+	const newest = await findStoredImage(
 		services,
 		job.appName,
 		job.environment
 	);
+	const image =
+		version === undefined || version === newest?.version
+			? newest
+			: await findStoredImage(
+					services,
+					job.appName,
+					job.environment,
+					version
+				);
 	if ( ! image ) {
 		throw new PermanentJobError(
 			'image_not_found',
-			`${ job.appName } has no stored image in ${ job.environment }; upload one first.`
+			version === undefined
+				? `${ job.appName } has no stored image in ${ job.environment }; upload one first.`
+				: `${ job.appName } has no version ${ version } in ${ job.environment }; pick one the versions list shows.`
 		);
 	}
 	await context.emit( 'scan-requested', 'started', {
+		version: image.version,
 		configDigest: image.configDigest,
 		archiveDigest: image.storage.digest,
 	} );
 	return {
+		version: image.version,
+		current: image === newest,
 		storage: image.storage,
 		configDigest: image.configDigest,
 	};
 }
 
 async function scan( context: StepContext, services: JobServices ) {
-	const { storage } = located( context.job );
-	return scanStoredArchive( context, services, storage );
+	const { job } = context;
+	const { version, current, storage } = located( job );
+	const record = await scanStoredArchive( context, services, storage, {
+		version,
+		current,
+	} );
+	// The version keeps its latest scan with its facts, for whoever reads it by (app, version).
+	const image =
+		version === undefined
+			? undefined
+			: await findStoredImage(
+					services,
+					job.appName,
+					job.environment,
+					version
+				);
+	if ( image && version !== undefined ) {
+		await saveStoredImage(
+			services,
+			job.appName,
+			job.environment,
+			{ ...image, version, scan: { ...record } },
+			{ current }
+		);
+	}
+	return record;
 }
 
 async function publish( context: StepContext ) {
 	const scanned = context.output< ScanRecord >( 'scan' );
+	const { version } = located( context.job );
 	const started = await context.emit( 'database-update-started', 'started', {
 		scan: scanned,
+		...( version === undefined ? {} : { version } ),
 	} );
 	const answer = await context.deliver( started );
 	await context.emit( 'database-updated', 'succeeded', {
@@ -85,6 +141,7 @@ async function publish( context: StepContext ) {
 
 async function finish( context: StepContext ) {
 	await context.emit( 'scan-completed', 'succeeded', {
+		version: located( context.job ).version,
 		status: context.output< ScanRecord >( 'scan' ).status,
 	} );
 	return null;

@@ -5,6 +5,7 @@ import { validateArchive, type ImageFacts } from '../image/validate-archive.js';
 import type { JobRecord } from '../job-model/job.js';
 import { UPLOAD_JOB, type UploadJobInput } from '../job-model/kinds.js';
 import { appKeys } from '../storage/keys.js';
+import { findStoredImage, saveStoredImage } from '../storage/stored-image.js';
 import type { JobDefinition, StepContext } from './definition.js';
 import { PermanentJobError, storageFullError } from './errors.js';
 import { imageTag, renderKustomization } from './kustomization.js';
@@ -51,7 +52,8 @@ export const uploadJob: JobDefinition = {
 		{
 			name: 'store-image',
 			emits: [ 'image-stored' ],
-			checkpoints: 'where the archive is stored in the environment',
+			checkpoints:
+				"where the version's archive is stored in the environment",
 			run: storeImage,
 		},
 		{
@@ -198,10 +200,12 @@ async function validate(
 
 async function scanArchive( context: StepContext, services: JobServices ) {
 	const upload = input( context.job );
-	return scanStoredArchive( context, services, {
-		bucket: upload.bucket,
-		key: upload.key,
-	} );
+	return scanStoredArchive(
+		context,
+		services,
+		{ bucket: upload.bucket, key: upload.key },
+		{ version: upload.version, current: true }
+	);
 }
 
 async function storeImage(
@@ -209,32 +213,47 @@ async function storeImage(
 	services: JobServices
 ): Promise< StoredImage > {
 	const { objects } = services;
-	const upload = input( context.job );
+	const { job } = context;
+	const upload = input( job );
 	const validated = context.output< ValidatedImage >( 'validate' );
-	const bucket = environmentBucket( context.job, services );
-	const key = appKeys.archive( validated.archiveDigest );
-	const existing = await objects.headObject( bucket, key );
-	// Content-addressed: an object of the right size under the digest is this archive.
-	if ( existing?.size !== validated.size ) {
-		await objects
-			.copyObject( upload.bucket, upload.key, bucket, key )
-			.catch( ( error: unknown ) => {
-				throw storageFullError( error ) ?? error;
-			} );
+	const bucket = environmentBucket( job, services );
+	// Checked when the upload started and completed; checked again here because
+	// another upload of the same label may have finished in between.
+	const existing = await findStoredImage(
+		services,
+		upload.app.name,
+		job.environment,
+		upload.version
+	);
+	if ( existing && existing.jobId !== job.jobId ) {
+		throw new PermanentJobError(
+			'version_exists',
+			`${ upload.app.name } already has a version ${ upload.version }; upload again under a new version label.`
+		);
 	}
+	// Each version has its own key: an older version's archive is never overwritten.
+	const key = appKeys.versionArchive( upload.app.name, upload.version );
+	await objects
+		.copyObject( upload.bucket, upload.key, bucket, key )
+		.catch( ( error: unknown ) => {
+			throw storageFullError( error ) ?? error;
+		} );
 	const stored = {
 		bucket,
 		key,
 		digest: validated.archiveDigest,
 	};
-	await context.emit( 'image-stored', 'succeeded', stored );
+	await context.emit( 'image-stored', 'succeeded', {
+		...stored,
+		version: upload.version,
+	} );
 	return stored;
 }
 
 async function saveMetadata( context: StepContext, services: JobServices ) {
 	const { objects } = services;
 	const { job } = context;
-	const { app } = input( job );
+	const { app, version } = input( job );
 	const bucket = environmentBucket( job, services );
 	const validated = context.output< ValidatedImage >( 'validate' );
 	const stored = context.output< StoredImage >( 'store-image' );
@@ -253,15 +272,21 @@ async function saveMetadata( context: StepContext, services: JobServices ) {
 	await context.emit( 'user-data-saved', 'succeeded', {
 		title: app.title,
 	} );
-	await objects.putObject(
-		bucket,
-		appKeys.image( app.name ),
-		json( {
+	// The newest upload is the app's current image, whichever job finishes first.
+	const newest = await findStoredImage( services, app.name, job.environment );
+	await saveStoredImage(
+		services,
+		app.name,
+		job.environment,
+		{
 			...imageSummary( validated, stored ),
+			version,
 			scan: context.output< ScanRecord >( 'scan' ),
 			jobId: job.jobId,
-		} ),
-		'application/json'
+			uploadedAt: job.createdAt,
+			uploadedBy: job.actor,
+		},
+		{ current: ( newest?.uploadedAt ?? '' ) <= job.createdAt }
 	);
 	await context.emit( 'image-metadata-saved', 'succeeded', {
 		configDigest: validated.facts.configDigest,
@@ -303,7 +328,7 @@ async function kustomize( context: StepContext, services: JobServices ) {
 
 async function publish( context: StepContext ) {
 	const { job } = context;
-	const { app } = input( job );
+	const { app, version } = input( job );
 	const validated = context.output< ValidatedImage >( 'validate' );
 	const stored = context.output< StoredImage >( 'store-image' );
 	const scan = context.output< ScanRecord >( 'scan' );
@@ -314,7 +339,12 @@ async function publish( context: StepContext ) {
 			description: app.description,
 			category: app.category,
 			deployInputs: app.deployInputs,
-			image: imageSummary( validated, stored ),
+			version,
+			image: {
+				...imageSummary( validated, stored ),
+				version,
+				uploadedAt: job.createdAt,
+			},
 			scan,
 			environments: {
 				[ job.environment ]: {
@@ -343,6 +373,7 @@ async function finish( context: StepContext, { objects }: JobServices ) {
 	const upload = input( context.job );
 	await objects.deleteObject( upload.bucket, upload.key );
 	await context.emit( 'upload-completed', 'succeeded', {
+		version: upload.version,
 		archiveDigest:
 			context.output< ValidatedImage >( 'validate' ).archiveDigest,
 	} );

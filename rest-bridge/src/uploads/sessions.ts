@@ -7,6 +7,8 @@ export interface UploadSession {
 	bucket: string;
 	key: string;
 	appName: string;
+	/** The version label the upload adds to the app. */
+	version: string;
 	filename: string;
 	size: number;
 	partSize: number;

@@ -4,8 +4,8 @@
  * with umoci + skopeo is uploaded through presigned part URLs, bridge A is
  * killed in the middle of the job, bridge B finishes it.
  */
-import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -38,8 +38,9 @@ const upload = (
 	bridgeUrl: string,
 	archive: Buffer,
 	app = APP,
-	declaredSize = archive.length
-) => uploadAs( bridgeUrl, archive, app, declaredSize );
+	declaredSize = archive.length,
+	version?: string
+) => uploadAs( bridgeUrl, archive, app, declaredSize, version );
 const UPLOAD_EVENTS = [
 	'upload-initiated',
 	'image-received',
@@ -341,7 +342,6 @@ describe( 'the upload job survives a killed bridge', () => {
 				size: archive.length,
 			}
 		);
-		const { createHash } = await import( 'node:crypto' );
 		expect( stored.digest ).toBe(
 			`sha256:${ createHash( 'sha256' ).update( archive ).digest( 'hex' ) }`
 		);
@@ -504,6 +504,16 @@ describe( 're-scan with a Trivy stand-in replaying a real report', () => {
 		expect( delivered[ 3 ]?.data.scan ).toMatchObject( {
 			status: 'scanned',
 		} );
+		// The newest version was scanned, and its scan is kept with it.
+		expect( delivered[ 3 ]?.data.version ).toBe( '1.0.0' );
+		const versionScan = await signed(
+			bridge.url,
+			'GET',
+			`/v1/apps/${ APP }/scan?environment=dev&version=1.0.0`
+		);
+		expect( versionScan.body.summary.summary.total ).toBe(
+			vulnerabilities.length
+		);
 	} );
 
 	it( 'keeps delivering to WordPress through an outage, in order', async () => {
@@ -627,6 +637,7 @@ describe( 'the signed link on the real server', () => {
 		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
 		const answer = await signed( bridge.url, 'POST', '/v1/uploads', {
 			appName: APP,
+			version: '9.9.9',
 			filename: 'huge.tar',
 			size: 5 * 1024 ** 4,
 			actor: ACTOR,
@@ -635,6 +646,7 @@ describe( 'the signed link on the real server', () => {
 		expect( answer.body.code ).toBe( 'orbit_archive_too_large' );
 		const badName = await signed( bridge.url, 'POST', '/v1/uploads', {
 			appName: 'Not_A_Label',
+			version: '../1.0',
 			filename: '../x.tar',
 			size: 10,
 			actor: ACTOR,
@@ -644,6 +656,9 @@ describe( 'the signed link on the real server', () => {
 			/appName: must be a DNS-1123 label/
 		);
 		expect( badName.body.message ).toMatch( /filename/ );
+		expect( badName.body.message ).toMatch(
+			/version: must be a version label/
+		);
 	} );
 } );
 
@@ -738,5 +753,184 @@ describe( 'readiness and shutdown', () => {
 		expect( [ ...events ].reverse().map( ( e ) => e.name ) ).toEqual(
 			UPLOAD_EVENTS
 		);
+	} );
+} );
+
+describe( 'versions of an app', () => {
+	const VERSIONED = 'versioned-app';
+	const sha256 = ( bytes: Buffer ) =>
+		`sha256:${ createHash( 'sha256' ).update( bytes ).digest( 'hex' ) }`;
+
+	it( 'a second upload adds a version with its own archive and SHA-256; both are listed, the newest current', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const first = readFileSync( image.archive );
+		const otherImage = await buildDockerArchive(
+			mkdtempSync( join( services.tempDir, 'second-' ) ),
+			256 * 1024
+		);
+		const second = readFileSync( otherImage.archive );
+		const one = await upload( bridge.url, first, VERSIONED );
+		await waitForJob( bridge.url, one.jobId, 'succeeded' );
+
+		// A label the app has is refused before any byte is sent.
+		const duplicate = await signed( bridge.url, 'POST', '/v1/uploads', {
+			appName: VERSIONED,
+			version: '1.0.0',
+			filename: 'hello.tar',
+			size: second.length,
+			actor: ACTOR,
+		} );
+		expect( duplicate.status ).toBe( 409 );
+		expect( duplicate.body.code ).toBe( 'orbit_version_exists' );
+		expect( duplicate.body.message ).toMatch(
+			/already has a version 1\.0\.0 \(in dev\)/
+		);
+
+		const two = await upload(
+			bridge.url,
+			second,
+			VERSIONED,
+			second.length,
+			'1.0.1'
+		);
+		await waitForJob( bridge.url, two.jobId, 'succeeded' );
+
+		const listed = await signed(
+			bridge.url,
+			'GET',
+			`/v1/apps/${ VERSIONED }/versions?environment=dev`
+		);
+		expect( listed.status ).toBe( 200 );
+		const items = listed.body.items as Array< {
+			version: string;
+			configDigest: string;
+			storage: { bucket: string; key: string; digest: string };
+		} >;
+		expect( items.map( ( v ) => v.version ) ).toEqual( [
+			'1.0.1',
+			'1.0.0',
+		] );
+		expect( items.map( ( v ) => v.configDigest ) ).toEqual( [
+			otherImage.configDigest,
+			image.configDigest,
+		] );
+		expect( items.map( ( v ) => v.storage.digest ) ).toEqual( [
+			sha256( second ),
+			sha256( first ),
+		] );
+		// Each version's archive is stored under its own key, byte for byte.
+		const objects = new S3ObjectStore(
+			createS3Client( loadConfig( env ).s3 )
+		);
+		expect( new Set( items.map( ( v ) => v.storage.key ) ).size ).toBe( 2 );
+		for ( const [ item, bytes ] of [
+			[ items[ 0 ], second ],
+			[ items[ 1 ], first ],
+		] as const ) {
+			const stream = await objects.getObjectStream(
+				item!.storage.bucket,
+				item!.storage.key
+			);
+			const chunks: Buffer[] = [];
+			for await ( const chunk of stream ) {
+				chunks.push( chunk as Buffer );
+			}
+			expect( sha256( Buffer.concat( chunks ) ) ).toBe( sha256( bytes ) );
+		}
+		objects.close();
+
+		// One version by (app, version); the app's current image is the newest.
+		const older = await signed(
+			bridge.url,
+			'GET',
+			`/v1/apps/${ VERSIONED }/versions/1.0.0?environment=dev`
+		);
+		expect( older.body ).toMatchObject( {
+			version: '1.0.0',
+			configDigest: image.configDigest,
+			uploadedBy: ACTOR,
+		} );
+		const missing = await signed(
+			bridge.url,
+			'GET',
+			`/v1/apps/${ VERSIONED }/versions/3.0.0?environment=dev`
+		);
+		expect( missing.status ).toBe( 404 );
+		expect( missing.body.code ).toBe( 'orbit_version_not_found' );
+		const post = wordpress.posts.get( VERSIONED );
+		expect( post?.app ).toMatchObject( {
+			version: '1.0.1',
+			image: { version: '1.0.1', configDigest: otherImage.configDigest },
+		} );
+	} );
+
+	it( 'refuses at completion a label another upload took meanwhile', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const later = await signed( bridge.url, 'POST', '/v1/uploads', {
+			appName: VERSIONED,
+			version: '2.0.0',
+			filename: 'hello.tar',
+			size: 10,
+			actor: ACTOR,
+		} );
+		expect( later.status ).toBe( 201 );
+		const first = await upload(
+			bridge.url,
+			readFileSync( image.archive ),
+			VERSIONED,
+			undefined,
+			'2.0.0'
+		);
+		await waitForJob( bridge.url, first.jobId, 'succeeded' );
+		const completed = await signed(
+			bridge.url,
+			'POST',
+			`/v1/uploads/${ later.body.uploadId }/complete`,
+			{ ...first.completion, parts: [ { partNumber: 1, etag: 'x' } ] }
+		);
+		expect( completed.status ).toBe( 409 );
+		expect( completed.body.code ).toBe( 'orbit_version_exists' );
+	} );
+
+	it( 'scans a chosen version and keeps its scan with it, leaving the current one alone', async () => {
+		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
+		const answer = await signed(
+			bridge.url,
+			'POST',
+			`/v1/apps/${ VERSIONED }/scan`,
+			{ actor: ACTOR, environment: 'dev', version: '1.0.0' }
+		);
+		expect( answer.status ).toBe( 202 );
+		await waitForJob( bridge.url, answer.body.jobId, 'succeeded' );
+		const delivered = wordpress.eventsOf( answer.body.jobId );
+		expect( delivered[ 0 ]?.data ).toMatchObject( {
+			version: '1.0.0',
+			configDigest: image.configDigest,
+		} );
+		expect( delivered[ 3 ]?.data.version ).toBe( '1.0.0' );
+		const scanned = await signed(
+			bridge.url,
+			'GET',
+			`/v1/apps/${ VERSIONED }/versions/1.0.0?environment=dev`
+		);
+		expect( scanned.body.scan.scannedAt ).toBe(
+			( delivered[ 3 ]?.data.scan as { scannedAt: string } ).scannedAt
+		);
+		const current = await signed(
+			bridge.url,
+			'GET',
+			`/v1/apps/${ VERSIONED }/versions/2.0.0?environment=dev`
+		);
+		expect( current.body.scan.scannedAt ).not.toBe(
+			scanned.body.scan.scannedAt
+		);
+		const unknown = await signed(
+			bridge.url,
+			'POST',
+			`/v1/apps/${ VERSIONED }/scan`,
+			{ actor: ACTOR, environment: 'dev', version: '7.7.7' }
+		);
+		expect( unknown.status ).toBe( 404 );
+		expect( unknown.body.message ).toMatch( /no version 7\.7\.7 in dev/ );
 	} );
 } );

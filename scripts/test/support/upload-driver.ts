@@ -55,7 +55,7 @@ export const uploadDriver: JobDriver = {
 			?.data as { bucket: string; key: string };
 		const app = `apps/${ job.appName }`;
 		const objects = await probe.bucketObjects( stored.bucket );
-		// The archive under its digest, and every file of the app, once.
+		// The archive under its version (the seed's 1.0.0), and every file of the app, once.
 		expect( objects[ stored.key ]?.split( ':' )[ 0 ] ).toBe(
 			String( fileSize( probe.archive ) )
 		);
@@ -71,6 +71,8 @@ export const uploadDriver: JobDriver = {
 				'kustomize/kustomization.yaml',
 				'kustomize/service.yaml',
 				'user.json',
+				'versions/1.0.0/image.json',
+				'versions/1.0.0/image.tar',
 			].map( ( file ) => `${ app }/${ file }` )
 		);
 		// No upload half-kept in temporary storage.

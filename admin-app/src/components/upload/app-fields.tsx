@@ -15,6 +15,7 @@ import type { AppField } from '../../upload/form-state';
 
 interface AppFieldsProps {
 	name: string;
+	version: string;
 	title: string;
 	description: string;
 	category: string;
@@ -22,35 +23,48 @@ interface AppFieldsProps {
 	/** Why the name is not valid; shown once the user typed a name or tried to submit. */
 	nameError: string | null;
 	showNameError: boolean;
+	/** Why the version label is not valid; shown once typed or on submit. */
+	versionError: string | null;
+	showVersionError: boolean;
 	disabled: boolean;
 	onChange: ( field: AppField, value: string ) => void;
 }
 
 /**
- * Name, title, category and description of the catalog entry.
+ * Name, version, title, category and description of the catalog entry.
  *
- * @param props               Component props.
- * @param props.name          App name.
- * @param props.title         Title.
- * @param props.description   Description.
- * @param props.category      Category slug.
- * @param props.categories    Categories to choose from.
- * @param props.nameError     Why the name is not valid.
- * @param props.showNameError Whether to show that.
- * @param props.disabled      Whether the fields are disabled.
- * @param props.onChange      Called with a field and its new value.
+ * @param props                  Component props.
+ * @param props.name             App name.
+ * @param props.version          Version label of this upload.
+ * @param props.versionError     Why the version label is not valid.
+ * @param props.showVersionError Whether to show that.
+ * @param props.title            Title.
+ * @param props.description      Description.
+ * @param props.category         Category slug.
+ * @param props.categories       Categories to choose from.
+ * @param props.nameError        Why the name is not valid.
+ * @param props.showNameError    Whether to show that.
+ * @param props.disabled         Whether the fields are disabled.
+ * @param props.onChange         Called with a field and its new value.
  */
 export function AppFields( {
 	name,
+	version,
 	title,
 	description,
 	category,
 	categories,
 	nameError,
 	showNameError,
+	versionError,
+	showVersionError,
 	disabled,
 	onChange,
 }: AppFieldsProps ) {
+	const versionHelp = __(
+		'Each upload of an app adds a version; the label is unique per app.',
+		'k8or-orbit'
+	);
 	const nameHelp = __(
 		'Used in URLs and as the Kubernetes name.',
 		'k8or-orbit'
@@ -64,6 +78,19 @@ export function AppFields( {
 				help={ showNameError ? ( nameError ?? nameHelp ) : nameHelp }
 				value={ name }
 				onChange={ ( value ) => onChange( 'name', value ) }
+				disabled={ disabled }
+			/>
+			<TextControl
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+				label={ __( 'Version', 'k8or-orbit' ) }
+				help={
+					showVersionError
+						? ( versionError ?? versionHelp )
+						: versionHelp
+				}
+				value={ version }
+				onChange={ ( value ) => onChange( 'version', value ) }
 				disabled={ disabled }
 			/>
 			<TextControl

@@ -112,8 +112,10 @@ final class Event_Applier {
 											'scan'         => array( 'type' => 'object' ),
 											'environments' => array( 'type' => 'object' ),
 											'deployInputs' => array( 'type' => 'object' ),
+											'version'      => App_Meta::version_label_schema(),
 										),
 									),
+									'version'      => App_Meta::version_label_schema(),
 									// Image facts (upload), or the pushed image's reference (deploy).
 									'image'        => array( 'type' => array( 'object', 'string' ) ),
 									'scan'         => array( 'type' => 'object' ),
@@ -202,7 +204,7 @@ final class Event_Applier {
 	 * The facts of an event in meta terms, each checked against its schema.
 	 *
 	 * @param array $event An event whose envelope is valid.
-	 * @return array{app?: array, image?: array, scan?: array, environments?: array, deleted?: array, deployInputs?: array}|WP_Error
+	 * @return array{app?: array, image?: array, scan?: array, environments?: array, deleted?: array, deployInputs?: array, version?: array, scanned_version?: string}|WP_Error
 	 */
 	private function facts( array $event ) {
 		$data     = is_array( $event['data'] ?? null ) ? $event['data'] : array();
@@ -233,6 +235,19 @@ final class Event_Applier {
 				return $valid;
 			}
 			$facts[ $section ] = $value;
+		}
+
+		// An upload adds a version: its own image facts and scan, kept beside the older versions.
+		if ( isset( $app['version'] ) ) {
+			$facts['version'] = Event_Facts::version( (string) $app['version'], $facts['image'] ?? array(), $facts['scan'] ?? array(), $event );
+			$valid            = App_Meta::validate( App_Meta::VERSIONS, array( $facts['version']['label'] => $facts['version'] ) );
+			if ( is_wp_error( $valid ) ) {
+				return $valid;
+			}
+		}
+		// A scan names the version it scanned.
+		if ( isset( $data['version'], $facts['scan'] ) ) {
+			$facts['scanned_version'] = (string) $data['version'];
 		}
 		return $facts;
 	}
@@ -273,7 +288,14 @@ final class Event_Applier {
 				$results[] = App_Meta::write( $post->ID, App_Meta::DEPLOY_INPUTS, $facts['deployInputs'] );
 			}
 		}
-		if ( isset( $facts['scan'] ) ) {
+		if ( isset( $facts['version'] ) ) {
+			$results[] = $this->add_version( $post->ID, $facts['version'], $time );
+		}
+		if ( isset( $facts['scanned_version'] ) ) {
+			$results[] = $this->apply_version_scan( $post->ID, $facts['scanned_version'], $facts['scan'], $time );
+		}
+		// A scan of an older version leaves the app's current scan alone.
+		if ( isset( $facts['scan'] ) && $this->is_current_version( $post->ID, $facts['scanned_version'] ?? null ) ) {
 			$results[] = $this->apply_section( $post->ID, App_Meta::SCAN, $facts['scan'], $time );
 		}
 		if ( isset( $facts['environments'] ) ) {
@@ -323,6 +345,53 @@ final class Event_Applier {
 			return true;
 		}
 		return App_Meta::write( $post_id, $key, array_merge( $value, array( 'updatedAt' => $time ) ) );
+	}
+
+	/**
+	 * Adds a version; a label already taken keeps its first version.
+	 *
+	 * @param int    $post_id Post id.
+	 * @param array  $version The version from Event_Facts::version().
+	 * @param string $time    Event time.
+	 * @return true|WP_Error
+	 */
+	private function add_version( int $post_id, array $version, string $time ) {
+		$versions = App_Meta::read( $post_id, App_Meta::VERSIONS );
+		if ( isset( $versions[ $version['label'] ] ) ) {
+			return true;
+		}
+		$versions[ $version['label'] ] = array_merge( $version, array( 'updatedAt' => $time ) );
+		return App_Meta::write( $post_id, App_Meta::VERSIONS, $versions );
+	}
+
+	/**
+	 * Records a newer scan of one version.
+	 *
+	 * @param int    $post_id Post id.
+	 * @param string $label   Version label.
+	 * @param array  $scan    Scan facts.
+	 * @param string $time    Event time.
+	 * @return true|WP_Error
+	 */
+	private function apply_version_scan( int $post_id, string $label, array $scan, string $time ) {
+		$versions = App_Meta::read( $post_id, App_Meta::VERSIONS );
+		if ( ! isset( $versions[ $label ] ) || ! $this->is_not_older( $time, $versions[ $label ]['scan']['updatedAt'] ?? '' ) ) {
+			return true;
+		}
+		$versions[ $label ]['scan'] = array_merge( $scan, array( 'updatedAt' => $time ) );
+		return App_Meta::write( $post_id, App_Meta::VERSIONS, $versions );
+	}
+
+	/**
+	 * Whether a version is the app's current image (true when no version is named, or for images
+	 * stored before apps had versions).
+	 *
+	 * @param int         $post_id Post id.
+	 * @param string|null $label   Version label.
+	 */
+	private function is_current_version( int $post_id, ?string $label ): bool {
+		$current = App_Meta::read( $post_id, App_Meta::IMAGE )['version'] ?? null;
+		return null === $label || null === $current || $current === $label;
 	}
 
 	/**

@@ -64,6 +64,31 @@ final class Event_Facts {
 	}
 
 	/**
+	 * One version as an upload adds it: its label, the image facts and scan of the same event.
+	 *
+	 * @param string $label Version label.
+	 * @param array  $image Image facts from image().
+	 * @param array  $scan  Scan facts from scan().
+	 * @param array  $event The event (for environment, actor and time).
+	 */
+	public static function version( string $label, array $image, array $scan, array $event ): array {
+		$raw     = (array) ( $event['data']['app']['image'] ?? array() );
+		$version = array_merge(
+			array( 'label' => $label ),
+			array_intersect_key( $image, array_flip( array( 'manifestDigest', 'configDigest', 'size', 'uploadedBy', 'uploadedAt' ) ) ),
+			isset( $raw['archiveDigest'] ) ? array( 'archiveDigest' => $raw['archiveDigest'] ) : array(),
+			array( 'jobId' => (string) $event['jobId'] )
+		);
+		if ( ! empty( $event['environment'] ) ) {
+			$version['environment'] = (string) $event['environment'];
+		}
+		if ( array() !== $scan ) {
+			$version['scan'] = $scan;
+		}
+		return $version;
+	}
+
+	/**
 	 * Scan summary.
 	 *
 	 * @param array  $raw         `scan` as sent.

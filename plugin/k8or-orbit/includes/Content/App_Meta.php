@@ -23,6 +23,16 @@ final class App_Meta {
 	public const ENVIRONMENTS  = 'k8or_orbit_environments';
 	public const DELETED       = 'k8or_orbit_deleted';
 	public const DEPLOY_INPUTS = 'k8or_orbit_deploy_inputs';
+	public const VERSIONS      = 'k8or_orbit_versions';
+
+	/**
+	 * A version label as the upload form gives it (`1.0.1`, `v0-0-02`): unique per app, also a
+	 * folder of the app's storage. The bridge and the console hold the same rule.
+	 */
+	public const VERSION_LABEL_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
+	/** Versions an app keeps; an upload beyond this is refused. */
+	public const MAX_VERSIONS = 200;
 
 	public const SCAN_STATUSES        = array( 'none', 'pending', 'passed', 'blocked', 'failed', 'unavailable' );
 	public const ENVIRONMENT_STATUSES = array( 'none', 'deploying', 'committed', 'deployed', 'degraded', 'failed', 'deleted', 'restored', 'transferred' );
@@ -54,7 +64,8 @@ final class App_Meta {
 					'type'              => 'object',
 					'single'            => true,
 					'description'       => self::schema( $key )['description'],
-					'show_in_rest'      => self::DEPLOY_INPUTS === $key ? false : array( 'schema' => self::schema( $key ) ),
+					// Deploy inputs are private; versions have their own route (GET /apps/{id}/versions).
+					'show_in_rest'      => in_array( $key, array( self::DEPLOY_INPUTS, self::VERSIONS ), true ) ? false : array( 'schema' => self::schema( $key ) ),
 					'sanitize_callback' => fn( $value ) => self::sanitize( $key, $value ),
 					// Nobody edits these through wp/v2, the block editor or the Custom Fields box.
 					'auth_callback'     => '__return_false',
@@ -79,7 +90,7 @@ final class App_Meta {
 	 * @return list<string>
 	 */
 	public static function keys(): array {
-		return array( self::IMAGE, self::SCAN, self::ENVIRONMENTS, self::DELETED, self::DEPLOY_INPUTS );
+		return array( self::IMAGE, self::SCAN, self::ENVIRONMENTS, self::DELETED, self::DEPLOY_INPUTS, self::VERSIONS );
 	}
 
 	/**
@@ -95,6 +106,7 @@ final class App_Meta {
 			self::ENVIRONMENTS  => self::environments_schema(),
 			self::DELETED       => self::deleted_schema(),
 			self::DEPLOY_INPUTS => self::deploy_inputs_schema(),
+			self::VERSIONS      => self::versions_schema(),
 			default             => array(),
 		};
 	}
@@ -148,6 +160,7 @@ final class App_Meta {
 					'minimum' => 0,
 					'maximum' => 1000,
 				),
+				'version'        => self::version_label_schema(),
 				'uploadedBy'     => self::object(
 					__( 'The WordPress user who uploaded the image.', 'k8or-orbit' ),
 					array(
@@ -166,6 +179,63 @@ final class App_Meta {
 				'updatedAt'      => self::date_schema(),
 			)
 		);
+	}
+
+	/**
+	 * A version label.
+	 */
+	public static function version_label_schema(): array {
+		return array(
+			'type'    => 'string',
+			'pattern' => self::VERSION_LABEL_PATTERN,
+		);
+	}
+
+	/**
+	 * The versions of the app keyed by label, each with its own image facts and scan; the newest is
+	 * the app's current image. Who uploaded and where the archive lies are for operators only.
+	 */
+	private static function versions_schema(): array {
+		$image = self::image_schema()['properties'];
+		$entry = self::object(
+			__( 'One uploaded version of the app.', 'k8or-orbit' ),
+			array(
+				'label'          => self::version_label_schema(),
+				'manifestDigest' => $image['manifestDigest'],
+				'configDigest'   => $image['configDigest'],
+				'archiveDigest'  => $image['configDigest'],
+				'size'           => $image['size'],
+				'environment'    => array(
+					'type'    => 'string',
+					'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
+				),
+				'uploadedBy'     => $image['uploadedBy'],
+				'uploadedAt'     => self::date_schema(),
+				'scan'           => self::scan_schema(),
+				'jobId'          => array(
+					'type'      => 'string',
+					'maxLength' => 128,
+					'context'   => array( 'edit' ),
+				),
+				'updatedAt'      => self::date_schema(),
+			)
+		);
+		$schema                      = self::object( __( 'The versions of the app, keyed by label.', 'k8or-orbit' ), array() );
+		$schema['patternProperties'] = array( self::VERSION_LABEL_PATTERN => $entry );
+		$schema['maxProperties']     = self::MAX_VERSIONS;
+		return $schema;
+	}
+
+	/**
+	 * The versions of an app, newest first.
+	 *
+	 * @param int $post_id Post id.
+	 * @return list<array>
+	 */
+	public static function versions( int $post_id ): array {
+		$versions = array_values( self::read( $post_id, self::VERSIONS ) );
+		usort( $versions, fn( $a, $b ) => strcmp( (string) ( $b['uploadedAt'] ?? '' ), (string) ( $a['uploadedAt'] ?? '' ) ) );
+		return $versions;
 	}
 
 	/**

@@ -8,6 +8,7 @@
 namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Settings\Settings;
 use WP_REST_Request;
@@ -26,6 +27,10 @@ final class Scan_Controller extends Controller {
 	 */
 	public function register_routes(): void {
 		$this->rest_base = 'apps/(?P<id>[\d]+)/scan';
+		$version         = array_merge(
+			array( 'description' => __( 'Version label; the newest version when omitted.', 'k8or-orbit' ) ),
+			App_Meta::version_label_schema()
+		);
 		register_rest_route(
 			$this->namespace,
 			'/' . $this->rest_base,
@@ -34,7 +39,10 @@ final class Scan_Controller extends Controller {
 					'methods'             => WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'get_item' ),
 					'permission_callback' => array( $this, 'get_item_permissions_check' ),
-					'args'                => array( 'id' => $this->app_id_arg() ),
+					'args'                => array(
+						'id'      => $this->app_id_arg(),
+						'version' => $version,
+					),
 				),
 				array(
 					'methods'             => WP_REST_Server::CREATABLE,
@@ -47,6 +55,7 @@ final class Scan_Controller extends Controller {
 							'type'        => 'string',
 							'enum'        => Settings::environment_names(),
 						),
+						'version'     => $version,
 					),
 				),
 				'schema' => array( $this, 'get_public_item_schema' ),
@@ -85,7 +94,8 @@ final class Scan_Controller extends Controller {
 		if ( is_wp_error( $post ) ) {
 			return $post;
 		}
-		return $this->relay( $this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/scan' ), $this->get_item_schema() );
+		$query = isset( $request['version'] ) ? '?version=' . rawurlencode( $request['version'] ) : '';
+		return $this->relay( $this->bridge()->request( 'GET', '/v1/apps/' . App_Post_Type::app_name( $post ) . '/scan' . $query ), $this->get_item_schema() );
 	}
 
 	/**
@@ -105,9 +115,12 @@ final class Scan_Controller extends Controller {
 			$this->bridge()->request(
 				'POST',
 				'/v1/apps/' . App_Post_Type::app_name( $post ) . '/scan',
-				array(
-					'actor'       => $this->actor(),
-					'environment' => $environment,
+				array_merge(
+					array(
+						'actor'       => $this->actor(),
+						'environment' => $environment,
+					),
+					isset( $request['version'] ) ? array( 'version' => $request['version'] ) : array()
 				),
 				null !== $idempotency && preg_match( '/^[A-Za-z0-9._:-]{8,128}$/', $idempotency ) ? $idempotency : wp_generate_uuid4()
 			),

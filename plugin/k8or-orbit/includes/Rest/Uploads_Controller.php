@@ -9,7 +9,9 @@ namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Content\App_Meta;
+use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Settings\Settings;
+use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
@@ -54,6 +56,13 @@ final class Uploads_Controller extends Controller {
 							'type'        => 'string',
 							'pattern'     => Settings::DNS_LABEL_PATTERN,
 							'required'    => true,
+						),
+						'version'  => array_merge(
+							array(
+								'description' => __( 'Version label this upload adds to the app (e.g. 1.0.1): letters, digits, dots, dashes and underscores, at most 64 characters, unique per app.', 'k8or-orbit' ),
+								'required'    => true,
+							),
+							App_Meta::version_label_schema()
 						),
 						'filename' => array(
 							'description' => __( 'Name of the image archive file (.tar, .tar.gz or .tgz).', 'k8or-orbit' ),
@@ -123,12 +132,17 @@ final class Uploads_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function create_item( $request ) {
+		$refused = $this->refuse_version( (string) $request['appName'], (string) $request['version'] );
+		if ( is_wp_error( $refused ) ) {
+			return $refused;
+		}
 		return $this->relay(
 			$this->bridge()->request(
 				'POST',
 				'/v1/uploads',
 				array(
 					'appName'  => $request['appName'],
+					'version'  => $request['version'],
 					'filename' => $request['filename'],
 					'size'     => (int) $request['size'],
 					'actor'    => $this->actor(),
@@ -136,6 +150,39 @@ final class Uploads_Controller extends Controller {
 			),
 			$this->get_item_schema()
 		);
+	}
+
+	/**
+	 * Refuses a version label the app already has, or a version beyond the most an app keeps, before
+	 * any byte is sent. The bridge checks its storage again at completion.
+	 *
+	 * @param string $app_name App name.
+	 * @param string $label    Version label.
+	 * @return true|WP_Error
+	 */
+	private function refuse_version( string $app_name, string $label ) {
+		$post = App_Post_Type::find_by_name( $app_name );
+		if ( null === $post ) {
+			return true;
+		}
+		$versions = App_Meta::read( $post->ID, App_Meta::VERSIONS );
+		if ( isset( $versions[ $label ] ) ) {
+			return new WP_Error(
+				'orbit_version_exists',
+				/* translators: 1: app name, 2: version label. */
+				sprintf( __( '%1$s already has a version %2$s; give this upload a new version label.', 'k8or-orbit' ), $app_name, $label ),
+				array( 'status' => 409 )
+			);
+		}
+		if ( count( $versions ) >= App_Meta::MAX_VERSIONS ) {
+			return new WP_Error(
+				'orbit_too_many_versions',
+				/* translators: 1: app name, 2: the most versions an app keeps. */
+				sprintf( __( '%1$s already has %2$d versions, the most an app keeps.', 'k8or-orbit' ), $app_name, App_Meta::MAX_VERSIONS ),
+				array( 'status' => 409 )
+			);
+		}
+		return true;
 	}
 
 	/**
@@ -290,6 +337,7 @@ final class Uploads_Controller extends Controller {
 			self::answer_object(
 				array(
 					'uploadId'      => self::answer_string( 64 ),
+					'version'       => self::answer_string( 64 ),
 					'key'           => self::answer_string( 1024 ),
 					'size'          => self::answer_count(),
 					'partSize'      => self::answer_count(),

@@ -62,6 +62,7 @@ describe( 'application passwords', () => {
 			headers: { ...editor, 'Content-Type': 'application/json' },
 			body: JSON.stringify( {
 				appName: 'not-allowed',
+				version: '1.0.0',
 				filename: 'image.tar',
 				size: 1024,
 			} ),

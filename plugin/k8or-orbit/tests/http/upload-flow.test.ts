@@ -24,7 +24,7 @@ import {
 
 let stack: Stack;
 let workDir: string;
-let appId = 0;
+const appIds: number[] = [];
 
 beforeAll( () => {
 	stack = loadStack();
@@ -33,7 +33,7 @@ beforeAll( () => {
 
 afterAll( async () => {
 	rmSync( workDir, { recursive: true, force: true } );
-	if ( appId ) {
+	for ( const appId of appIds ) {
 		await call(
 			restUrl( stack, `/wp/v2/orbit_app/${ appId }`, { force: 'true' } ),
 			{
@@ -44,105 +44,117 @@ afterAll( async () => {
 	}
 } );
 
+/**
+ * Uploads an archive through WordPress as the operator, as the console does, and waits for its job.
+ *
+ * @param appName App name.
+ * @param version Version label.
+ * @param archive The archive bytes.
+ */
+async function uploadThroughWordPress(
+	appName: string,
+	version: string,
+	archive: Buffer
+) {
+	const operator = basicAuth( userWithRole( stack, 'orbit_operator' ) );
+	const json = { ...operator, 'Content-Type': 'application/json' };
+	const started = await call( restUrl( stack, '/k8or-orbit/v1/uploads' ), {
+		method: 'POST',
+		headers: json,
+		body: JSON.stringify( {
+			appName,
+			version,
+			filename: 'hello.tar',
+			size: archive.length,
+		} ),
+	} );
+	expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
+	const { uploadId, partSize, parts } = started.body as {
+		uploadId: string;
+		partSize: number;
+		parts: Array< { partNumber: number; url: string } >;
+	};
+
+	const uploaded: Array< { partNumber: number; etag: string } > = [];
+	for ( const part of parts ) {
+		const put = await fetch( part.url, {
+			method: 'PUT',
+			body: new Uint8Array(
+				archive.subarray(
+					( part.partNumber - 1 ) * partSize,
+					part.partNumber * partSize
+				)
+			),
+			signal: AbortSignal.timeout( 30_000 ),
+		} );
+		expect( put.status ).toBe( 200 );
+		uploaded.push( {
+			partNumber: part.partNumber,
+			etag: put.headers.get( 'etag' ) ?? '',
+		} );
+	}
+
+	const completed = await call(
+		restUrl( stack, `/k8or-orbit/v1/uploads/${ uploadId }/complete` ),
+		{
+			method: 'POST',
+			headers: json,
+			body: JSON.stringify( {
+				parts: uploaded,
+				app: {
+					name: appName,
+					title: 'Hello from the plugin test',
+					description: 'Uploaded through WordPress.',
+					category: 'Plugin Tests',
+					environment: 'dev',
+					deployInputs: {
+						replicas: 1,
+						containerPort: 8080,
+						env: { GREETING: 'hello' },
+					},
+				},
+			} ),
+		}
+	);
+	expect( completed.status, JSON.stringify( completed.body ) ).toBe( 202 );
+	const jobId = completed.body.jobId as string;
+
+	let job = { status: 'queued' } as { status: string; steps?: unknown };
+	for (
+		let attempt = 0;
+		attempt < 120 && ! [ 'succeeded', 'failed' ].includes( job.status );
+		attempt++
+	) {
+		await new Promise( ( resolve ) => setTimeout( resolve, 500 ) );
+		const answer = await call(
+			restUrl( stack, `/k8or-orbit/v1/jobs/${ jobId }` ),
+			{ headers: operator }
+		);
+		expect( answer.status ).toBe( 200 );
+		job = answer.body;
+	}
+	expect( job.status, JSON.stringify( job ) ).toBe( 'succeeded' );
+
+	const events = await call(
+		restUrl( stack, `/k8or-orbit/v1/jobs/${ jobId }/events`, {
+			limit: '100',
+		} ),
+		{ headers: operator }
+	);
+	expect( events.status ).toBe( 200 );
+	expect(
+		events.body.items.map( ( event: { name: string } ) => event.name )
+	).toContain( 'database-updated' );
+}
+
 describe( 'upload through WordPress', () => {
 	it( 'publishes the uploaded image as a catalog app with its facts', async () => {
 		const operator = basicAuth( userWithRole( stack, 'orbit_operator' ) );
-		const json = { ...operator, 'Content-Type': 'application/json' };
 		const appName = uniqueAppName();
 		const image = await buildDockerArchive( workDir, 64 * 1024 );
 		const archive = readArchive( image.archive );
 
-		const started = await call(
-			restUrl( stack, '/k8or-orbit/v1/uploads' ),
-			{
-				method: 'POST',
-				headers: json,
-				body: JSON.stringify( {
-					appName,
-					filename: 'hello.tar',
-					size: archive.length,
-				} ),
-			}
-		);
-		expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
-		const { uploadId, partSize, parts } = started.body as {
-			uploadId: string;
-			partSize: number;
-			parts: Array< { partNumber: number; url: string } >;
-		};
-
-		const uploaded: Array< { partNumber: number; etag: string } > = [];
-		for ( const part of parts ) {
-			const put = await fetch( part.url, {
-				method: 'PUT',
-				body: new Uint8Array(
-					archive.subarray(
-						( part.partNumber - 1 ) * partSize,
-						part.partNumber * partSize
-					)
-				),
-				signal: AbortSignal.timeout( 30_000 ),
-			} );
-			expect( put.status ).toBe( 200 );
-			uploaded.push( {
-				partNumber: part.partNumber,
-				etag: put.headers.get( 'etag' ) ?? '',
-			} );
-		}
-
-		const completed = await call(
-			restUrl( stack, `/k8or-orbit/v1/uploads/${ uploadId }/complete` ),
-			{
-				method: 'POST',
-				headers: json,
-				body: JSON.stringify( {
-					parts: uploaded,
-					app: {
-						name: appName,
-						title: 'Hello from the plugin test',
-						description: 'Uploaded through WordPress.',
-						category: 'Plugin Tests',
-						environment: 'dev',
-						deployInputs: {
-							replicas: 1,
-							containerPort: 8080,
-							env: { GREETING: 'hello' },
-						},
-					},
-				} ),
-			}
-		);
-		expect( completed.status, JSON.stringify( completed.body ) ).toBe(
-			202
-		);
-		const jobId = completed.body.jobId as string;
-
-		let job = { status: 'queued' } as { status: string; steps?: unknown };
-		for (
-			let attempt = 0;
-			attempt < 120 && ! [ 'succeeded', 'failed' ].includes( job.status );
-			attempt++
-		) {
-			await new Promise( ( resolve ) => setTimeout( resolve, 500 ) );
-			const answer = await call(
-				restUrl( stack, `/k8or-orbit/v1/jobs/${ jobId }` ),
-				{ headers: operator }
-			);
-			expect( answer.status ).toBe( 200 );
-			job = answer.body;
-		}
-		expect( job.status, JSON.stringify( job ) ).toBe( 'succeeded' );
-
-		const events = await call(
-			restUrl( stack, `/k8or-orbit/v1/jobs/${ jobId }/events`, {
-				limit: '100',
-			} ),
-			{ headers: operator }
-		);
-		expect( events.status ).toBe( 200 );
-		expect(
-			events.body.items.map( ( event: { name: string } ) => event.name )
-		).toContain( 'database-updated' );
+		await uploadThroughWordPress( appName, '1.0.0', archive );
 
 		const catalog = await call(
 			restUrl( stack, '/k8or-orbit/v1/apps', { name: appName } )
@@ -150,7 +162,7 @@ describe( 'upload through WordPress', () => {
 		expect( catalog.status ).toBe( 200 );
 		expect( catalog.body ).toHaveLength( 1 );
 		const app = catalog.body[ 0 ];
-		appId = app.id;
+		appIds.push( app.id );
 		expect( app ).toMatchObject( {
 			name: appName,
 			title: 'Hello from the plugin test',
@@ -181,5 +193,78 @@ describe( 'upload through WordPress', () => {
 		);
 		expect( appEvents.status ).toBe( 200 );
 		expect( appEvents.body.items.length ).toBeGreaterThan( 0 );
+	} );
+
+	it( 'adds a version with a second upload; both are listed, newest first, and a taken label is refused', async () => {
+		const operator = basicAuth( userWithRole( stack, 'orbit_operator' ) );
+		const appName = uniqueAppName();
+		const first = await buildDockerArchive(
+			mkdtempSync( join( workDir, 'first-' ) ),
+			32 * 1024
+		);
+		const second = await buildDockerArchive(
+			mkdtempSync( join( workDir, 'second-' ) ),
+			48 * 1024
+		);
+		await uploadThroughWordPress(
+			appName,
+			'1.0.0',
+			readArchive( first.archive )
+		);
+		await uploadThroughWordPress(
+			appName,
+			'1.0.1',
+			readArchive( second.archive )
+		);
+
+		const catalog = await call(
+			restUrl( stack, '/k8or-orbit/v1/apps', { name: appName } )
+		);
+		const app = catalog.body[ 0 ];
+		appIds.push( app.id );
+		// The newest version is the app's current image.
+		expect( app.image ).toMatchObject( {
+			version: '1.0.1',
+			configDigest: second.configDigest,
+		} );
+
+		const visitor = await call(
+			restUrl( stack, `/k8or-orbit/v1/apps/${ app.id }/versions` )
+		);
+		expect( visitor.status ).toBe( 200 );
+		expect(
+			visitor.body.map( ( v: { label: string } ) => v.label )
+		).toEqual( [ '1.0.1', '1.0.0' ] );
+		expect(
+			visitor.body.map(
+				( v: { configDigest: string } ) => v.configDigest
+			)
+		).toEqual( [ second.configDigest, first.configDigest ] );
+		const [ newest, older ] = visitor.body;
+		expect( newest.archiveDigest ).toMatch( /^sha256:[a-f0-9]{64}$/ );
+		expect( newest.archiveDigest ).not.toBe( older.archiveDigest );
+		expect( newest.size ).toBe( readArchive( second.archive ).length );
+		expect( newest.uploadedBy, 'private to visitors' ).toBeUndefined();
+
+		const forOperator = await call(
+			restUrl( stack, `/k8or-orbit/v1/apps/${ app.id }/versions` ),
+			{ headers: operator }
+		);
+		expect( forOperator.body[ 1 ].uploadedBy.login ).toBe(
+			userWithRole( stack, 'orbit_operator' ).login
+		);
+
+		const taken = await call( restUrl( stack, '/k8or-orbit/v1/uploads' ), {
+			method: 'POST',
+			headers: { ...operator, 'Content-Type': 'application/json' },
+			body: JSON.stringify( {
+				appName,
+				version: '1.0.0',
+				filename: 'hello.tar',
+				size: 1024,
+			} ),
+		} );
+		expect( taken.status ).toBe( 409 );
+		expect( taken.body.code ).toBe( 'orbit_version_exists' );
 	} );
 } );

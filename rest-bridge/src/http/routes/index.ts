@@ -6,11 +6,13 @@ import {
 import { jobRoutes, type JobRouteOptions } from './jobs.js';
 import { scanRoutes, type ScanRouteOptions } from './scans.js';
 import { uploadRoutes, type UploadRouteOptions } from './uploads.js';
+import { versionRoutes, type VersionRouteOptions } from './versions.js';
 
 export const BRIDGE_VERSION = '0.1.0';
 
 export type RouteOptions = UploadRouteOptions &
 	ScanRouteOptions &
+	VersionRouteOptions &
 	JobRouteOptions &
 	DeploymentRouteOptions;
 
@@ -26,6 +28,7 @@ export async function registerRoutes(
 	} ) );
 	await app.register( uploadRoutes, options );
 	await app.register( scanRoutes, options );
+	await app.register( versionRoutes, options );
 	await app.register( jobRoutes, options );
 	await app.register( deploymentRoutes, options );
 }

@@ -9,7 +9,7 @@ import { reportKeys } from '../../storage/keys.js';
 import { findStoredImage } from '../../storage/stored-image.js';
 import { HttpError } from '../errors.js';
 import { jobIdFor } from '../idempotency.js';
-import { actor, appName, environmentName } from '../schemas.js';
+import { actor, appName, environmentName, versionLabel } from '../schemas.js';
 
 export interface ScanRouteOptions {
 	config: BridgeConfig;
@@ -24,7 +24,11 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 	{ config, names, objects, jobs }
 ) => {
 	const environment = environmentName( config.environments );
-	const requestBody = z.object( { actor, environment } );
+	const requestBody = z.object( {
+		actor,
+		environment,
+		version: versionLabel.optional(),
+	} );
 
 	app.post< { Params: { appName: string } } >(
 		'/v1/apps/:appName/scan',
@@ -35,13 +39,16 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 				! ( await findStoredImage(
 					{ objects, names },
 					name,
-					body.environment
+					body.environment,
+					body.version
 				) )
 			) {
 				throw new HttpError(
 					404,
 					'orbit_image_not_found',
-					`${ name } has no stored image in ${ body.environment }; upload one first.`
+					body.version === undefined
+						? `${ name } has no stored image in ${ body.environment }; upload one first.`
+						: `${ name } has no version ${ body.version } in ${ body.environment }; pick one the versions list shows.`
 				);
 			}
 			const jobId = jobIdFor(
@@ -56,7 +63,7 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 				appName: name,
 				environment: body.environment,
 				actor: body.actor,
-				input: {},
+				input: { version: body.version },
 			} );
 			return reply.code( 202 ).send( { jobId } );
 		}
@@ -64,21 +71,26 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 
 	app.get< {
 		Params: { appName: string };
-		Querystring: { environment?: string };
+		Querystring: { environment?: string; version?: string };
 	} >( '/v1/apps/:appName/scan', async ( request ) => {
 		const name = appName.parse( request.params.appName );
 		const env = environment.parse(
 			request.query.environment ?? config.environments[ 0 ]
 		);
+		const version = versionLabel.optional().parse( request.query.version );
 		const text = await objects.getObjectText(
 			names.buckets.reports,
-			reportKeys.latest( name, env )
+			version === undefined
+				? reportKeys.latest( name, env )
+				: reportKeys.versionLatest( name, env, version )
 		);
 		if ( ! text ) {
 			throw new HttpError(
 				404,
 				'orbit_scan_not_found',
-				`${ name } has no scan in ${ env } yet.`
+				version === undefined
+					? `${ name } has no scan in ${ env } yet.`
+					: `${ name } has no scan of version ${ version } in ${ env } yet.`
 			);
 		}
 		const { findings = [], ...summary } = JSON.parse( text ) as {

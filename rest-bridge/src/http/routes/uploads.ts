@@ -7,10 +7,17 @@ import type { JobQueue } from '../../job-model/job.js';
 import { UPLOAD_JOB, type UploadJobInput } from '../../job-model/kinds.js';
 import type { ResourceNames } from '../../resources.js';
 import { uploadKeys } from '../../storage/keys.js';
+import { environmentsHoldingVersion } from '../../storage/stored-image.js';
 import { planParts } from '../../uploads/part-size.js';
 import type { UploadSession, UploadSessions } from '../../uploads/sessions.js';
 import { HttpError } from '../errors.js';
-import { actor, appName, environmentName, uuid } from '../schemas.js';
+import {
+	actor,
+	appName,
+	environmentName,
+	uuid,
+	versionLabel,
+} from '../schemas.js';
 
 const MAX_DEPLOY_INPUTS_BYTES = 64 * 1024;
 
@@ -24,6 +31,7 @@ const filename = z
 
 const startBody = z.object( {
 	appName,
+	version: versionLabel,
 	filename,
 	size: z.number().int().positive(),
 	actor,
@@ -82,6 +90,24 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 			} ) )
 		);
 
+	/** A label is unique per app: refused before any byte is sent, and again at completion. */
+	const refuseExistingVersion = async ( name: string, version: string ) => {
+		const holders = await environmentsHoldingVersion(
+			{ objects, names, environments: config.environments },
+			name,
+			version
+		);
+		if ( holders.length > 0 ) {
+			throw new HttpError(
+				409,
+				'orbit_version_exists',
+				`${ name } already has a version ${ version } (in ${ holders.join(
+					', '
+				) }); give this upload a new version label.`
+			);
+		}
+	};
+
 	const loadUpload = async ( uploadId: string ) => {
 		const upload = await uploads.get( uuid.parse( uploadId ) );
 		if ( ! upload ) {
@@ -103,6 +129,7 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 				`The archive is ${ body.size } bytes; the largest accepted is ${ config.maxArchiveBytes } bytes.`
 			);
 		}
+		await refuseExistingVersion( body.appName, body.version );
 		const plan = planParts( body.size );
 		const uploadId = randomUUID();
 		const bucket = names.buckets.temporary;
@@ -118,6 +145,7 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 			bucket,
 			key,
 			appName: body.appName,
+			version: body.version,
 			filename: body.filename,
 			size: body.size,
 			...plan,
@@ -160,6 +188,7 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 			).filter( ( n ) => ! have.has( n ) );
 			return {
 				uploadId: upload.uploadId,
+				version: upload.version,
 				size: upload.size,
 				partSize: upload.partSize,
 				status: upload.status,
@@ -217,6 +246,10 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 					'This upload was cancelled; start a new one.'
 				);
 			}
+			// A repeated completion of a submitted upload returns its job instead.
+			if ( ! upload.jobId ) {
+				await refuseExistingVersion( upload.appName, upload.version );
+			}
 			// The first completion fixes the job id; a repeated request returns the same job.
 			const current =
 				( await uploads.claimCompletion(
@@ -238,6 +271,7 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 				filename: upload.filename,
 				size: upload.size,
 				parts: body.parts,
+				version: upload.version,
 				app: body.app,
 			};
 			await jobs.submit( {

@@ -17,10 +17,12 @@ export async function upload(
 	bridgeUrl: string,
 	archive: Buffer,
 	app: string,
-	declaredSize = archive.length
+	declaredSize = archive.length,
+	version = '1.0.0'
 ) {
 	const started = await signed( bridgeUrl, 'POST', '/v1/uploads', {
 		appName: app,
+		version,
 		filename: 'hello.tar',
 		size: declaredSize,
 		actor: ACTOR,

@@ -33,6 +33,7 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 				'/k8or-orbit/v1/uploads',
 				array(
 					'appName'  => 'orbit-matrix-check',
+					'version'  => '1.0.0',
 					'filename' => 'image.tar',
 					'size'     => 1024,
 				),
@@ -78,6 +79,7 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 				),
 			),
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/manifests'    => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/apps/{app}/manifests', array( 'environment' => 'dev' ) ),
+			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/versions'     => array( 'public', '/k8or-orbit/v1/apps/{app}/versions' ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job' ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})/events' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job/events' ),
 			'GET /k8or-orbit/v1/live'                            => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/live' ),
