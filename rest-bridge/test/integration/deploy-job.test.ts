@@ -417,7 +417,13 @@ describe( 'a bridge killed inside each step', () => {
 			const commit = events.find( ( e ) => e.name === 'manifest-pushed' )
 				?.data.commit;
 			expect( commitsOf( jobId ) ).toEqual( [ commit ] );
-			// WordPress applied each event once.
+			// WordPress applied each event once. The job is marked succeeded before its last
+			// events are delivered, so wait for them to arrive.
+			await waitFor( 'every event delivered to WordPress', async () =>
+				wordpress.eventsOf( jobId ).length >= DEPLOY_EVENTS.length
+					? true
+					: undefined
+			);
 			expect(
 				wordpress.eventsOf( jobId ).map( ( e ) => e.name )
 			).toEqual( DEPLOY_EVENTS );
