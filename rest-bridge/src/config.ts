@@ -1,6 +1,5 @@
+import { ENVIRONMENT_NAME_PATTERN } from '@k8or-orbit/contract';
 import { z } from 'zod';
-
-const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const optionalUrl = z
 	.string()
@@ -72,8 +71,8 @@ const environmentSchema = z.object( {
 		.pipe(
 			z
 				.array(
-					z.string().regex( NAME_PATTERN, {
-						error: 'each environment must be a DNS label',
+					z.string().regex( ENVIRONMENT_NAME_PATTERN, {
+						error: 'each environment must be 1–20 lower-case letters, digits or hyphens, starting and ending with a letter or digit',
 					} )
 				)
 				.min( 1 )

@@ -1,17 +1,30 @@
+import {
+	APP_NAME_PATTERN,
+	LIMITS,
+	type Policies,
+} from '@k8or-orbit/contract';
 import { z } from 'zod';
+import { checkShape } from '../contract/schemas.js';
 
 /** Request fields several resources share; each route plugin holds its own body schemas. */
 
 export const appName = z
 	.string()
-	.regex( /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+	.regex( APP_NAME_PATTERN, {
 		error: 'must be a DNS-1123 label: lower-case letters, digits and hyphens, at most 63 characters',
 	} );
 
 export const actor = z.object( {
 	id: z.number().int().min( 0 ),
-	login: z.string().min( 1 ).max( 60 ),
+	login: z.string().min( 1 ).max( LIMITS.loginLength ),
 } );
+
+/** Each environment's policy as WordPress sends it with a job that decides verdicts. */
+export const policies = z
+	.unknown()
+	.transform( ( value ) =>
+		checkShape< Policies >( 'Policies', value ?? {}, 'policies' )
+	);
 
 export const uuid = z.uuid( { error: 'must be an id this API handed out' } );
 

@@ -1,3 +1,4 @@
+import type { Policies } from '@k8or-orbit/contract';
 import type { DeployInputs } from '../deploy/inputs.js';
 import type { DeploySource } from '../deploy/source.js';
 import type { Policy } from '../deploy/verdict.js';
@@ -29,6 +30,8 @@ export interface UploadJobInput {
 	size: number;
 	parts: { partNumber: number; etag: string }[];
 	app: AppDescription;
+	/** Each environment's policy, for the verdicts the scan step decides. */
+	policies: Policies;
 }
 
 export interface DeployJobInput {

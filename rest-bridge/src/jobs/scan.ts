@@ -1,3 +1,4 @@
+import type { Policies } from '@k8or-orbit/contract';
 import type { JobRecord } from '../job-model/job.js';
 import { SCAN_JOB } from '../job-model/kinds.js';
 import {
@@ -6,7 +7,7 @@ import {
 } from '../storage/stored-image.js';
 import type { JobDefinition, StepContext } from './definition.js';
 import { PermanentJobError } from './errors.js';
-import { scanStoredArchive, type ScanRecord } from './scan-archive.js';
+import { scanStoredArchive, type ScanOutcome } from './scan-archive.js';
 import type { JobServices } from './services.js';
 
 /** Re-scans the archive stored for an app and reports the new summary to WordPress. */
@@ -68,13 +69,15 @@ async function locate( context: StepContext, services: JobServices ) {
 
 async function scan( context: StepContext, services: JobServices ) {
 	const { storage } = located( context.job );
-	return scanStoredArchive( context, services, storage );
+	const { policies } = context.job.input as { policies?: Policies };
+	return scanStoredArchive( context, services, storage, policies ?? {} );
 }
 
 async function publish( context: StepContext ) {
-	const scanned = context.output< ScanRecord >( 'scan' );
+	const { scan: scanned, verdicts } = context.output< ScanOutcome >( 'scan' );
 	const started = await context.emit( 'database-update-started', 'started', {
 		scan: scanned,
+		verdicts,
 	} );
 	const answer = await context.deliver( started );
 	await context.emit( 'database-updated', 'succeeded', {
@@ -85,7 +88,7 @@ async function publish( context: StepContext ) {
 
 async function finish( context: StepContext ) {
 	await context.emit( 'scan-completed', 'succeeded', {
-		status: context.output< ScanRecord >( 'scan' ).status,
+		status: context.output< ScanOutcome >( 'scan' ).scan.status,
 	} );
 	return null;
 }

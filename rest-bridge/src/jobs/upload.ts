@@ -8,11 +8,12 @@ import { appKeys } from '../storage/keys.js';
 import type { JobDefinition, StepContext } from './definition.js';
 import { PermanentJobError, storageFullError } from './errors.js';
 import { imageTag, renderKustomization } from './kustomization.js';
-import { scanStoredArchive, type ScanRecord } from './scan-archive.js';
+import { scanStoredArchive, type ScanOutcome } from './scan-archive.js';
 import type { JobServices } from './services.js';
 import {
+	catalogImage,
 	digestingPassThrough,
-	imageSummary,
+	storedImageMetadata,
 	type StoredImage,
 	type ValidatedImage,
 } from './uploaded-image.js';
@@ -198,10 +199,12 @@ async function validate(
 
 async function scanArchive( context: StepContext, services: JobServices ) {
 	const upload = input( context.job );
-	return scanStoredArchive( context, services, {
-		bucket: upload.bucket,
-		key: upload.key,
-	} );
+	return scanStoredArchive(
+		context,
+		services,
+		{ bucket: upload.bucket, key: upload.key },
+		upload.policies ?? {}
+	);
 }
 
 async function storeImage(
@@ -257,8 +260,8 @@ async function saveMetadata( context: StepContext, services: JobServices ) {
 		bucket,
 		appKeys.image( app.name ),
 		json( {
-			...imageSummary( validated, stored ),
-			scan: context.output< ScanRecord >( 'scan' ),
+			...storedImageMetadata( validated, stored, job ),
+			scan: context.output< ScanOutcome >( 'scan' ).scan,
 			jobId: job.jobId,
 		} ),
 		'application/json'
@@ -305,8 +308,7 @@ async function publish( context: StepContext ) {
 	const { job } = context;
 	const { app } = input( job );
 	const validated = context.output< ValidatedImage >( 'validate' );
-	const stored = context.output< StoredImage >( 'store-image' );
-	const scan = context.output< ScanRecord >( 'scan' );
+	const { scan, verdicts } = context.output< ScanOutcome >( 'scan' );
 	const started = await context.emit( 'database-update-started', 'started', {
 		app: {
 			name: app.name,
@@ -314,16 +316,9 @@ async function publish( context: StepContext ) {
 			description: app.description,
 			category: app.category,
 			deployInputs: app.deployInputs,
-			image: imageSummary( validated, stored ),
+			image: catalogImage( validated, job ),
 			scan,
-			environments: {
-				[ job.environment ]: {
-					status: 'uploaded',
-					archiveDigest: validated.archiveDigest,
-					configDigest: validated.facts.configDigest,
-					updatedAt: new Date().toISOString(),
-				},
-			},
+			verdicts,
 		},
 	} );
 	const answer = await context.deliver( started );

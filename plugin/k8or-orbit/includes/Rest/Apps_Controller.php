@@ -12,6 +12,7 @@ use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Content\Catalog_Query;
 use K8or\Orbit\Content\Category_Taxonomy;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 use WP_Post;
@@ -280,7 +281,7 @@ final class Apps_Controller extends Controller {
 				'name'               => array(
 					'description' => __( 'Only the app with this app name (its slug).', 'k8or-orbit' ),
 					'type'        => 'string',
-					'pattern'     => Settings::DNS_LABEL_PATTERN,
+					'pattern'     => Contract::pattern( 'appName' ),
 				),
 				'category'           => array(
 					'description' => __( 'Only apps in this category (slug).', 'k8or-orbit' ),

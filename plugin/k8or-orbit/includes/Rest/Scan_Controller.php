@@ -108,6 +108,7 @@ final class Scan_Controller extends Controller {
 				array(
 					'actor'       => $this->actor(),
 					'environment' => $environment,
+					'policies'    => (object) Settings::policies(),
 				),
 				null !== $idempotency && preg_match( '/^[A-Za-z0-9._:-]{8,128}$/', $idempotency ) ? $idempotency : wp_generate_uuid4()
 			),

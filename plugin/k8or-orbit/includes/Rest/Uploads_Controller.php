@@ -9,6 +9,7 @@ namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Content\App_Meta;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -22,11 +23,8 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Uploads_Controller extends Controller {
 
-	/** Default largest archive, matching the bridge's ORBIT_MAX_ARCHIVE_BYTES default (4 GiB). */
-	public const DEFAULT_MAX_ARCHIVE_BYTES = 4294967296;
 
 	/** S3 multipart uploads have at most 10,000 parts. */
-	private const MAX_PARTS = 10000;
 
 	private const UPLOAD_ID_PATTERN = '[A-Za-z0-9._~-]{1,256}';
 
@@ -52,13 +50,15 @@ final class Uploads_Controller extends Controller {
 						'appName'  => array(
 							'description' => __( 'App name: lowercase letters, digits and dashes, at most 63 characters (a DNS label).', 'k8or-orbit' ),
 							'type'        => 'string',
-							'pattern'     => Settings::DNS_LABEL_PATTERN,
+							'pattern'     => Contract::pattern( 'appName' ),
 							'required'    => true,
 						),
 						'filename' => array(
-							'description' => __( 'Name of the image archive file (.tar, .tar.gz or .tgz).', 'k8or-orbit' ),
+							/* translators: %s: the file name extensions accepted. */
+							'description' => sprintf( __( 'Name of the image archive file (%s).', 'k8or-orbit' ), implode( ', ', Contract::limit( 'archiveExtensions' ) ) ),
 							'type'        => 'string',
-							'pattern'     => '^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(tar|tar\.gz|tgz)$',
+							'pattern'     => Contract::pattern( 'archiveFilename' ),
+							'maxLength'   => Contract::limit( 'filenameLength' ),
 							'required'    => true,
 						),
 						'size'     => array(
@@ -182,8 +182,9 @@ final class Uploads_Controller extends Controller {
 						),
 						$request['parts']
 					),
-					'actor' => $this->actor(),
-					'app'   => array(
+					'actor'    => $this->actor(),
+					'policies' => (object) Settings::policies(),
+					'app'      => array(
 						'name'         => $app['name'],
 						'title'        => sanitize_text_field( $app['title'] ),
 						'description'  => wp_kses_post( $app['description'] ?? '' ),
@@ -211,7 +212,7 @@ final class Uploads_Controller extends Controller {
 				'type'        => 'array',
 				'required'    => true,
 				'minItems'    => 1,
-				'maxItems'    => self::MAX_PARTS,
+				'maxItems'    => Contract::limit( 'uploadParts' ),
 				'items'       => array(
 					'type'                 => 'object',
 					'required'             => array( 'partNumber', 'etag' ),
@@ -220,12 +221,12 @@ final class Uploads_Controller extends Controller {
 						'partNumber' => array(
 							'type'    => 'integer',
 							'minimum' => 1,
-							'maximum' => self::MAX_PARTS,
+							'maximum' => Contract::limit( 'uploadParts' ),
 						),
 						'etag'       => array(
 							'type'      => 'string',
 							'minLength' => 1,
-							'maxLength' => 128,
+							'maxLength' => Contract::limit( 'etagLength' ),
 						),
 					),
 				),
@@ -237,22 +238,22 @@ final class Uploads_Controller extends Controller {
 				'properties'  => array(
 					'name'         => array(
 						'type'     => 'string',
-						'pattern'  => Settings::DNS_LABEL_PATTERN,
+						'pattern'  => Contract::pattern( 'appName' ),
 						'required' => true,
 					),
 					'title'        => array(
 						'type'      => 'string',
 						'minLength' => 1,
-						'maxLength' => 200,
+						'maxLength' => Contract::limit( 'titleLength' ),
 						'required'  => true,
 					),
 					'description'  => array(
 						'type'      => 'string',
-						'maxLength' => 10000,
+						'maxLength' => Contract::limit( 'descriptionLength' ),
 					),
 					'category'     => array(
 						'type'      => 'string',
-						'maxLength' => 100,
+						'maxLength' => Contract::limit( 'categoryLength' ),
 					),
 					'environment'  => array(
 						'type'     => 'string',
@@ -322,6 +323,6 @@ final class Uploads_Controller extends Controller {
 	 * The largest archive accepted: K8OR_ORBIT_MAX_ARCHIVE_BYTES when defined, else 4 GiB.
 	 */
 	public static function max_archive_bytes(): int {
-		return defined( 'K8OR_ORBIT_MAX_ARCHIVE_BYTES' ) ? max( 1, (int) K8OR_ORBIT_MAX_ARCHIVE_BYTES ) : self::DEFAULT_MAX_ARCHIVE_BYTES;
+		return defined( 'K8OR_ORBIT_MAX_ARCHIVE_BYTES' ) ? max( 1, (int) K8OR_ORBIT_MAX_ARCHIVE_BYTES ) : (int) Contract::limit( 'archiveBytesDefault' );
 	}
 }

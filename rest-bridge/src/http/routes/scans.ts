@@ -9,7 +9,7 @@ import { reportKeys } from '../../storage/keys.js';
 import { findStoredImage } from '../../storage/stored-image.js';
 import { HttpError } from '../errors.js';
 import { jobIdFor } from '../idempotency.js';
-import { actor, appName, environmentName } from '../schemas.js';
+import { actor, appName, environmentName, policies } from '../schemas.js';
 
 export interface ScanRouteOptions {
 	config: BridgeConfig;
@@ -24,7 +24,7 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 	{ config, names, objects, jobs }
 ) => {
 	const environment = environmentName( config.environments );
-	const requestBody = z.object( { actor, environment } );
+	const requestBody = z.object( { actor, environment, policies } );
 
 	app.post< { Params: { appName: string } } >(
 		'/v1/apps/:appName/scan',
@@ -56,7 +56,7 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 				appName: name,
 				environment: body.environment,
 				actor: body.actor,
-				input: {},
+				input: { policies: body.policies },
 			} );
 			return reply.code( 202 ).send( { jobId } );
 		}
