@@ -376,8 +376,7 @@ export const CONTRACT = {
 			"ScanResult": {
 				"type": "object",
 				"required": [
-					"status",
-					"scannedAt"
+					"status"
 				],
 				"properties": {
 					"status": {
@@ -614,7 +613,7 @@ export type ScanResult = {
 	fixable?: number;
 	secrets?: number;
 	reportLocation?: string;
-	scannedAt: string;
+	scannedAt?: string;
 };
 export type Exemption = {
 	id: string;

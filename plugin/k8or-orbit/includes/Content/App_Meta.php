@@ -7,6 +7,7 @@
 
 namespace K8or\Orbit\Content;
 
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 
@@ -23,8 +24,10 @@ final class App_Meta {
 	public const ENVIRONMENTS  = 'k8or_orbit_environments';
 	public const DELETED       = 'k8or_orbit_deleted';
 	public const DEPLOY_INPUTS = 'k8or_orbit_deploy_inputs';
+	public const VERDICTS      = 'k8or_orbit_verdicts';
 
-	public const SCAN_STATUSES        = array( 'none', 'pending', 'passed', 'blocked', 'failed', 'unavailable' );
+	/** "none" before the first scan; then the contract's ScanResult status (scanned, unavailable). */
+	public const SCAN_STATUSES        = array( 'none', 'scanned', 'unavailable' );
 	public const ENVIRONMENT_STATUSES = array( 'none', 'deploying', 'deployed', 'failed', 'deleted', 'transferred' );
 
 	/** Flat copies of nested values so that WP_Query can filter on them; protected by the underscore. */
@@ -79,7 +82,7 @@ final class App_Meta {
 	 * @return list<string>
 	 */
 	public static function keys(): array {
-		return array( self::IMAGE, self::SCAN, self::ENVIRONMENTS, self::DELETED, self::DEPLOY_INPUTS );
+		return array( self::IMAGE, self::SCAN, self::VERDICTS, self::ENVIRONMENTS, self::DELETED, self::DEPLOY_INPUTS );
 	}
 
 	/**
@@ -92,6 +95,7 @@ final class App_Meta {
 		return match ( $key ) {
 			self::IMAGE         => self::image_schema(),
 			self::SCAN          => self::scan_schema(),
+			self::VERDICTS      => self::verdicts_schema(),
 			self::ENVIRONMENTS  => self::environments_schema(),
 			self::DELETED       => self::deleted_schema(),
 			self::DEPLOY_INPUTS => self::deploy_inputs_schema(),
@@ -169,51 +173,27 @@ final class App_Meta {
 	}
 
 	/**
-	 * Summary of the latest scan; where the full report lies is for operators only.
+	 * The latest scan, the contract's ScanResult: counts per severity, or why there are none;
+	 * where the full report lies is for operators only.
 	 */
 	private static function scan_schema(): array {
-		$count = array(
-			'type'    => 'integer',
-			'minimum' => 0,
-		);
-		return self::object(
-			__( 'Summary of the latest vulnerability scan.', 'k8or-orbit' ),
-			array(
-				'status'         => array(
-					'type' => 'string',
-					'enum' => self::SCAN_STATUSES,
-				),
-				'counts'         => self::object(
-					__( 'Findings per severity.', 'k8or-orbit' ),
-					array(
-						'critical' => $count,
-						'high'     => $count,
-						'medium'   => $count,
-						'low'      => $count,
-						'unknown'  => $count,
-					)
-				),
-				'scannedAt'      => self::date_schema(),
-				'scanner'        => array(
-					'type'      => 'string',
-					'maxLength' => 64,
-				),
-				'scannerVersion' => array(
-					'type'      => 'string',
-					'maxLength' => 64,
-				),
-				'reportLocation' => array(
-					'type'      => 'string',
-					'maxLength' => 1024,
-					'context'   => array( 'edit' ),
-				),
-				'message'        => array(
-					'type'      => 'string',
-					'maxLength' => 2000,
-				),
-				'updatedAt'      => self::date_schema(),
-			)
-		);
+		$scan                                            = Contract::schema( 'ScanResult' );
+		$scan['description']                             = __( 'The latest vulnerability scan: counts per severity, or why there are none.', 'k8or-orbit' );
+		$scan['context']                                 = array( 'view', 'edit' );
+		$scan['additionalProperties']                    = false;
+		$scan['properties']['reportLocation']['context'] = array( 'edit' );
+		$scan['properties']['updatedAt']                 = self::date_schema();
+		return $scan;
+	}
+
+	/**
+	 * The verdict of each environment's policy for the image, as the bridge decided it.
+	 */
+	private static function verdicts_schema(): array {
+		$verdicts                = Contract::schema( 'Verdicts' );
+		$verdicts['description'] = __( 'The deploy verdict of each environment\'s policy for the image, decided by the bridge.', 'k8or-orbit' );
+		$verdicts['context']     = array( 'view', 'edit' );
+		return $verdicts;
 	}
 
 	/**
@@ -222,7 +202,7 @@ final class App_Meta {
 	private static function environments_schema(): array {
 		$schema                      = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
 		$schema['patternProperties'] = array(
-			Settings::ENVIRONMENT_NAME_PATTERN => self::object(
+			Contract::pattern( 'environmentName' ) => self::object(
 				__( 'State of the app in one environment.', 'k8or-orbit' ),
 				array(
 					'status'     => array(
@@ -262,7 +242,7 @@ final class App_Meta {
 				'deleted'     => array( 'type' => 'boolean' ),
 				'environment' => array(
 					'type'    => 'string',
-					'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
+					'pattern' => Contract::pattern( 'environmentName' ),
 				),
 				'at'          => self::date_schema(),
 			),
@@ -279,8 +259,8 @@ final class App_Meta {
 			array(
 				'replicas'      => array(
 					'type'    => 'integer',
-					'minimum' => 1,
-					'maximum' => 100,
+					'minimum' => Contract::limit( 'deployInputs.replicasMin' ),
+					'maximum' => Contract::limit( 'deployInputs.replicasMax' ),
 				),
 				'containerPort' => array(
 					'type'    => 'integer',
@@ -297,11 +277,11 @@ final class App_Meta {
 				),
 				'env'           => array(
 					'type'                 => 'object',
-					'maxProperties'        => 100,
+					'maxProperties'        => Contract::limit( 'deployInputs.envVars' ),
 					'patternProperties'    => array(
-						'^[A-Za-z_][A-Za-z0-9_]{0,127}$' => array(
+						Contract::limit( 'deployInputs.envNamePattern' ) => array(
 							'type'      => 'string',
-							'maxLength' => 4096,
+							'maxLength' => Contract::limit( 'deployInputs.envValueLength' ),
 						),
 					),
 					'additionalProperties' => false,
