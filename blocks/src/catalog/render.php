@@ -125,7 +125,7 @@ $k8or_orbit_categories = '' === $k8or_orbit_fixed_category
 						<p class="wp-block-k8or-orbit-catalog__excerpt"><?php echo esc_html( $k8or_orbit_excerpt ); ?></p>
 					<?php endif; ?>
 					<?php if ( $k8or_orbit_show_badge ) : ?>
-						<p class="wp-block-k8or-orbit-catalog__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
+						<p class="wp-block-k8or-orbit-catalog__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ), App_Meta::read( $k8or_orbit_app->ID, App_Meta::VERDICTS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
 					<?php endif; ?>
 				</li>
 			<?php endforeach; ?>
