@@ -53,11 +53,10 @@ export function jobEvents( kind: DeclaredJobKind ): string[] {
 	] );
 }
 
-/** The events that end a job, well or not, of every kind. */
-export const FINAL_EVENTS: readonly string[] = JOB_KINDS.flatMap( ( kind ) => [
-	CONTRACT.jobs[ kind ].completedEvent,
-	CONTRACT.jobs[ kind ].failureEvent,
-] );
+/** The events that end a job of each kind well. */
+export const COMPLETED_EVENTS: readonly string[] = JOB_KINDS.map(
+	( kind ) => CONTRACT.jobs[ kind ].completedEvent
+);
 
 /**
  * Rank of a severity or limit: NONE 0, LOW 1 … CRITICAL 4. UNKNOWN has no rank of its

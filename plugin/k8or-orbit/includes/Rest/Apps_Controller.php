@@ -178,12 +178,13 @@ final class Apps_Controller extends Controller {
 			),
 			'image'        => App_Meta::read( $post->ID, App_Meta::IMAGE ),
 			'scan'         => App_Meta::read( $post->ID, App_Meta::SCAN ),
+			'verdicts'     => App_Meta::read( $post->ID, App_Meta::VERDICTS ),
 			'environments' => App_Meta::read( $post->ID, App_Meta::ENVIRONMENTS ),
 			'deleted'      => App_Meta::read( $post->ID, App_Meta::DELETED ),
 		);
 		$data = $this->filter_response_by_context( $data, $context );
 		// Empty objects stay objects in JSON.
-		foreach ( array( 'image', 'scan', 'environments', 'deleted' ) as $key ) {
+		foreach ( array( 'image', 'scan', 'verdicts', 'environments', 'deleted' ) as $key ) {
 			if ( array_key_exists( $key, $data ) && array() === $data[ $key ] ) {
 				$data[ $key ] = (object) array();
 			}
@@ -263,6 +264,7 @@ final class Apps_Controller extends Controller {
 				),
 				'image'        => App_Meta::schema( App_Meta::IMAGE ),
 				'scan'         => App_Meta::schema( App_Meta::SCAN ),
+				'verdicts'     => App_Meta::schema( App_Meta::VERDICTS ),
 				'environments' => App_Meta::schema( App_Meta::ENVIRONMENTS ),
 				'deleted'      => App_Meta::schema( App_Meta::DELETED ),
 			),
