@@ -1,18 +1,12 @@
-import {
-	APP_NAME_PATTERN,
-	LIMITS,
-	type Policies,
-} from '@k8or-orbit/contract';
+import { APP_NAME_PATTERN, LIMITS, type Policies } from '@k8or-orbit/contract';
 import { z } from 'zod';
 import { checkShape } from '../contract/schemas.js';
 
 /** Request fields several resources share; each route plugin holds its own body schemas. */
 
-export const appName = z
-	.string()
-	.regex( APP_NAME_PATTERN, {
-		error: 'must be a DNS-1123 label: lower-case letters, digits and hyphens, at most 63 characters',
-	} );
+export const appName = z.string().regex( APP_NAME_PATTERN, {
+	error: 'must be a DNS-1123 label: lower-case letters, digits and hyphens, at most 63 characters',
+} );
 
 export const actor = z.object( {
 	id: z.number().int().min( 0 ),

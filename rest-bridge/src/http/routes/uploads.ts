@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-	ARCHIVE_FILENAME_PATTERN,
-	LIMITS,
-} from '@k8or-orbit/contract';
+import { ARCHIVE_FILENAME_PATTERN, LIMITS } from '@k8or-orbit/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ObjectStore } from '../../adapters/s3.js';
@@ -14,13 +11,7 @@ import { uploadKeys } from '../../storage/keys.js';
 import { planParts } from '../../uploads/part-size.js';
 import type { UploadSession, UploadSessions } from '../../uploads/sessions.js';
 import { HttpError } from '../errors.js';
-import {
-	actor,
-	appName,
-	environmentName,
-	policies,
-	uuid,
-} from '../schemas.js';
+import { actor, appName, environmentName, policies, uuid } from '../schemas.js';
 
 const MAX_DEPLOY_INPUTS_BYTES = LIMITS.deployInputs.bytes;
 
