@@ -104,6 +104,7 @@ final class Settings_Controller_Test extends Orbit_Test_Case {
 	}
 
 	public function test_exemptions_are_stored_per_environment_and_sent_as_the_contract_policy(): void {
+		$this->act_as( 'administrator' );
 		$environments                             = Settings::environments();
 		$exemption                                = array(
 			'id'      => 'CVE-2019-14697',
@@ -123,6 +124,7 @@ final class Settings_Controller_Test extends Orbit_Test_Case {
 	}
 
 	public function test_an_exemption_without_expiry_reason_or_a_real_date_is_refused(): void {
+		$this->act_as( 'administrator' );
 		$before = get_option( Settings::OPTION );
 		foreach ( array(
 			'no reason'       => array( 'reason' => '' ),
