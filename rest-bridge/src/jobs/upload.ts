@@ -319,6 +319,8 @@ async function publish( context: StepContext ) {
 			image: catalogImage( validated, job ),
 			scan,
 			verdicts,
+			// Stored in the environment's bucket, not deployed there.
+			environments: { [ job.environment ]: { status: 'none' } },
 		},
 	} );
 	const answer = await context.deliver( started );
