@@ -348,8 +348,8 @@ describe( 'operator-only fields', () => {
 	it( 'stay hidden from editors asking for the edit context', async () => {
 		const app = await bridgeApp( 'fields', {
 			scan: {
-				status: 'passed',
-				counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 },
+				status: 'scanned',
+				counts: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
 				reportLocation: `reports/${ randomUUID() }.json`,
 			},
 		} );
