@@ -343,13 +343,6 @@ export const CONTRACT = {
 			"ScanCounts": {
 				"type": "object",
 				"additionalProperties": false,
-				"required": [
-					"CRITICAL",
-					"HIGH",
-					"MEDIUM",
-					"LOW",
-					"UNKNOWN"
-				],
 				"properties": {
 					"CRITICAL": {
 						"type": "integer",
@@ -598,11 +591,11 @@ export type Event = {
 	data: Record< string, unknown >;
 };
 export type ScanCounts = {
-	CRITICAL: number;
-	HIGH: number;
-	MEDIUM: number;
-	LOW: number;
-	UNKNOWN: number;
+	CRITICAL?: number;
+	HIGH?: number;
+	MEDIUM?: number;
+	LOW?: number;
+	UNKNOWN?: number;
 };
 export type ScanResult = {
 	status: "scanned" | "unavailable";

@@ -270,7 +270,7 @@ final class Uploads_Controller extends Controller {
 	 * The answer schema: an upload as started (POST), resumed (GET) or completed (the job started).
 	 */
 	protected function build_schema(): array {
-		$part_number = array_merge( self::answer_count(), array( 'maximum' => self::MAX_PARTS ) );
+		$part_number = array_merge( self::answer_count(), array( 'maximum' => Contract::limit( 'uploadParts' ) ) );
 		$parts       = self::answer_array(
 			self::answer_object(
 				array(
@@ -279,7 +279,7 @@ final class Uploads_Controller extends Controller {
 				),
 				array( 'partNumber', 'url' )
 			),
-			self::MAX_PARTS
+			Contract::limit( 'uploadParts' )
 		);
 
 		$parts['description'] = __( 'Presigned URLs of the parts still to upload.', 'k8or-orbit' );
@@ -294,7 +294,7 @@ final class Uploads_Controller extends Controller {
 					'key'           => self::answer_string( 1024 ),
 					'size'          => self::answer_count(),
 					'partSize'      => self::answer_count(),
-					'partCount'     => array_merge( self::answer_count(), array( 'maximum' => self::MAX_PARTS ) ),
+					'partCount'     => array_merge( self::answer_count(), array( 'maximum' => Contract::limit( 'uploadParts' ) ) ),
 					'parts'         => $parts,
 					'expiresAt'     => self::answer_string( 40, array( 'format' => 'date-time' ) ),
 					'status'        => self::answer_string( 16, array( 'enum' => array( 'open', 'completing', 'aborted' ) ) ),
@@ -312,7 +312,7 @@ final class Uploads_Controller extends Controller {
 								'size'       => self::answer_count(),
 							)
 						),
-						self::MAX_PARTS
+						Contract::limit( 'uploadParts' )
 					),
 				)
 			)

@@ -46,17 +46,17 @@ final class Contract_Test extends Orbit_Test_Case {
 		foreach ( Contract::limit( 'archiveExtensions' ) as $extension ) {
 			$this->assertTrue( rest_validate_value_from_schema( 'hello-web' . $extension, $filename, 'filename' ) );
 		}
-		$this->assertWPError( rest_validate_value_from_schema( 'hello-web.tar.gz', $filename, 'filename' ), 'the bridge cannot read a compressed archive' );
+		$this->assertInstanceOf( \WP_Error::class, rest_validate_value_from_schema( 'hello-web.tar.gz', $filename, 'filename' ), 'the bridge cannot read a compressed archive' );
 		$this->assertTrue( rest_validate_value_from_schema( 'hello-web', $start['appName'], 'appName' ) );
-		$this->assertWPError( rest_validate_value_from_schema( 'Hello_Web', $start['appName'], 'appName' ) );
+		$this->assertInstanceOf( \WP_Error::class, rest_validate_value_from_schema( 'Hello_Web', $start['appName'], 'appName' ) );
 
 		$complete    = $this->route_args( '/k8or-orbit/v1/uploads/(?P<id>[A-Za-z0-9._~-]{1,256})/complete', 'POST' );
 		$description = $complete['app']['properties']['description'];
 		$this->assertTrue( rest_validate_value_from_schema( str_repeat( 'a', Contract::limit( 'descriptionLength' ) ), $description, 'description' ) );
-		$this->assertWPError( rest_validate_value_from_schema( str_repeat( 'a', Contract::limit( 'descriptionLength' ) + 1 ), $description, 'description' ) );
+		$this->assertInstanceOf( \WP_Error::class, rest_validate_value_from_schema( str_repeat( 'a', Contract::limit( 'descriptionLength' ) + 1 ), $description, 'description' ) );
 		$etag = $complete['parts']['items']['properties']['etag'];
 		$this->assertTrue( rest_validate_value_from_schema( str_repeat( 'e', Contract::limit( 'etagLength' ) ), $etag, 'etag' ) );
-		$this->assertWPError( rest_validate_value_from_schema( str_repeat( 'e', Contract::limit( 'etagLength' ) + 1 ), $etag, 'etag' ) );
+		$this->assertInstanceOf( \WP_Error::class, rest_validate_value_from_schema( str_repeat( 'e', Contract::limit( 'etagLength' ) + 1 ), $etag, 'etag' ) );
 	}
 
 	public function test_callback_events_have_the_contract_event_shape(): void {
@@ -86,8 +86,8 @@ final class Contract_Test extends Orbit_Test_Case {
 			'evaluatedAt' => '2026-11-27T21:29:30.000Z',
 		);
 		$this->assertTrue( App_Meta::validate( App_Meta::VERDICTS, array( 'dev' => $verdict ) ) );
-		$this->assertWPError( App_Meta::validate( App_Meta::VERDICTS, array( 'dev' => array_merge( $verdict, array( 'reason' => 'passed-ish' ) ) ) ) );
-		$this->assertWPError( App_Meta::validate( App_Meta::SCAN, array( 'status' => 'passed' ) ), 'a scan has no verdict of its own' );
+		$this->assertInstanceOf( \WP_Error::class, App_Meta::validate( App_Meta::VERDICTS, array( 'dev' => array_merge( $verdict, array( 'reason' => 'passed-ish' ) ) ) ) );
+		$this->assertInstanceOf( \WP_Error::class, App_Meta::validate( App_Meta::SCAN, array( 'status' => 'passed' ) ), 'a scan has no verdict of its own' );
 		$this->assertSame( array_merge( array( 'none' ), Contract::schema( 'ScanResult' )['properties']['status']['enum'] ), App_Meta::SCAN_STATUSES );
 	}
 }
