@@ -487,9 +487,7 @@ describe( 're-scan with a Trivy stand-in replaying a real report', () => {
 			status: 'scanned',
 			scanner: 'trivy 0.58.1',
 		} );
-		expect( scan.body.summary.total ).toBe(
-			vulnerabilities.length
-		);
+		expect( scan.body.summary.total ).toBe( vulnerabilities.length );
 		expect( scan.body.findings ).toHaveLength( vulnerabilities.length );
 		const post = wordpress.posts.get( APP );
 		expect( post?.updates ).toBe( 1 );
