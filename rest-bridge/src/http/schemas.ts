@@ -16,6 +16,7 @@ export const actor = z.object( {
 /** Each environment's policy as WordPress sends it with a job that decides verdicts. */
 export const policies = z
 	.unknown()
+	.optional()
 	.transform( ( value ) =>
 		checkShape< Policies >( 'Policies', value ?? {}, 'policies' )
 	);
