@@ -95,6 +95,7 @@ async function bridgeApp(
 	const app = event.data.app as Record< string, unknown >;
 	app.title = `${ word } ${ name }`;
 	event.actor = { id: 1, login: 'uploader-login' };
+	( app.image as Record< string, unknown > ).uploadedBy = event.actor;
 	event.data = { ...event.data, ...extra };
 	const answer = await deliver( event );
 	expect( answer.status, JSON.stringify( answer.body ) ).toBe( 200 );
