@@ -168,14 +168,14 @@ export const CONTRACT = {
 		"deploy": {
 			"steps": [
 				{
-					"name": "initiate",
+					"name": "receive",
 					"events": [
 						"deployment-initiated",
 						"deployment-detail-received"
 					]
 				},
 				{
-					"name": "check-policy",
+					"name": "gate",
 					"events": [
 						"policy-checked"
 					]
@@ -195,28 +195,28 @@ export const CONTRACT = {
 					]
 				},
 				{
-					"name": "retrieve-manifests",
+					"name": "render",
 					"events": [
 						"manifest-retrieval-started",
 						"manifest-retrieved"
 					]
 				},
 				{
-					"name": "push-manifests",
+					"name": "commit",
 					"events": [
 						"manifest-push-started",
 						"manifest-pushed"
 					]
 				},
 				{
-					"name": "update-deploy-list",
+					"name": "deploy-list",
 					"events": [
 						"deploy-list-update-started",
 						"deploy-list-updated"
 					]
 				},
 				{
-					"name": "update-status",
+					"name": "publish",
 					"events": [
 						"deployment-status-updated"
 					]

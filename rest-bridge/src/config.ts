@@ -154,9 +154,12 @@ export function environmentVariableSuffix( environment: string ): string {
 	return environment.toUpperCase().replace( /-/g, '_' );
 }
 
-const namespaceSchema = z.string().regex( NAME_PATTERN, {
-	error: 'must be a DNS label (a Kubernetes namespace)',
-} );
+// A Kubernetes namespace is a DNS-1123 label; only the bridge names namespaces.
+const namespaceSchema = z
+	.string()
+	.regex( /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+		error: 'must be a DNS label (a Kubernetes namespace)',
+	} );
 
 /**
  * Each environment's registry (ORBIT_REGISTRY_URL_<ENV>, else

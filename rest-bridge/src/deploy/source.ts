@@ -1,5 +1,4 @@
 import type { ObjectStore } from '../adapters/s3.js';
-import type { ScanRecord } from '../jobs/scan-archive.js';
 import { appKeys } from '../storage/keys.js';
 import type { ResourceNames } from '../resources.js';
 
@@ -14,7 +13,6 @@ export interface DeploySource {
 	exposedPorts: string[];
 	/** The version the image was uploaded as (its first repo tag's tag). */
 	version?: string;
-	scan?: ScanRecord;
 }
 
 interface ImageMetadata {
@@ -23,7 +21,6 @@ interface ImageMetadata {
 	exposedPorts?: string[];
 	repoTags?: string[];
 	storage: { bucket: string; key: string; digest: string };
-	scan?: ScanRecord;
 }
 
 function versionOf( repoTags: string[] = [] ): string | undefined {
@@ -63,7 +60,6 @@ export async function findDeploySource(
 			configDigest: image.configDigest,
 			exposedPorts: image.exposedPorts ?? [],
 			...( version ? { version } : {} ),
-			...( image.scan ? { scan: image.scan } : {} ),
 		};
 	}
 	return undefined;

@@ -1,7 +1,6 @@
-import type { Policies } from '@k8or-orbit/contract';
+import type { Policies, Policy } from '@k8or-orbit/contract';
 import type { DeployInputs } from '../deploy/inputs.js';
 import type { DeploySource } from '../deploy/source.js';
-import type { Policy } from '../deploy/verdict.js';
 
 /**
  * The job kinds and their inputs: what a route submits and the job reads.

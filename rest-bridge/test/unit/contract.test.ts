@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { CONTRACT } from '@k8or-orbit/contract';
 
+import { deployJob } from '../../src/jobs/deploy.js';
 import { scanJob } from '../../src/jobs/scan.js';
 import { uploadJob } from '../../src/jobs/upload.js';
 
@@ -9,6 +10,7 @@ describe( 'the bridge’s jobs follow docs/contract.json', () => {
 	it.each( [
 		[ 'upload', uploadJob ],
 		[ 'scan', scanJob ],
+		[ 'deploy', deployJob ],
 	] as const )(
 		'%s: the same steps in the same order, each emitting the same events, and the same failure event',
 		( kind, job ) => {
