@@ -22,7 +22,9 @@ export const ARCHIVE_FILENAME_PATTERN = new RegExp(
 	CONTRACT.patterns.archiveFilename
 );
 /** A version label (`1.0.1`, `v0-0-02`): unique per app, also a folder of its storage. */
-export const VERSION_LABEL_PATTERN = new RegExp( CONTRACT.patterns.versionLabel );
+export const VERSION_LABEL_PATTERN = new RegExp(
+	CONTRACT.patterns.versionLabel
+);
 
 export type JobKind = keyof typeof CONTRACT.jobs & string;
 type Job = ( typeof CONTRACT.jobs )[ Exclude< JobKind, '$comment' > ];

@@ -73,7 +73,7 @@ export function DeployDialog( {
 	const [ busy, setBusy ] = useState( false );
 	const [ step, setStep ] = useState< Step >( { name: 'form' } );
 	/** The server's own refusal of the deploy: its verdict line and the findings it names. */
-	const [ refused, setRefused ] = useState< {
+	const [ refusedDeploy, setRefusedDeploy ] = useState< {
 		message: string;
 		findings: BlockingFinding[];
 	} | null >( null );
@@ -117,7 +117,7 @@ export function DeployDialog( {
 				environment,
 				inputsFromValues( values )
 			);
-			setRefused( null );
+			setRefusedDeploy( null );
 			setStep( { name: 'confirm', preview, key: newKey() } );
 		} catch ( error ) {
 			const refused = refusal( error );
@@ -148,7 +148,7 @@ export function DeployDialog( {
 		} catch ( error ) {
 			const answer = refusal( error );
 			if ( answer.code === 'orbit_policy_blocked' ) {
-				setRefused( {
+				setRefusedDeploy( {
 					message: answer.message,
 					findings: answer.findings,
 				} );
@@ -166,13 +166,13 @@ export function DeployDialog( {
 	} else if ( step.name === 'confirm' ) {
 		const { preview } = step;
 		const digest = preview.image?.digest ?? target.digest;
-		const blocked = ! preview.verdict.allowed || refused !== null;
-		const verdict = refused
+		const blocked = ! preview.verdict.allowed || refusedDeploy !== null;
+		const verdict = refusedDeploy
 			? {
 					...preview.verdict,
 					allowed: false,
-					message: refused.message,
-					blocking: refused.findings,
+					message: refusedDeploy.message,
+					blocking: refusedDeploy.findings,
 				}
 			: preview.verdict;
 		body = (

@@ -237,7 +237,11 @@ function envErrors( env: EnvVar[] ): FieldErrors {
 export function deployFormErrors( values: DeployFormValues ): FieldErrors {
 	const errors: FieldErrors = {};
 	if (
-		! integerBetween( values.replicas, RULES.replicasMin, RULES.replicasMax )
+		! integerBetween(
+			values.replicas,
+			RULES.replicasMin,
+			RULES.replicasMax
+		)
 	) {
 		errors.replicas = sprintf(
 			/* translators: 1: smallest, 2: largest number of replicas. */
@@ -248,7 +252,11 @@ export function deployFormErrors( values: DeployFormValues ): FieldErrors {
 	}
 	if (
 		values.containerPort.trim() !== '' &&
-		! integerBetween( values.containerPort, RULES.containerPortMin, RULES.containerPortMax )
+		! integerBetween(
+			values.containerPort,
+			RULES.containerPortMin,
+			RULES.containerPortMax
+		)
 	) {
 		errors.containerPort = sprintf(
 			/* translators: 1: lowest, 2: highest port. */
