@@ -133,7 +133,7 @@ describe( 'Deploy dialog', () => {
 		expect( ( replicas as HTMLInputElement ).value ).toBe( '1' );
 
 		await user.clear( replicas );
-		await user.type( replicas, '101' );
+		await user.type( replicas, '21' );
 		await user.clear( field( 'Name' ) );
 		await user.type( field( 'Name' ), '1BAD' );
 		await user.clear( field( 'CPU request' ) );
@@ -149,7 +149,7 @@ describe( 'Deploy dialog', () => {
 			document.getElementById(
 				replicas.getAttribute( 'aria-describedby' )!
 			)?.textContent
-		).toBe( 'Replicas: a whole number from 0 to 100.' );
+		).toBe( 'Replicas: a whole number from 1 to 20.' );
 		expect( screen.getByText( /not starting with a digit/ ) ).toBeTruthy();
 		expect(
 			screen.getByText(
