@@ -211,7 +211,7 @@ final class App_Meta {
 				'size'           => $image['size'],
 				'environment'    => array(
 					'type'    => 'string',
-					'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
+					'pattern' => Contract::pattern( 'environmentName' ),
 				),
 				'uploadedBy'     => $image['uploadedBy'],
 				'uploadedAt'     => self::date_schema(),
