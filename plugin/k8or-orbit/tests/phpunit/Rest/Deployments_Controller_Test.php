@@ -97,7 +97,7 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 					'value' => 'debug',
 				),
 				array(
-					'name'  => 'app.mode',
+					'name'  => 'APP_MODE',
 					'value' => 'secret-value',
 				),
 			),

@@ -40,7 +40,6 @@ final class Versions_Controller_Test extends Orbit_Test_Case {
 				'uploadedAt'    => $time,
 			)
 		);
-		unset( $image['uploadedBy'] );
 		$event             = $this->event(
 			$job,
 			14,
