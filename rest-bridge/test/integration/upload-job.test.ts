@@ -510,9 +510,7 @@ describe( 're-scan with a Trivy stand-in replaying a real report', () => {
 			'GET',
 			`/v1/apps/${ APP }/scan?environment=dev&version=1.0.0`
 		);
-		expect( versionScan.body.summary.summary.total ).toBe(
-			vulnerabilities.length
-		);
+		expect( versionScan.body.summary.total ).toBe( vulnerabilities.length );
 	} );
 
 	it( 'keeps delivering to WordPress through an outage, in order', async () => {

@@ -105,11 +105,10 @@ describe( 'verdicts on every screen', () => {
 			'alpine-39.json'
 		);
 		const { counts, total, fixable, secrets } = summarizeReport( report );
-		const verdicts = evaluateGates(
-			POLICIES,
-			'hello-web',
-			{ status: 'scanned', findings: listFindings( report ) }
-		);
+		const verdicts = evaluateGates( POLICIES, 'hello-web', {
+			status: 'scanned',
+			findings: listFindings( report ),
+		} );
 		const app = await publish(
 			{
 				status: 'scanned',
@@ -145,12 +144,18 @@ describe( 'verdicts on every screen', () => {
 			reason,
 		} );
 		const app = await publish(
-			{ status: 'unavailable', reason, scannedAt: new Date().toISOString() },
+			{
+				status: 'unavailable',
+				reason,
+				scannedAt: new Date().toISOString(),
+			},
 			verdicts
 		);
 		const page = await visibleText( app.link );
 		expect( page ).toContain( `Not scanned: ${ reason }` );
 		expect( page ).toContain( verdicts.test!.message );
-		expect( page ).not.toMatch( /\d+ (Critical|High|Medium|Low|Unknown)\b/ );
+		expect( page ).not.toMatch(
+			/\d+ (Critical|High|Medium|Low|Unknown)\b/
+		);
 	} );
 } );
