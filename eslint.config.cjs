@@ -9,37 +9,40 @@ const wpPlugin = require( '@wordpress/eslint-plugin' );
  * Each workspace's code may import only its own dependencies; its tests may also import the
  * test tools every workspace shares from the root (Vitest, Playwright, msw …).
  */
-const workspaceImports = [ 'rest-bridge', 'blocks', 'admin-app' ].flatMap(
-	( workspace ) => [
-		{
-			files: [ `${ workspace }/**` ],
-			rules: {
-				'import/no-extraneous-dependencies': [
-					'error',
-					{ packageDir: [ path.join( __dirname, workspace ) ] },
-				],
-			},
-		},
-		{
-			files: [
-				`${ workspace }/test/**`,
-				`${ workspace }/**/test/**`,
-				`${ workspace }/bench/**`,
+const workspaceImports = [
+	'contract',
+	'rest-bridge',
+	'blocks',
+	'admin-app',
+].flatMap( ( workspace ) => [
+	{
+		files: [ `${ workspace }/**` ],
+		rules: {
+			'import/no-extraneous-dependencies': [
+				'error',
+				{ packageDir: [ path.join( __dirname, workspace ) ] },
 			],
-			rules: {
-				'import/no-extraneous-dependencies': [
-					'error',
-					{
-						packageDir: [
-							path.join( __dirname, workspace ),
-							__dirname,
-						],
-					},
-				],
-			},
 		},
-	]
-);
+	},
+	{
+		files: [
+			`${ workspace }/test/**`,
+			`${ workspace }/**/test/**`,
+			`${ workspace }/bench/**`,
+		],
+		rules: {
+			'import/no-extraneous-dependencies': [
+				'error',
+				{
+					packageDir: [
+						path.join( __dirname, workspace ),
+						__dirname,
+					],
+				},
+			],
+		},
+	},
+] );
 
 /**
  * The components both the console and the blocks build (ui/) may import what both provide.

@@ -18,6 +18,7 @@ export default defineConfig( {
 					include: [
 						'rest-bridge/test/unit/**/*.test.ts',
 						'scripts/test/unit/**/*.test.ts',
+						'contract/test/**/*.test.ts',
 					],
 					testTimeout: 60_000,
 				},

@@ -67,7 +67,8 @@ module.exports = {
 	output: { ...defaultConfig.output, clean: true },
 	plugins: [
 		...defaultConfig.plugins.filter(
-			( plugin ) => ! ( plugin instanceof DependencyExtractionWebpackPlugin )
+			( plugin ) =>
+				! ( plugin instanceof DependencyExtractionWebpackPlugin )
 		),
 		new ConsoleDependencyExtraction(),
 	],

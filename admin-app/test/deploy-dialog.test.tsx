@@ -32,7 +32,12 @@ const DEPLOYMENT_YAML = [
 ].join( '\n' );
 
 const allowed = ( environment: string ): DeployPreview => ( {
-	verdict: { environment, allowed: true, reason: 'passed' },
+	verdict: {
+		environment,
+		allowed: true,
+		reason: 'passed',
+		message: `${ environment }: allowed`,
+	},
 	image: {
 		reference: `127.0.0.1:5000/hello-web@${ DIGEST }`,
 		digest: DIGEST,
@@ -128,7 +133,7 @@ describe( 'Deploy dialog', () => {
 		expect( ( replicas as HTMLInputElement ).value ).toBe( '1' );
 
 		await user.clear( replicas );
-		await user.type( replicas, '101' );
+		await user.type( replicas, '21' );
 		await user.clear( field( 'Name' ) );
 		await user.type( field( 'Name' ), '1BAD' );
 		await user.clear( field( 'CPU request' ) );
@@ -144,7 +149,7 @@ describe( 'Deploy dialog', () => {
 			document.getElementById(
 				replicas.getAttribute( 'aria-describedby' )!
 			)?.textContent
-		).toBe( 'Replicas: a whole number from 0 to 100.' );
+		).toBe( 'Replicas: a whole number from 1 to 20.' );
 		expect( screen.getByText( /not starting with a digit/ ) ).toBeTruthy();
 		expect(
 			screen.getByText(
@@ -288,7 +293,7 @@ describe( 'Deploy dialog', () => {
 				allowed: false,
 				reason: 'findings',
 				message:
-					'A CRITICAL finding is above the HIGH allowed in test.',
+					'test: blocked by CVE-2019-14697 (musl 1.1.20-r3, fixed in 1.1.20-r5)',
 				blocking: [
 					{
 						id: 'CVE-2019-14697',
@@ -362,10 +367,17 @@ describe( 'Deploy dialog', () => {
 		await user.click(
 			await screen.findByRole( 'button', { name: 'Deploy to dev' } )
 		);
+		// The verdict line is the server's refusal, in the bridge's words; the list names the finding.
+		await waitFor( () =>
+			expect(
+				document.querySelector( '.k8or-orbit-verdict__line' )
+					?.textContent
+			).toBe( 'dev: blocked by CVE-2019-14697' )
+		);
 		expect(
-			await screen.findByText(
-				'dev: blocked by CVE-2019-14697 (musl 1.1.20-r3, no fix yet)'
-			)
+			within(
+				screen.getByRole( 'list', { name: 'Blocking findings' } )
+			).getByText( /CVE-2019-14697 \(musl 1\.1\.20-r3, no fix yet\)/ )
 		).toBeTruthy();
 		expect(
 			screen
@@ -385,7 +397,8 @@ describe( 'App screen', () => {
 		status: 'publish',
 		categories: [],
 		image: { tag: '1.0.0', manifestDigest: DIGEST },
-		scan: { status: 'passed' },
+		scan: { status: 'scanned' },
+		verdicts: {},
 		environments: {
 			dev: {
 				status: 'committed',

@@ -18,6 +18,7 @@ function serveLog() {
 			name: failed ? 'upload-failed' : `step-${ seq }`,
 			step: 'validate',
 			outcome: failed ? 'failed' : 'succeeded',
+			data: {},
 			appName: 'hello-web',
 			environment: 'dev',
 			actor: { id: 2, login: seq % 2 ? 'operator' : 'admin' },

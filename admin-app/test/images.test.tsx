@@ -21,7 +21,8 @@ const app = (
 	status: 'publish',
 	categories: [ { id: 3, name: 'Web', slug: 'web' } ],
 	image: { repository: `example.test/${ name }`, tag: '1.0' },
-	scan: { status: 'passed' },
+	scan: { status: 'scanned' },
+	verdicts: {},
 	environments: { dev: { status: 'deployed', revision: 1 } },
 	deleted: { deleted: false },
 	modified: '2026-11-27T20:00:00',
@@ -62,7 +63,7 @@ function serveApps( all: OrbitApp[] ) {
 					name: 'dev',
 					order: 0,
 					canDeploy: true,
-					policy: { scanRequired: false, maxSeverity: 'critical' },
+					policy: { scanRequired: false, maxSeverity: 'CRITICAL' },
 				},
 			] )
 		),
@@ -102,6 +103,37 @@ describe( 'Images table', () => {
 			order: 'asc',
 			include_deleted: 'true',
 		} );
+	} );
+
+	it( 'shows each environment’s verdict as stored, and no verdict for an image that could not be scanned', async () => {
+		const blocked = {
+			environment: 'dev',
+			allowed: false,
+			reason: 'findings' as const,
+			message:
+				'dev: blocked by CVE-2019-14697 (musl 1.1.20-r3, fixed in 1.1.20-r5)',
+			blocking: [],
+			evaluatedAt: '2026-11-27T20:00:00.000Z',
+		};
+		serveApps( [
+			app( 1, 'hello-web', { verdicts: { dev: blocked } } ),
+			app( 2, 'billing-api', {
+				scan: { status: 'unavailable', reason: 'no scanner' },
+			} ),
+		] );
+		const { container } = render(
+			<ImagesScreen canScan seesDeleted navigate={ () => undefined } />
+		);
+		await waitFor( () => expect( rows( container ) ).toHaveLength( 2 ) );
+		const [ first, second ] = rows( container );
+		expect(
+			first?.querySelector( '.k8or-orbit-verdict.is-blocked' )
+				?.textContent
+		).toBe( blocked.message );
+		expect( second?.textContent ).toContain(
+			'Not scanned: scanner unavailable'
+		);
+		expect( second?.textContent ).not.toMatch( /passed|0 critical/i );
 	} );
 
 	it( 'searches on the server', async () => {
@@ -215,7 +247,7 @@ describe( 'viewToQuery', () => {
 						operator: 'is',
 						value: 'failed',
 					},
-					{ field: 'scan', operator: 'is', value: 'blocked' },
+					{ field: 'scan', operator: 'is', value: 'unavailable' },
 				],
 			},
 			true
@@ -230,7 +262,7 @@ describe( 'viewToQuery', () => {
 			category: 'web',
 			environment: 'test',
 			environment_status: 'failed',
-			scan_status: 'blocked',
+			scan_status: 'unavailable',
 		} );
 	} );
 

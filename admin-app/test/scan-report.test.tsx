@@ -3,10 +3,19 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
+import type { Policy } from '@k8or-orbit/contract';
+
+// The verdicts the console shows are the bridge's: decided here by its own gate.
+import { evaluateGates } from '../../rest-bridge/src/scan/gate';
 import type { Environment, OrbitApp } from '../src/api/types';
 import { ScanReportScreen } from '../src/screens/scan-report';
 import { rest, server } from './support/msw-server';
 import { scanAnswer, trivyFixture } from './support/trivy';
+
+const POLICIES: Record< string, Policy > = {
+	dev: { scanRequired: false, maxSeverity: 'CRITICAL' },
+	prod: { scanRequired: true, maxSeverity: 'MEDIUM' },
+};
 
 const APP: OrbitApp = {
 	id: 41,
@@ -17,7 +26,8 @@ const APP: OrbitApp = {
 	status: 'publish',
 	categories: [],
 	image: {},
-	scan: { status: 'blocked' },
+	scan: { status: 'scanned' },
+	verdicts: {},
 	environments: {},
 	deleted: { deleted: false },
 	modified: '2026-11-27T20:00:00',
@@ -28,25 +38,57 @@ const ENVIRONMENTS: Environment[] = [
 		name: 'dev',
 		order: 0,
 		canDeploy: true,
-		policy: { scanRequired: false, maxSeverity: 'critical' },
+		policy: POLICIES.dev!,
 	},
 	{
 		name: 'prod',
 		order: 1,
 		canDeploy: false,
-		policy: { scanRequired: true, maxSeverity: 'medium' },
+		policy: POLICIES.prod!,
 	},
 ];
 
-function serve( fixture: string ) {
+function serve(
+	fixture: string,
+	scanner: 'available' | 'unavailable' = 'available'
+) {
 	const report = trivyFixture( fixture );
+	const answer = scanAnswer( report );
+	const unavailable = {
+		summary: {
+			status: 'unavailable',
+			reason: 'no scanner is configured (ORBIT_TRIVY_PATH)',
+			scannedAt: '2026-11-27T20:00:00.000Z',
+		},
+		findings: [],
+	};
+	const scan =
+		scanner === 'available'
+			? { status: 'scanned' as const, findings: answer.findings }
+			: {
+					status: 'unavailable' as const,
+					reason: unavailable.summary.reason,
+				};
+	const app: OrbitApp = {
+		...APP,
+		scan:
+			scanner === 'available'
+				? APP.scan
+				: ( unavailable.summary as OrbitApp[ 'scan' ] ),
+		verdicts: evaluateGates(
+			POLICIES,
+			APP.name,
+			scan,
+			new Date( '2026-11-27T20:00:01.000Z' )
+		),
+	};
 	let scans = 0;
 	server.use(
 		http.get( rest( '/k8or-orbit/v1/apps/41' ), () =>
-			HttpResponse.json( APP )
+			HttpResponse.json( app )
 		),
 		http.get( rest( '/k8or-orbit/v1/apps/41/scan' ), () =>
-			HttpResponse.json( scanAnswer( report ) )
+			HttpResponse.json( scanner === 'available' ? answer : unavailable )
 		),
 		http.post( rest( '/k8or-orbit/v1/apps/41/scan' ), () => {
 			scans++;
@@ -158,8 +200,8 @@ describe( 'Scan report', () => {
 		).toBe( true );
 	} );
 
-	it( 'shows the gate per environment and what blocks it', async () => {
-		const { vulnerabilities } = serve( 'alpine-39.json' );
+	it( 'shows the bridge’s verdict per environment, naming what blocks it', async () => {
+		serve( 'alpine-39.json' );
 		const { container } = render(
 			<ScanReportScreen
 				appId={ 41 }
@@ -167,23 +209,51 @@ describe( 'Scan report', () => {
 				navigate={ () => undefined }
 			/>
 		);
-		const gates = await waitFor( () => {
-			const list = container.querySelector(
-				'.k8or-orbit-gates'
+		const line = await waitFor( () => {
+			const verdicts = container.querySelector(
+				'.k8or-orbit-gates .k8or-orbit-verdicts'
 			) as HTMLElement;
-			expect( list.children ).toHaveLength( 2 );
-			return list;
+			expect( verdicts ).toBeTruthy();
+			return verdicts;
 		} );
-		const [ dev, prod ] = [ ...gates.children ] as HTMLElement[];
-		expect( dev?.textContent ).toMatch( /^dev: may be deployed$/ );
-		const critical = vulnerabilities.filter(
-			( vulnerability ) => vulnerability.Severity === 'CRITICAL'
-		).length;
-		expect( prod?.textContent ).toContain( 'prod: blocked' );
-		expect( prod?.textContent ).toContain(
-			`${ critical } critical findings; the highest severity allowed is medium.`
+		expect( line.textContent ).toBe(
+			'dev: allowed · prod: blocked by CVE-2019-14697 (musl 1.1.20-r4, fixed in 1.1.20-r5), CVE-2019-14697 (musl-utils 1.1.20-r4, fixed in 1.1.20-r5)'
 		);
-		expect( prod?.textContent ).not.toContain( 'medium finding' );
+		expect(
+			line.querySelector( '[data-environment="prod"]' )?.className
+		).toContain( 'is-blocked' );
+	} );
+
+	it( 'with the scanner unavailable shows no counts, only why, and blocks where a scan is required', async () => {
+		serve( 'alpine-39.json', 'unavailable' );
+		const { container } = render(
+			<ScanReportScreen
+				appId={ 41 }
+				canScan={ false }
+				navigate={ () => undefined }
+			/>
+		);
+		expect(
+			await within( container ).findByText(
+				'Not scanned: no scanner is configured (ORBIT_TRIVY_PATH)'
+			)
+		).toBeTruthy();
+		expect(
+			container.querySelector( 'svg.k8or-orbit-severity-chart' )
+		).toBeNull();
+		expect( container.textContent ).not.toMatch(
+			/Critical: 0|0 critical/i
+		);
+		const line = await waitFor( () => {
+			const verdicts = container.querySelector(
+				'.k8or-orbit-gates .k8or-orbit-verdicts'
+			) as HTMLElement;
+			expect( verdicts ).toBeTruthy();
+			return verdicts;
+		} );
+		expect( line.textContent ).toMatch(
+			/^dev: allowed without a scan .* · prod: blocked, the image could not be scanned/
+		);
 	} );
 
 	it( 'starts a scan again for users who may scan', async () => {

@@ -52,6 +52,7 @@ const event = (
 	actor: { id: 2, login: 'operator' },
 	time: new Date( 1_800_000_000_000 + seq * 1000 ).toISOString(),
 	...( message ? { message } : {} ),
+	data: {},
 } );
 
 interface BackendOptions {

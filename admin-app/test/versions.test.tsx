@@ -20,7 +20,8 @@ const APP: OrbitApp = {
 		tag: '1.0.1',
 		version: '1.0.1',
 	},
-	scan: { status: 'blocked' },
+	scan: { status: 'scanned' },
+	verdicts: {},
 	environments: {},
 	deleted: { deleted: false },
 	modified: '2026-11-27T22:00:00',
@@ -36,7 +37,7 @@ const VERSIONS: AppVersion[] = [
 		size: 3 * 1024 * 1024,
 		uploadedBy: { id: 2, login: 'operator' },
 		uploadedAt: '2026-11-27T22:00:00.000Z',
-		scan: { status: 'blocked' },
+		scan: { status: 'scanned' },
 	},
 	{
 		label: '1.0.0',
@@ -44,7 +45,7 @@ const VERSIONS: AppVersion[] = [
 		archiveDigest: digest( 'c' ),
 		size: 2048,
 		uploadedAt: '2026-11-27T21:00:00.000Z',
-		scan: { status: 'passed' },
+		scan: { status: 'unavailable' },
 	},
 ];
 
@@ -87,7 +88,7 @@ describe( 'Versions screen', () => {
 			'3.0 MB',
 			'operator',
 		] );
-		expect( newest?.[ 6 ] ).toBe( 'Blocked' );
+		expect( newest?.[ 6 ] ).toBe( 'Scanned' );
 		expect( older?.[ 0 ] ).toBe( '1.0.0' );
 		expect( older?.[ 3 ] ).toBe( '2.0 KB' );
 		// Who uploaded is for operators; without it the cell says so.
@@ -95,7 +96,7 @@ describe( 'Versions screen', () => {
 		expect( older?.[ 5 ] ).toBe(
 			new Date( '2026-11-27T21:00:00.000Z' ).toLocaleString()
 		);
-		expect( older?.[ 6 ] ).toBe( 'Passed' );
+		expect( older?.[ 6 ] ).toBe( 'Not scanned: scanner unavailable' );
 		// The full digest is there for whoever needs to compare it.
 		expect(
 			container.querySelector( `code[title="${ digest( 'c' ) }"]` )

@@ -6,10 +6,12 @@ ARG TRIVY_VERSION=0.58.1
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json ./
+COPY contract/package.json contract/
 COPY rest-bridge/package.json rest-bridge/
 COPY blocks/package.json blocks/
 COPY admin-app/package.json admin-app/
 RUN npm ci --workspace rest-bridge --include-workspace-root --ignore-scripts --no-audit --no-fund
+COPY contract contract
 COPY rest-bridge rest-bridge
 RUN npx tsc --build rest-bridge
 
@@ -19,11 +21,13 @@ FROM node:20-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY contract/package.json contract/
 COPY rest-bridge/package.json rest-bridge/
 COPY blocks/package.json blocks/
 COPY admin-app/package.json admin-app/
 RUN npm ci --omit=dev --workspace rest-bridge --ignore-scripts --no-audit --no-fund \
 	&& npm cache clean --force
+COPY --from=build /app/contract/dist contract/dist
 COPY --from=build /app/rest-bridge/dist rest-bridge/dist
 COPY rest-bridge/bin rest-bridge/bin
 # Scans run the real Trivy CLI (ORBIT_TRIVY_PATH); its database goes to TRIVY_CACHE_DIR.

@@ -7,12 +7,14 @@ WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY blocks/package.json blocks/
 COPY admin-app/package.json admin-app/
+COPY contract/package.json contract/
 COPY rest-bridge/package.json rest-bridge/
 RUN npm ci --workspace blocks --workspace admin-app --ignore-scripts --no-audit --no-fund
+COPY contract contract
 COPY blocks blocks
 COPY admin-app admin-app
 COPY plugin/k8or-orbit plugin/k8or-orbit
-RUN npm run build --workspace blocks --workspace admin-app
+RUN npx tsc --build contract && npm run build --workspace blocks --workspace admin-app
 
 FROM wordpress:6.8-php8.2-apache
 # Apache as www-data on an unprivileged port, so the container never runs as root; the core

@@ -10,8 +10,10 @@ import {
 	validateArchive,
 } from './image/validate-archive.js';
 import { formatGate, formatSummary } from './scan/format.js';
+import { asSeverity } from '@k8or-orbit/contract';
+
 import {
-	evaluateGate,
+	decideGate,
 	GatePolicyError,
 	parseExemptions,
 	parseGateSeverity,
@@ -77,7 +79,7 @@ async function readTrivyReport( file: string ): Promise< TrivyReport > {
 const VALIDATE_USAGE = 'validate-image ARCHIVE [--json] [--image NAME]';
 const SUMMARY_USAGE = 'scan-summary TRIVY_JSON [--json]';
 const GATE_USAGE =
-	'gate TRIVY_JSON --max-severity NONE|LOW|MEDIUM|HIGH|CRITICAL [--exemptions FILE]';
+	'gate TRIVY_JSON --max-severity NONE|LOW|MEDIUM|HIGH|CRITICAL [--unknown-as SEVERITY] [--app NAME] [--exemptions FILE]';
 
 const commands: Record< string, { usage: string; run: Command } > = {
 	provision: {
@@ -149,11 +151,13 @@ const commands: Record< string, { usage: string; run: Command } > = {
 		},
 	},
 	gate: {
-		usage: `${ GATE_USAGE }    exit 0 if no finding is above the limit, 1 if blocked (exemptions: [{"id","reason","expires":"YYYY-MM-DD"}], expiry day inclusive, UTC)`,
+		usage: `${ GATE_USAGE }    exit 0 if no finding is above the limit, 1 if blocked; UNKNOWN counts as --unknown-as (default CRITICAL) (exemptions: [{"id","app"?,"reason","by"?,"expires":"YYYY-MM-DD"}], expiry day inclusive, UTC)`,
 		async run( args ) {
 			const options = {
 				'max-severity': { type: 'string' },
 				exemptions: { type: 'string' },
+				app: { type: 'string' },
+				'unknown-as': { type: 'string' },
 			} as const;
 			const { positionals, values } = parseCommandArgs(
 				args,
@@ -187,12 +191,26 @@ const commands: Record< string, { usage: string; run: Command } > = {
 						: error;
 				}
 			}
-			const result = evaluateGate(
-				await readTrivyReport( positionals[ 0 ] as string ),
-				{ maxSeverity, exemptions }
-			);
+			const report = await readTrivyReport( positionals[ 0 ] as string );
+			const result = decideGate( {
+				environment: 'cli',
+				appName: values.app ?? 'cli',
+				policy: {
+					scanRequired: true,
+					maxSeverity,
+					...( values[ 'unknown-as' ]
+						? {
+								unknownSeverityAs: asSeverity(
+									values[ 'unknown-as' ]
+								),
+							}
+						: {} ),
+					exemptions: exemptions ?? [],
+				},
+				scan: { status: 'scanned', findings: listFindings( report ) },
+			} );
 			process.stdout.write( formatGate( result, maxSeverity ) );
-			return result.passed ? EXIT.ok : EXIT.failed;
+			return result.verdict.allowed ? EXIT.ok : EXIT.failed;
 		},
 	},
 };

@@ -1,6 +1,5 @@
+import { ENVIRONMENT_NAME_PATTERN } from '@k8or-orbit/contract';
 import { z } from 'zod';
-
-const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const optionalUrl = z
 	.string()
@@ -72,8 +71,8 @@ const environmentSchema = z.object( {
 		.pipe(
 			z
 				.array(
-					z.string().regex( NAME_PATTERN, {
-						error: 'each environment must be a DNS label',
+					z.string().regex( ENVIRONMENT_NAME_PATTERN, {
+						error: 'each environment must be 1–20 lower-case letters, digits or hyphens, starting and ending with a letter or digit',
 					} )
 				)
 				.min( 1 )
@@ -155,9 +154,12 @@ export function environmentVariableSuffix( environment: string ): string {
 	return environment.toUpperCase().replace( /-/g, '_' );
 }
 
-const namespaceSchema = z.string().regex( NAME_PATTERN, {
-	error: 'must be a DNS label (a Kubernetes namespace)',
-} );
+// A Kubernetes namespace is a DNS-1123 label; only the bridge names namespaces.
+const namespaceSchema = z
+	.string()
+	.regex( /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+		error: 'must be a DNS label (a Kubernetes namespace)',
+	} );
 
 /**
  * Each environment's registry (ORBIT_REGISTRY_URL_<ENV>, else

@@ -1,12 +1,11 @@
 /**
- * The scan report in the console's terms, and the deploy gate each environment's
- * policy gives for it.
+ * The scan report in the console's terms, and the verdicts the bridge decided for it.
  */
 
 /**
- * WordPress dependencies
+ * External dependencies
  */
-import { __, _n, sprintf } from '@wordpress/i18n';
+import { asSeverity } from '@k8or-orbit/contract';
 
 /**
  * Internal dependencies
@@ -14,40 +13,31 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 import {
 	SEVERITIES,
 	type Environment,
-	type GateResult,
-	type MaxSeverity,
 	type RawScanReport,
 	type ScanReport,
-	type ScanStatus,
 	type Severity,
+	type Verdict,
 } from './types';
 
-const asSeverity = ( value: string ): Severity => {
-	const lower = value.toLowerCase() as Severity;
-	return SEVERITIES.includes( lower ) ? lower : 'unknown';
-};
-
 /**
- * Trivy writes severities in capitals and the bridge nests the counts; the console
- * uses lower-case severities throughout.
+ * The report of GET /apps/{id}/scan, with counts only when the image was scanned.
  *
  * @param raw The answer of GET /apps/{id}/scan.
  */
 export function normaliseScanReport( raw: RawScanReport ): ScanReport {
+	const scanned = raw.summary.status === 'scanned';
 	const counts = Object.fromEntries(
-		SEVERITIES.map( ( severity ) => [ severity, 0 ] )
+		SEVERITIES.map( ( severity ) => [
+			severity,
+			raw.summary.counts?.[ severity ] ?? 0,
+		] )
 	) as Record< Severity, number >;
-	for ( const [ severity, count ] of Object.entries(
-		raw.summary.summary?.counts ?? {}
-	) ) {
-		counts[ asSeverity( severity ) ] += count;
-	}
 	return {
-		status: raw.summary.status ?? 'unknown',
+		status: raw.summary.status ?? 'none',
 		reason: raw.summary.reason,
 		scanner: raw.summary.scanner,
 		scannedAt: raw.summary.scannedAt,
-		counts,
+		...( scanned ? { counts } : {} ),
 		findings: raw.findings.map( ( finding ) => ( {
 			id: finding.id,
 			package: finding.pkg,
@@ -60,67 +50,24 @@ export function normaliseScanReport( raw: RawScanReport ): ScanReport {
 	};
 }
 
-/** Severities from least to most severe, as the policy's maxSeverity ranks them. */
-const RANK: Record< MaxSeverity, number > = {
-	none: 0,
-	low: 1,
-	medium: 2,
-	high: 3,
-	critical: 4,
-};
-
 /**
- * Whether each environment's policy lets the scanned image through, and what blocks
- * it. Unknown severities never block (they carry no rank). Exemptions are applied by
- * the deploy itself and are not visible here, so a blocked gate may still pass there.
+ * The verdicts in the environments' order (those of unknown environments last), as
+ * every screen lists them.
  *
- * @param report       The scan report, or null when the app has none.
- * @param scanStatus   The app's scan status.
- * @param environments The environments with their policies.
+ * @param verdicts     The app's verdicts per environment.
+ * @param environments The configured environments.
  */
-export function gateResults(
-	report: ScanReport | null,
-	scanStatus: ScanStatus,
-	environments: Environment[]
-): GateResult[] {
-	const scanned = report !== null && report.status === 'scanned';
-	return environments.map( ( { name, policy } ) => {
-		const reasons: string[] = [];
-		if ( policy.scanRequired && ( ! scanned || scanStatus === 'failed' ) ) {
-			reasons.push(
-				__(
-					'This environment requires a scan and the image has none that finished. Scan it again.',
-					'k8or-orbit'
-				)
-			);
-		}
-		if ( scanned ) {
-			const limit = RANK[ policy.maxSeverity ] ?? 0;
-			for ( const severity of [
-				'critical',
-				'high',
-				'medium',
-				'low',
-			] as const ) {
-				const count = report.counts[ severity ];
-				if ( RANK[ severity ] > limit && count > 0 ) {
-					reasons.push(
-						sprintf(
-							/* translators: 1: number of findings, 2: severity, 3: highest severity allowed. */
-							_n(
-								'%1$d %2$s finding; the highest severity allowed is %3$s.',
-								'%1$d %2$s findings; the highest severity allowed is %3$s.',
-								count,
-								'k8or-orbit'
-							),
-							count,
-							severity,
-							policy.maxSeverity
-						)
-					);
-				}
-			}
-		}
-		return { environment: name, allowed: reasons.length === 0, reasons };
-	} );
+export function orderedVerdicts(
+	verdicts: Partial< Record< string, Verdict > >,
+	environments: Array< Pick< Environment, 'name' > >
+): Verdict[] {
+	const position = ( name: string ) => {
+		const index = environments.findIndex( ( env ) => env.name === name );
+		return index < 0 ? environments.length : index;
+	};
+	return Object.values( verdicts )
+		.filter( ( verdict ): verdict is Verdict => verdict !== undefined )
+		.sort(
+			( a, b ) => position( a.environment ) - position( b.environment )
+		);
 }

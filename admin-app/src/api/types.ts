@@ -1,6 +1,18 @@
 /**
- * Shapes of the `k8or-orbit/v1` answers the console reads (docs/architecture.md).
+ * Shapes of the `k8or-orbit/v1` answers the console reads (docs/architecture.md);
+ * the shapes the parts share come from docs/contract.json.
  */
+
+/**
+ * External dependencies
+ */
+import type {
+	Event,
+	Policy,
+	ScanResult,
+	Severity,
+	Verdict,
+} from '@k8or-orbit/contract';
 
 /**
  * Internal dependencies
@@ -13,17 +25,18 @@ export type {
 	EnvironmentStatus,
 } from '../../../ui/src/deploy/types';
 
-export const SEVERITIES = [
-	'critical',
-	'high',
-	'medium',
-	'low',
-	'unknown',
-] as const;
-export type Severity = ( typeof SEVERITIES )[ number ];
+export { SEVERITIES } from '@k8or-orbit/contract';
+export type {
+	Actor,
+	BlockingFinding,
+	EventOutcome,
+	Severity,
+	SeverityLimit,
+	Verdict,
+} from '@k8or-orbit/contract';
 
-export type ScanStatus =
-	'none' | 'pending' | 'passed' | 'blocked' | 'failed' | 'unavailable';
+/** "none" before the first scan, then the contract's ScanResult status. */
+export type ScanStatus = 'none' | ScanResult[ 'status' ];
 
 export interface ImageFacts {
 	repository?: string;
@@ -56,14 +69,10 @@ export interface AppVersion {
 	scan?: ScanSummary;
 }
 
-export interface ScanSummary {
-	status: ScanStatus;
-	counts?: Partial< Record< Severity, number > >;
-	scannedAt?: string;
-	scanner?: string;
-	scannerVersion?: string;
-	message?: string;
-}
+/** The app's latest scan (`k8or_orbit_scan`): the contract's ScanResult, or none yet. */
+export type ScanSummary = Omit< ScanResult, 'status' > & {
+	status?: ScanStatus;
+};
 
 export interface DeletedState {
 	deleted: boolean;
@@ -87,41 +96,23 @@ export interface OrbitApp {
 	categories: AppCategory[];
 	image: ImageFacts;
 	scan: ScanSummary;
+	/** The bridge's verdict per environment (`k8or_orbit_verdicts`). */
+	verdicts: Partial< Record< string, Verdict > >;
 	environments: Record< string, EnvironmentState >;
 	deleted: DeletedState;
 	modified: string;
 }
 
-/** Highest severity an environment lets through ("none": no finding at all). */
-export type MaxSeverity = 'none' | 'low' | 'medium' | 'high' | 'critical';
-
 export interface Environment {
 	name: string;
 	order: number;
 	canDeploy: boolean;
-	policy: { scanRequired: boolean; maxSeverity: MaxSeverity };
+	/** The environment's policy; its exemptions are only on the settings screen. */
+	policy: Omit< Policy, 'exemptions' >;
 }
 
-export interface Actor {
-	id: number;
-	login: string;
-}
-
-export type EventOutcome = 'started' | 'succeeded' | 'failed';
-
-export interface OrbitEvent {
-	jobId: string;
-	seq: number;
-	name: string;
-	step: string;
-	outcome: EventOutcome;
-	appName: string;
-	environment?: string;
-	actor?: Actor;
-	time: string;
-	message?: string;
-	data?: Record< string, unknown >;
-}
+/** A job event (docs/contract.json, Event). */
+export type OrbitEvent = Event;
 
 export interface EventPage {
 	items: OrbitEvent[];
@@ -228,17 +219,7 @@ export interface Finding {
 
 /** The latest scan as GET /apps/{id}/scan relays it from the bridge. */
 export interface RawScanReport {
-	summary: {
-		status?: string;
-		reason?: string;
-		scanner?: string;
-		scannedAt?: string;
-		summary?: {
-			counts?: Record< string, number >;
-			total?: number;
-			fixable?: number;
-		};
-	};
+	summary: Partial< ScanResult >;
 	findings: Array< {
 		id: string;
 		pkg: string;
@@ -251,19 +232,14 @@ export interface RawScanReport {
 }
 
 export interface ScanReport {
-	/** "scanned" or "unavailable" (with reason). */
-	status: string;
+	/** "scanned", or "unavailable" with the reason and no counts. */
+	status: ScanStatus;
 	reason?: string;
 	scanner?: string;
 	scannedAt?: string;
-	counts: Record< Severity, number >;
+	/** Only for a finished scan: zeros would read as a clean image. */
+	counts?: Record< Severity, number >;
 	findings: Finding[];
-}
-
-export interface GateResult {
-	environment: string;
-	allowed: boolean;
-	reasons: string[];
 }
 
 export interface LiveCredentials {

@@ -30,16 +30,14 @@ import type {
 	ScanStatus,
 } from '../api/types';
 import { formatTime } from '../components/format';
+import { Verdicts } from '../components/verdicts';
 import type { Route } from '../routes';
 import { ENVIRONMENT_STATUS_LABELS } from '../../../ui/src/deploy';
 import './data-views.scss';
 
 const SCAN_STATUSES: Array< { value: ScanStatus; label: string } > = [
 	{ value: 'none', label: __( 'Not scanned', 'k8or-orbit' ) },
-	{ value: 'pending', label: __( 'Pending', 'k8or-orbit' ) },
-	{ value: 'passed', label: __( 'Passed', 'k8or-orbit' ) },
-	{ value: 'blocked', label: __( 'Blocked', 'k8or-orbit' ) },
-	{ value: 'failed', label: __( 'Failed', 'k8or-orbit' ) },
+	{ value: 'scanned', label: __( 'Scanned', 'k8or-orbit' ) },
 	{ value: 'unavailable', label: __( 'Scanner unavailable', 'k8or-orbit' ) },
 ];
 
@@ -281,11 +279,18 @@ export function ImagesScreen( {
 			},
 			{
 				id: 'scan',
-				label: __( 'Scan', 'k8or-orbit' ),
+				label: __( 'Verdict per environment', 'k8or-orbit' ),
 				enableSorting: false,
 				elements: SCAN_STATUSES,
 				filterBy: { operators: [ 'is' ] },
-				getValue: ( { item } ) => item.scan.status,
+				getValue: ( { item } ) => item.scan.status ?? 'none',
+				render: ( { item } ) => (
+					<Verdicts
+						verdicts={ item.verdicts ?? {} }
+						environments={ environments }
+						scan={ item.scan }
+					/>
+				),
 			},
 			...( seesDeleted
 				? [

@@ -21,7 +21,6 @@ import {
 	listEnvironments,
 	scanApp,
 } from '../api/rest';
-import { gateResults } from '../api/scan';
 import {
 	SEVERITIES,
 	type Environment,
@@ -31,23 +30,24 @@ import {
 	type Severity,
 } from '../api/types';
 import { formatTime } from '../components/format';
+import { Verdicts } from '../components/verdicts';
 import type { Route } from '../routes';
 import './data-views.scss';
 
 const SEVERITY_LABELS: Record< Severity, string > = {
-	critical: __( 'Critical', 'k8or-orbit' ),
-	high: __( 'High', 'k8or-orbit' ),
-	medium: __( 'Medium', 'k8or-orbit' ),
-	low: __( 'Low', 'k8or-orbit' ),
-	unknown: __( 'Unknown', 'k8or-orbit' ),
+	CRITICAL: __( 'Critical', 'k8or-orbit' ),
+	HIGH: __( 'High', 'k8or-orbit' ),
+	MEDIUM: __( 'Medium', 'k8or-orbit' ),
+	LOW: __( 'Low', 'k8or-orbit' ),
+	UNKNOWN: __( 'Unknown', 'k8or-orbit' ),
 };
 
 const SEVERITY_COLOURS: Record< Severity, string > = {
-	critical: '#8a0000',
-	high: '#d63638',
-	medium: '#b26200',
-	low: '#2271b1',
-	unknown: '#646970',
+	CRITICAL: '#8a0000',
+	HIGH: '#d63638',
+	MEDIUM: '#b26200',
+	LOW: '#2271b1',
+	UNKNOWN: '#646970',
 };
 
 interface FindingRow extends Finding {
@@ -90,7 +90,7 @@ export function SeverityChart( {
 				<g
 					key={ severity }
 					transform={ `translate(0 ${ index * rowHeight })` }
-					data-severity={ severity }
+					data-severity={ severity.toLowerCase() }
 				>
 					<text x="0" y="18" fontSize="13">
 						{ SEVERITY_LABELS[ severity ] }
@@ -238,13 +238,6 @@ export function ScanReportScreen( {
 			} ) ),
 		[ report ]
 	);
-	const gates = useMemo(
-		() =>
-			app
-				? gateResults( report, app.scan.status ?? 'none', environments )
-				: [],
-		[ app, report, environments ]
-	);
 	const shown = useMemo(
 		() => filterSortAndPaginate( rows, view, FINDING_FIELDS ),
 		[ rows, view ]
@@ -339,34 +332,36 @@ export function ScanReportScreen( {
 							</>
 						) }
 					</p>
-					<h3>{ __( 'Findings per severity', 'k8or-orbit' ) }</h3>
-					<SeverityChart counts={ report.counts } />
-
 					<h3>
-						{ __( 'Deploy gate per environment', 'k8or-orbit' ) }
+						{ __( 'Deploy verdict per environment', 'k8or-orbit' ) }
 					</h3>
-					<ul className="k8or-orbit-gates">
-						{ gates.map( ( gate ) => (
-							<li
-								key={ gate.environment }
-								className={
-									gate.allowed ? 'is-allowed' : 'is-blocked'
-								}
-							>
-								<strong>{ gate.environment }</strong>:{ ' ' }
-								{ gate.allowed
-									? __( 'may be deployed', 'k8or-orbit' )
-									: __( 'blocked', 'k8or-orbit' ) }
-								{ ! gate.allowed && gate.reasons.length > 0 && (
-									<ul>
-										{ gate.reasons.map( ( reason ) => (
-											<li key={ reason }>{ reason }</li>
-										) ) }
-									</ul>
-								) }
-							</li>
-						) ) }
-					</ul>
+					<p className="k8or-orbit-gates">
+						<Verdicts
+							verdicts={ app?.verdicts ?? {} }
+							environments={ environments }
+							scan={ app?.scan }
+						/>
+					</p>
+					{ report.counts ? (
+						<>
+							<h3>
+								{ __( 'Findings per severity', 'k8or-orbit' ) }
+							</h3>
+							<SeverityChart counts={ report.counts } />
+						</>
+					) : (
+						<p className="k8or-orbit-scan-report__unavailable">
+							{ sprintf(
+								/* translators: %s: why the image was not scanned. */
+								__( 'Not scanned: %s', 'k8or-orbit' ),
+								report.reason ||
+									__(
+										'the scanner is unavailable',
+										'k8or-orbit'
+									)
+							) }
+						</p>
+					) }
 
 					<h3>{ __( 'Findings', 'k8or-orbit' ) }</h3>
 					<DataViews< FindingRow >

@@ -9,17 +9,15 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorMessage, getApp, listVersions } from '../api/rest';
-import type { AppVersion, OrbitApp, ScanSummary } from '../api/types';
+import type { AppVersion, OrbitApp, ScanStatus } from '../api/types';
 import { formatBytes, formatTime } from '../components/format';
 import type { Route } from '../routes';
 
-const SCAN_VERDICTS: Record< ScanSummary[ 'status' ], string > = {
+/** A version's scan state; verdicts are decided for the current image only (the app's `verdicts`). */
+const SCAN_STATES: Record< ScanStatus, string > = {
 	none: __( 'Not scanned', 'k8or-orbit' ),
-	pending: __( 'Pending', 'k8or-orbit' ),
-	passed: __( 'Passed', 'k8or-orbit' ),
-	blocked: __( 'Blocked', 'k8or-orbit' ),
-	failed: __( 'Failed', 'k8or-orbit' ),
-	unavailable: __( 'Scanner unavailable', 'k8or-orbit' ),
+	scanned: __( 'Scanned', 'k8or-orbit' ),
+	unavailable: __( 'Not scanned: scanner unavailable', 'k8or-orbit' ),
 };
 
 /** A digest short enough for a table cell; the full one is in the title. */
@@ -160,7 +158,7 @@ export function VersionsScreen( { appId, navigate }: VersionsScreenProps ) {
 								<td>{ version.uploadedBy?.login ?? '—' }</td>
 								<td>{ formatTime( version.uploadedAt ) }</td>
 								<td>
-									{ SCAN_VERDICTS[
+									{ SCAN_STATES[
 										version.scan?.status ?? 'none'
 									] ?? version.scan?.status }
 								</td>

@@ -4,6 +4,11 @@
  */
 
 /**
+ * External dependencies
+ */
+import { COMPLETED_EVENTS } from '@k8or-orbit/contract';
+
+/**
  * WordPress dependencies
  */
 import { createReduxStore, register } from '@wordpress/data';
@@ -145,9 +150,6 @@ export function jobSteps( followed: FollowedJob ): StepView[] {
 	return [ ...steps.values() ];
 }
 
-/** Events that end their job when they succeed (docs/architecture.md, event names). */
-const FINAL_EVENTS = [ 'upload-completed', 'deployment-completed', 'deployed' ];
-
 /**
  * Whether a job has ended, by its own status or by its events.
  *
@@ -170,7 +172,7 @@ export function jobEnded(
 		events.some(
 			( event ) =>
 				event.outcome === 'succeeded' &&
-				FINAL_EVENTS.includes( event.name )
+				COMPLETED_EVENTS.includes( event.name )
 		)
 	) {
 		return 'succeeded';

@@ -3,29 +3,35 @@
  */
 
 /**
+ * External dependencies
+ */
+import {
+	APP_NAME_PATTERN,
+	LIMITS,
+	VERSION_LABEL_PATTERN,
+} from '@k8or-orbit/contract';
+
+/**
  * WordPress dependencies
  */
-import { __ } from '@wordpress/i18n';
+import { __, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
 import type { DeployInputs, EnvVar } from '../api/types';
 
-const APP_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** The version label rule, as the plugin (App_Meta) and the bridge (schemas.ts) hold it. */
-const VERSION_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const CPU = /^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/;
-const MEMORY = /^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const MAX_REPLICAS = 20;
-export const MAX_ENV_VARS = 50;
+const CPU = new RegExp( LIMITS.deployInputs.cpuPattern );
+const MEMORY = new RegExp( LIMITS.deployInputs.memoryPattern );
+const ENV_NAME = new RegExp( LIMITS.deployInputs.envNamePattern );
+export const MAX_REPLICAS = LIMITS.deployInputs.replicasMax;
+export const MAX_ENV_VARS = LIMITS.deployInputs.envVars;
 
 export function appNameError( name: string ): string | null {
 	if ( ! name ) {
 		return __( 'Enter a name for the app.', 'k8or-orbit' );
 	}
-	if ( ! APP_NAME.test( name ) ) {
+	if ( ! APP_NAME_PATTERN.test( name ) ) {
 		return __(
 			'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit, at most 63 characters (e.g. hello-web).',
 			'k8or-orbit'
@@ -41,7 +47,7 @@ export function versionLabelError( label: string ): string | null {
 			'k8or-orbit'
 		);
 	}
-	if ( ! VERSION_LABEL.test( label ) ) {
+	if ( ! VERSION_LABEL_PATTERN.test( label ) ) {
 		return __(
 			'Use letters, digits, dots, dashes and underscores, starting with a letter or digit, at most 64 characters (e.g. 1.0.1).',
 			'k8or-orbit'
@@ -58,7 +64,7 @@ export function versionLabelError( label: string ): string | null {
  */
 export function versionLabelFromReference( reference: string ): string {
 	const tag = /:([^:/@]+)(@.*)?$/.exec( reference )?.[ 1 ] ?? '';
-	return tag !== 'latest' && VERSION_LABEL.test( tag ) ? tag : '';
+	return tag !== 'latest' && VERSION_LABEL_PATTERN.test( tag ) ? tag : '';
 }
 
 /**
@@ -82,7 +88,11 @@ export function appNameFromReference( reference: string ): string {
 
 function envError( env: EnvVar[] ): string | null {
 	if ( env.length > MAX_ENV_VARS ) {
-		return __( 'At most 50 environment variables.', 'k8or-orbit' );
+		return sprintf(
+			/* translators: %d: the most environment variables allowed. */
+			__( 'At most %d environment variables.', 'k8or-orbit' ),
+			MAX_ENV_VARS
+		);
 	}
 	const names = new Set< string >();
 	for ( const { name } of env ) {
@@ -116,12 +126,13 @@ export function deployInputErrors(
 	const errors: ReturnType< typeof deployInputErrors > = {};
 	if (
 		! Number.isInteger( inputs.replicas ) ||
-		inputs.replicas < 1 ||
+		inputs.replicas < LIMITS.deployInputs.replicasMin ||
 		inputs.replicas > MAX_REPLICAS
 	) {
-		errors.replicas = __(
-			'Replicas: a whole number from 1 to 20.',
-			'k8or-orbit'
+		errors.replicas = sprintf(
+			/* translators: %d: the most replicas allowed. */
+			__( 'Replicas: a whole number from 1 to %d.', 'k8or-orbit' ),
+			MAX_REPLICAS
 		);
 	}
 	if (

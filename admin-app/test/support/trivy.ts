@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { RawScanReport } from '../../src/api/types';
+import type { RawScanReport, Severity } from '../../src/api/types';
 
 const FIXTURES = path.resolve(
 	__dirname,
@@ -73,7 +73,8 @@ export function scanAnswer( report: TrivyReport ): RawScanReport {
 			status: 'scanned',
 			scanner: 'trivy 0.58.1',
 			scannedAt: '2026-11-27T20:00:00.000Z',
-			summary: { counts, total: findings.length },
+			counts: counts as Record< Severity, number >,
+			total: findings.length,
 		},
 		findings,
 	};

@@ -38,7 +38,7 @@ $k8or_orbit_heading_id = wp_unique_id( 'k8or-orbit-app-details-' );
 	<?php if ( App_Meta::is_deleted( $k8or_orbit_app->ID ) ) : ?>
 		<p class="wp-block-k8or-orbit-app-details__deleted"><?php esc_html_e( 'This app is deleted. It can be restored from the Orbit console.', 'k8or-orbit' ); ?></p>
 	<?php endif; ?>
-	<p class="wp-block-k8or-orbit-app-details__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
+	<p class="wp-block-k8or-orbit-app-details__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ), App_Meta::read( $k8or_orbit_app->ID, App_Meta::VERDICTS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
 	<?php echo k8or_orbit_blocks_image_facts( App_Meta::read( $k8or_orbit_app->ID, App_Meta::IMAGE ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
 	<?php $k8or_orbit_versions = App_Meta::versions( $k8or_orbit_app->ID ); ?>
 	<?php if ( array() !== $k8or_orbit_versions ) : ?>

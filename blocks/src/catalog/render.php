@@ -127,7 +127,7 @@ $k8or_orbit_categories = '' === $k8or_orbit_fixed_category
 					<?php endif; ?>
 					<?php echo k8or_orbit_blocks_environment_summary( App_Meta::read( $k8or_orbit_app->ID, App_Meta::ENVIRONMENTS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
 					<?php if ( $k8or_orbit_show_badge ) : ?>
-						<p class="wp-block-k8or-orbit-catalog__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
+						<p class="wp-block-k8or-orbit-catalog__badge"><?php echo k8or_orbit_blocks_scan_badge( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ), App_Meta::read( $k8or_orbit_app->ID, App_Meta::VERDICTS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?></p>
 					<?php endif; ?>
 				</li>
 			<?php endforeach; ?>

@@ -21,5 +21,5 @@ if ( null === $k8or_orbit_app ) {
 }
 ?>
 <section <?php echo get_block_wrapper_attributes( array( 'aria-label' => __( 'Security scan', 'k8or-orbit' ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by core. ?>>
-	<?php echo k8or_orbit_blocks_scan_summary( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
+	<?php echo k8or_orbit_blocks_scan_summary( App_Meta::read( $k8or_orbit_app->ID, App_Meta::SCAN ), App_Meta::read( $k8or_orbit_app->ID, App_Meta::VERDICTS ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in the helper. ?>
 </section>

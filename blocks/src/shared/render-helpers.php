@@ -12,6 +12,8 @@ defined( 'ABSPATH' ) || exit;
 
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
+use K8or\Orbit\Contract\Contract;
+use K8or\Orbit\Settings\Settings;
 
 if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	/**
@@ -58,54 +60,78 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	function k8or_orbit_blocks_scan_status_label( $status ) {
 		$labels = array(
 			'none'        => __( 'Not scanned', 'k8or-orbit' ),
-			'pending'     => __( 'Scan pending', 'k8or-orbit' ),
-			'passed'      => __( 'Scan passed', 'k8or-orbit' ),
-			'blocked'     => __( 'Blocked by scan', 'k8or-orbit' ),
-			'failed'      => __( 'Scan failed', 'k8or-orbit' ),
-			'unavailable' => __( 'Scanner unavailable', 'k8or-orbit' ),
+			'scanned'     => __( 'Scanned', 'k8or-orbit' ),
+			'unavailable' => __( 'Not scanned: scanner unavailable', 'k8or-orbit' ),
 		);
 		return isset( $labels[ $status ] ) ? $labels[ $status ] : $labels['none'];
 	}
 
 	/**
-	 * Severity names in the order they matter, with their labels.
+	 * Severity names of the contract, most severe first, with their labels.
 	 *
 	 * @return array<string, string>
 	 */
 	function k8or_orbit_blocks_severities() {
-		return array(
-			'critical' => __( 'Critical', 'k8or-orbit' ),
-			'high'     => __( 'High', 'k8or-orbit' ),
-			'medium'   => __( 'Medium', 'k8or-orbit' ),
-			'low'      => __( 'Low', 'k8or-orbit' ),
-			'unknown'  => __( 'Unknown', 'k8or-orbit' ),
+		$labels = array(
+			'CRITICAL' => __( 'Critical', 'k8or-orbit' ),
+			'HIGH'     => __( 'High', 'k8or-orbit' ),
+			'MEDIUM'   => __( 'Medium', 'k8or-orbit' ),
+			'LOW'      => __( 'Low', 'k8or-orbit' ),
+			'UNKNOWN'  => __( 'Unknown', 'k8or-orbit' ),
 		);
+		$severities = array();
+		foreach ( Contract::severities() as $severity ) {
+			$severities[ $severity ] = isset( $labels[ $severity ] ) ? $labels[ $severity ] : $severity;
+		}
+		return $severities;
 	}
 
 	/**
-	 * The scan badge: status plus the critical and high counts.
+	 * The verdict of each environment's policy, in the environments' order, as the bridge worded it:
+	 * "dev: allowed · test: blocked by CVE-2019-14697 (musl 1.1.20-r3, fixed in 1.1.20-r5)".
+	 * Every screen shows verdicts this way and never says "passed" without the environment.
 	 *
-	 * @param array<string, mixed> $scan Scan meta.
-	 * @return string HTML.
+	 * @param array<string, mixed> $verdicts Verdicts meta keyed by environment name.
+	 * @return string HTML; empty when no verdict was decided yet.
 	 */
-	function k8or_orbit_blocks_scan_badge( $scan ) {
-		$status = isset( $scan['status'] ) && is_string( $scan['status'] ) ? $scan['status'] : 'none';
-		$counts = isset( $scan['counts'] ) && is_array( $scan['counts'] ) ? $scan['counts'] : array();
-		$detail = '';
-		if ( in_array( $status, array( 'passed', 'blocked' ), true ) ) {
-			$detail = sprintf(
-				/* translators: 1: number of critical findings, 2: number of high findings. */
-				__( '%1$d critical, %2$d high', 'k8or-orbit' ),
-				isset( $counts['critical'] ) ? (int) $counts['critical'] : 0,
-				isset( $counts['high'] ) ? (int) $counts['high'] : 0
+	function k8or_orbit_blocks_verdicts( $verdicts ) {
+		$verdicts = is_array( $verdicts ) ? $verdicts : array();
+		$order    = array_flip( Settings::environment_names() );
+		uksort(
+			$verdicts,
+			function ( $a, $b ) use ( $order ) {
+				return ( isset( $order[ $a ] ) ? $order[ $a ] : PHP_INT_MAX ) <=> ( isset( $order[ $b ] ) ? $order[ $b ] : PHP_INT_MAX );
+			}
+		);
+		$parts = array();
+		foreach ( $verdicts as $verdict ) {
+			if ( ! is_array( $verdict ) || ! isset( $verdict['message'] ) ) {
+				continue;
+			}
+			$parts[] = sprintf(
+				'<span class="k8or-orbit-verdict %1$s" data-environment="%2$s">%3$s</span>',
+				empty( $verdict['allowed'] ) ? 'is-blocked' : 'is-allowed',
+				esc_attr( (string) ( isset( $verdict['environment'] ) ? $verdict['environment'] : '' ) ),
+				esc_html( (string) $verdict['message'] )
 			);
 		}
-		$status_class = sanitize_html_class( $status, 'none' );
+		return array() === $parts ? '' : '<span class="k8or-orbit-verdicts">' . implode( ' · ', $parts ) . '</span>';
+	}
+
+	/**
+	 * The scan badge: the verdict of each environment, or why there is none.
+	 *
+	 * @param array<string, mixed> $scan     Scan meta.
+	 * @param array<string, mixed> $verdicts Verdicts meta.
+	 * @return string HTML.
+	 */
+	function k8or_orbit_blocks_scan_badge( $scan, $verdicts ) {
+		$status  = isset( $scan['status'] ) && is_string( $scan['status'] ) ? $scan['status'] : 'none';
+		$verdict = k8or_orbit_blocks_verdicts( $verdicts );
 		return sprintf(
-			'<span class="k8or-orbit-scan-badge is-status-%1$s">%2$s%3$s</span>',
-			esc_attr( $status_class ),
-			esc_html( k8or_orbit_blocks_scan_status_label( $status ) ),
-			'' === $detail ? '' : ' <span class="k8or-orbit-scan-badge__detail">(' . esc_html( $detail ) . ')</span>'
+			'<span class="k8or-orbit-scan-badge is-status-%1$s">%2$s</span>',
+			esc_attr( sanitize_html_class( $status, 'none' ) ),
+			'' !== $verdict ? $verdict : esc_html( k8or_orbit_blocks_scan_status_label( $status ) )
 		);
 	}
 
@@ -280,45 +306,49 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	}
 
 	/**
-	 * Scan summary: status, when and by what, and the count per severity.
+	 * Scan summary: the verdict of each environment, then the count per severity with when and by
+	 * what, or, when the image could not be scanned, only why.
 	 *
-	 * @param array<string, mixed> $scan Scan meta.
+	 * @param array<string, mixed> $scan     Scan meta.
+	 * @param array<string, mixed> $verdicts Verdicts meta.
 	 * @return string HTML.
 	 */
-	function k8or_orbit_blocks_scan_summary( $scan ) {
-		$counts  = isset( $scan['counts'] ) && is_array( $scan['counts'] ) ? $scan['counts'] : array();
-		$items   = '';
-		foreach ( k8or_orbit_blocks_severities() as $severity => $label ) {
-			$items .= sprintf(
-				'<li class="k8or-orbit-scan-summary__count is-severity-%1$s"><span class="k8or-orbit-scan-summary__number">%2$s</span> <span class="k8or-orbit-scan-summary__label">%3$s</span></li>',
-				esc_attr( $severity ),
-				esc_html( number_format_i18n( isset( $counts[ $severity ] ) ? absint( $counts[ $severity ] ) : 0 ) ),
-				esc_html( $label )
-			);
-		}
-		$scanned_at = k8or_orbit_blocks_format_time( isset( $scan['scannedAt'] ) ? $scan['scannedAt'] : '' );
-		$scanner    = trim(
-			( isset( $scan['scanner'] ) && is_string( $scan['scanner'] ) ? $scan['scanner'] : '' ) . ' ' .
-			( isset( $scan['scannerVersion'] ) && is_string( $scan['scannerVersion'] ) ? $scan['scannerVersion'] : '' )
-		);
+	function k8or_orbit_blocks_scan_summary( $scan, $verdicts ) {
 		$status = isset( $scan['status'] ) && is_string( $scan['status'] ) ? $scan['status'] : 'none';
+		$items  = '';
 		$meta   = '';
-		if ( in_array( $status, array( 'unavailable', 'failed' ), true ) ) {
-			// Why there are no counts, in the scanner's or the bridge's words.
-			$meta = isset( $scan['message'] ) && is_string( $scan['message'] ) ? $scan['message'] : '';
-		} elseif ( '' !== $scanned_at ) {
+		if ( 'scanned' === $status ) {
+			$counts = isset( $scan['counts'] ) && is_array( $scan['counts'] ) ? $scan['counts'] : array();
+			foreach ( k8or_orbit_blocks_severities() as $severity => $label ) {
+				$items .= sprintf(
+					'<li class="k8or-orbit-scan-summary__count is-severity-%1$s"><span class="k8or-orbit-scan-summary__number">%2$s</span> <span class="k8or-orbit-scan-summary__label">%3$s</span></li>',
+					esc_attr( strtolower( $severity ) ),
+					esc_html( number_format_i18n( isset( $counts[ $severity ] ) ? absint( $counts[ $severity ] ) : 0 ) ),
+					esc_html( $label )
+				);
+			}
+			$scanned_at = k8or_orbit_blocks_format_time( isset( $scan['scannedAt'] ) ? $scan['scannedAt'] : '' );
+			$scanner    = isset( $scan['scanner'] ) && is_string( $scan['scanner'] ) ? $scan['scanner'] : '';
+			if ( '' !== $scanned_at ) {
+				$meta = sprintf(
+					/* translators: 1: date and time of the scan, 2: scanner name and version. */
+					__( 'Scanned %1$s with %2$s.', 'k8or-orbit' ),
+					$scanned_at,
+					'' === $scanner ? __( 'an unknown scanner', 'k8or-orbit' ) : $scanner
+				);
+			}
+		} elseif ( 'unavailable' === $status ) {
+			// No counts: zeros would read as a clean scan. Only why there are none.
 			$meta = sprintf(
-				/* translators: 1: date and time of the scan, 2: scanner name and version. */
-				__( 'Scanned %1$s with %2$s.', 'k8or-orbit' ),
-				$scanned_at,
-				'' === $scanner ? __( 'an unknown scanner', 'k8or-orbit' ) : $scanner
+				/* translators: %s: the reason, in the scanner's or the bridge's words. */
+				__( 'Not scanned: %s', 'k8or-orbit' ),
+				isset( $scan['reason'] ) && is_string( $scan['reason'] ) ? $scan['reason'] : __( 'the scanner is unavailable', 'k8or-orbit' )
 			);
 		}
 		return sprintf(
-			'<div class="k8or-orbit-scan-summary">%1$s<ul class="k8or-orbit-scan-summary__counts" aria-label="%2$s">%3$s</ul>%4$s</div>',
-			k8or_orbit_blocks_scan_badge( $scan ),
-			esc_attr__( 'Findings per severity', 'k8or-orbit' ),
-			$items,
+			'<div class="k8or-orbit-scan-summary">%1$s%2$s%3$s</div>',
+			k8or_orbit_blocks_scan_badge( $scan, $verdicts ),
+			'' === $items ? '' : '<ul class="k8or-orbit-scan-summary__counts" aria-label="' . esc_attr__( 'Findings per severity', 'k8or-orbit' ) . '">' . $items . '</ul>',
 			'' === $meta ? '' : '<p class="k8or-orbit-scan-summary__meta">' . esc_html( $meta ) . '</p>'
 		);
 	}

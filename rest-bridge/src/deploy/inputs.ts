@@ -1,13 +1,10 @@
+import { LIMITS } from '@k8or-orbit/contract';
 import { z } from 'zod';
 
-/** Kubernetes' environment variable name rule (a C identifier, also . and -). */
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const CPU = /^(?:\d+(?:\.\d+)?|\.\d+)m?$/;
-const MEMORY = /^(?:\d+(?:\.\d+)?|\.\d+)(?:[KMGTPE]i|[kMGTPE])?$/;
-const MAX_ENV = 100;
-const MAX_ENV_VALUE = 32 * 1024;
-const MAX_ARGUMENTS = 64;
-const MAX_ARGUMENT_LENGTH = 4096;
+const RULES = LIMITS.deployInputs;
+const ENV_NAME = new RegExp( RULES.envNamePattern );
+const CPU = new RegExp( RULES.cpuPattern );
+const MEMORY = new RegExp( RULES.memoryPattern );
 
 const BINARY = {
 	Ki: 2 ** 10,
@@ -49,25 +46,30 @@ const envList = z
 	.array(
 		z.object( {
 			name: z.string().regex( ENV_NAME, {
-				error: 'an environment variable name is letters, digits, _ . and -, not starting with a digit',
+				error: 'an environment variable name is letters, digits and _, not starting with a digit, at most 128 characters',
 			} ),
-			value: z.string().max( MAX_ENV_VALUE ),
+			value: z.string().max( RULES.envValueLength ),
 		} )
 	)
-	.max( MAX_ENV );
+	.max( RULES.envVars );
 
 const argumentList = z
-	.array( z.string().max( MAX_ARGUMENT_LENGTH ) )
-	.max( MAX_ARGUMENTS );
+	.array( z.string().max( RULES.commandArgLength ) )
+	.max( RULES.commandArgs );
 
 /**
- * What a person chooses when deploying, checked as Kubernetes would check
- * it. `env` is accepted as a list of {name, value} or as the map the upload
+ * What a person chooses when deploying, checked by the contract's
+ * limits.deployInputs (the rules the console and the plugin apply too). `env` is accepted as a list of {name, value} or as the map the upload
  * stores; it is always a list afterwards.
  */
 export const deployInputsSchema = z
 	.object( {
-		replicas: z.number().int().min( 0 ).max( 100 ).default( 1 ),
+		replicas: z
+			.number()
+			.int()
+			.min( RULES.replicasMin )
+			.max( RULES.replicasMax )
+			.default( RULES.replicasMin ),
 		containerPort: z.number().int().min( 1 ).max( 65535 ).optional(),
 		resources: z
 			.object( {
@@ -93,6 +95,13 @@ export const deployInputsSchema = z
 		args: argumentList.optional(),
 	} )
 	.superRefine( ( inputs, context ) => {
+		if ( JSON.stringify( inputs ).length > RULES.bytes ) {
+			context.addIssue( {
+				code: 'custom',
+				path: [],
+				message: `the deploy inputs are limited to ${ RULES.bytes } bytes of JSON`,
+			} );
+		}
 		const names = new Set< string >();
 		inputs.env.forEach( ( { name }, position ) => {
 			if ( names.has( name ) ) {

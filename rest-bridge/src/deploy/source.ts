@@ -1,5 +1,4 @@
 import type { ObjectStore } from '../adapters/s3.js';
-import type { ScanRecord } from '../jobs/scan-archive.js';
 import type { ResourceNames } from '../resources.js';
 import { findStoredImage } from '../storage/stored-image.js';
 
@@ -14,7 +13,6 @@ export interface DeploySource {
 	exposedPorts: string[];
 	/** The version the image was uploaded as (its label; for images stored before versions, its first repo tag's tag). */
 	version?: string;
-	scan?: ScanRecord;
 }
 
 function versionOf( repoTags: string[] = [] ): string | undefined {
@@ -59,7 +57,6 @@ export async function findDeploySource(
 			configDigest: image.configDigest,
 			exposedPorts: ( image.exposedPorts as string[] | undefined ) ?? [],
 			...( version ? { version } : {} ),
-			...( image.scan ? { scan: image.scan as ScanRecord } : {} ),
 		};
 	}
 	return undefined;

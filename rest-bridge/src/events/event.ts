@@ -1,24 +1,9 @@
-export type EventOutcome = 'started' | 'succeeded' | 'failed';
+import type { Event } from '@k8or-orbit/contract';
 
-export interface Actor {
-	id: number;
-	login: string;
-}
+export type { Actor, EventOutcome } from '@k8or-orbit/contract';
 
-/** One job event, exactly as the contract (docs/architecture.md, "Events") shapes it. */
-export interface BridgeEvent {
-	jobId: string;
-	seq: number;
-	name: string;
-	step: string;
-	outcome: EventOutcome;
-	appName: string;
-	environment: string;
-	actor: Actor;
-	time: string;
-	message?: string;
-	data: Record< string, unknown >;
-}
+/** One job event, exactly as docs/contract.json (schemas.$defs.Event) shapes it. */
+export type BridgeEvent = Event;
 
 export function eventSubject(
 	event: Pick< BridgeEvent, 'appName' | 'jobId' >

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
+import { ContractShapeError } from '../contract/schemas.js';
 import { CursorError } from '../events/log.js';
 import { SignatureError } from '../signing/signature.js';
 
@@ -45,6 +46,12 @@ export function errorHandler(
 		return reply.code( 400 ).send( {
 			code: 'orbit_invalid_request',
 			message: `Fix the request: ${ describeZod( error ) }`,
+		} );
+	}
+	if ( error instanceof ContractShapeError ) {
+		return reply.code( 400 ).send( {
+			code: 'orbit_invalid_request',
+			message: `Fix the request: ${ error.message }`,
 		} );
 	}
 	if ( error instanceof CursorError ) {

@@ -1,6 +1,6 @@
+import type { Policies, Policy } from '@k8or-orbit/contract';
 import type { DeployInputs } from '../deploy/inputs.js';
 import type { DeploySource } from '../deploy/source.js';
-import type { Policy } from '../deploy/verdict.js';
 
 /**
  * The job kinds and their inputs: what a route submits and the job reads.
@@ -31,6 +31,8 @@ export interface UploadJobInput {
 	/** The version this upload adds to the app; unique per app. */
 	version: string;
 	app: AppDescription;
+	/** Each environment's policy, for the verdicts the scan step decides. */
+	policies: Policies;
 }
 
 export interface DeployJobInput {
@@ -45,4 +47,6 @@ export interface DeployJobInput {
 export interface ScanJobInput {
 	/** The version to scan; the newest when absent. */
 	version?: string;
+	/** Each environment's policy, to decide the verdicts of the new scan. */
+	policies?: Policies;
 }

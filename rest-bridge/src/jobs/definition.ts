@@ -1,3 +1,4 @@
+import { CONTRACT, type DeclaredJobKind } from '@k8or-orbit/contract';
 import type { CallbackAnswer } from '../adapters/wordpress.js';
 import type { BridgeEvent, EventOutcome } from '../events/event.js';
 import type { JobRecord, StepState } from '../job-model/job.js';
@@ -72,4 +73,21 @@ export function remainingSteps< Step extends { name: string } >(
 	return definition.steps.filter(
 		( step ) => states[ step.name ]?.status !== 'done'
 	);
+}
+
+type ContractStep< K extends DeclaredJobKind > =
+	( typeof CONTRACT.jobs )[ K ][ 'steps' ][ number ];
+
+/**
+ * A job's steps as docs/contract.json declares them, by step name, so the job
+ * takes its step and event names from the contract instead of restating them.
+ *
+ * @param kind The job kind.
+ */
+export function contractSteps< K extends DeclaredJobKind >(
+	kind: K
+): { [ Step in ContractStep< K > as Step[ 'name' ] ]: Step } {
+	return Object.fromEntries(
+		CONTRACT.jobs[ kind ].steps.map( ( step ) => [ step.name, step ] )
+	) as { [ Step in ContractStep< K > as Step[ 'name' ] ]: Step };
 }

@@ -1,13 +1,18 @@
+import { CONTRACT, type Verdict } from '@k8or-orbit/contract';
 import type { Actor } from '../events/event.js';
 import { registryLocation, RegistryError } from '../adapters/registry.js';
 import { gitopsPaths, writeAppDeployment } from '../deploy/gitops-layout.js';
 import { renderAppFiles } from '../deploy/manifests.js';
 import { storedArchive } from '../deploy/stored-archive.js';
-import { decideVerdict, type Verdict } from '../deploy/verdict.js';
+import { deployVerdict } from '../deploy/verdict.js';
 import { namespaceOf } from '../config.js';
 import type { JobRecord } from '../job-model/job.js';
 import { DEPLOY_JOB, type DeployJobInput } from '../job-model/kinds.js';
-import type { JobDefinition, StepContext } from './definition.js';
+import {
+	contractSteps,
+	type JobDefinition,
+	type StepContext,
+} from './definition.js';
 import { PermanentJobError } from './errors.js';
 import type { JobServices } from './services.js';
 
@@ -32,6 +37,19 @@ export interface EnvironmentState {
 
 const input = ( job: JobRecord ) => job.input as unknown as DeployJobInput;
 
+const STEP = contractSteps( DEPLOY_JOB );
+// Event names as the contract gives them, step by step.
+const [ INITIATED, DETAIL_RECEIVED ] = STEP.receive.events;
+const [ POLICY_CHECKED ] = STEP.gate.events;
+const [ RETRIEVAL_STARTED, IMAGE_RETRIEVED ] = STEP[ 'retrieve-image' ].events;
+const [ PUSH_STARTED, IMAGE_PUSHED ] = STEP[ 'push-image' ].events;
+const [ RENDER_STARTED, RENDERED ] = STEP.render.events;
+const [ COMMIT_STARTED, COMMITTED ] = STEP.commit.events;
+const [ DEPLOY_LIST_STARTED, DEPLOY_LIST_UPDATED ] =
+	STEP[ 'deploy-list' ].events;
+const [ STATUS_UPDATED ] = STEP.publish.events;
+const [ COMPLETED ] = STEP.finish.events;
+
 /**
  * Deploys a stored image to an environment: policy gate, push to the
  * environment's registry by digest, manifests rendered for the revision, one
@@ -41,59 +59,59 @@ const input = ( job: JobRecord ) => job.input as unknown as DeployJobInput;
  */
 export const deployJob: JobDefinition = {
 	kind: DEPLOY_JOB,
-	failureEvent: 'deployment-failed',
+	failureEvent: CONTRACT.jobs.deploy.failureEvent,
 	steps: [
 		{
-			name: 'receive',
-			emits: [ 'deployment-initiated', 'deployment-detail-received' ],
+			name: STEP.receive.name,
+			emits: STEP.receive.events,
 			checkpoints: null,
 			run: receive,
 		},
 		{
-			name: 'gate',
-			emits: [ 'policy-checked' ],
+			name: STEP.gate.name,
+			emits: STEP.gate.events,
 			checkpoints: 'the verdict',
 			run: gate,
 		},
 		{
-			name: 'retrieve-image',
-			emits: [ 'image-retrieval-started', 'image-retrieved' ],
+			name: STEP[ 'retrieve-image' ].name,
+			emits: STEP[ 'retrieve-image' ].events,
 			checkpoints: 'the archive size',
 			run: retrieveImage,
 		},
 		{
-			name: 'push-image',
-			emits: [ 'image-push-started', 'image-pushed' ],
+			name: STEP[ 'push-image' ].name,
+			emits: STEP[ 'push-image' ].events,
 			checkpoints: 'the image reference by digest',
 			run: pushImage,
 		},
 		{
-			name: 'render',
-			emits: [ 'manifest-retrieval-started', 'manifest-retrieved' ],
+			name: STEP.render.name,
+			emits: STEP.render.events,
 			checkpoints: 'the manifest files',
 			run: render,
 		},
 		{
-			name: 'commit',
-			emits: [ 'manifest-push-started', 'manifest-pushed' ],
+			name: STEP.commit.name,
+			emits: STEP.commit.events,
 			checkpoints: 'the commit and when it was made',
 			run: commitManifests,
 		},
 		{
-			name: 'deploy-list',
-			emits: [ 'deploy-list-update-started', 'deploy-list-updated' ],
+			name: STEP[ 'deploy-list' ].name,
+			emits: STEP[ 'deploy-list' ].events,
 			checkpoints: null,
 			run: deployList,
 		},
 		{
-			name: 'publish',
-			emits: [ 'deployment-status-updated' ],
+			name: STEP.publish.name,
+			emits: STEP.publish.events,
 			checkpoints: null,
 			run: publish,
 		},
 		{
-			name: 'finish',
-			emits: [ 'deployment-completed' ],
+			name: STEP.finish.name,
+			emits: STEP.finish.events,
 			checkpoints: null,
 			run: finish,
 		},
@@ -115,13 +133,13 @@ export const deployJob: JobDefinition = {
 async function receive( context: StepContext ) {
 	const { job } = context;
 	const deploy = input( job );
-	await context.emit( 'deployment-initiated', 'started', {
+	await context.emit( INITIATED, 'started', {
 		revision: deploy.revision,
 		...( deploy.version ? { version: deploy.version } : {} ),
 		...( deploy.rollbackOf ? { rollbackOf: deploy.rollbackOf } : {} ),
 	} );
 	// Names only: variable values may be secrets, and events reach every job reader.
-	await context.emit( 'deployment-detail-received', 'succeeded', {
+	await context.emit( DETAIL_RECEIVED, 'succeeded', {
 		revision: deploy.revision,
 		replicas: deploy.inputs.replicas,
 		...( deploy.inputs.containerPort
@@ -139,18 +157,17 @@ async function gate(
 ): Promise< Verdict > {
 	const { job } = context;
 	const deploy = input( job );
-	const verdict = await decideVerdict(
+	const verdict = await deployVerdict(
 		{ objects, names },
 		{
 			app: job.appName,
 			environment: job.environment,
 			scannedIn: deploy.source.environment,
-			scan: deploy.source.scan,
 			policy: deploy.policy,
 		}
 	);
 	await context.emit(
-		'policy-checked',
+		POLICY_CHECKED,
 		verdict.allowed ? 'succeeded' : 'failed',
 		{ verdict },
 		verdict.allowed ? undefined : verdict.message
@@ -163,7 +180,7 @@ async function gate(
 
 async function retrieveImage( context: StepContext, { objects }: JobServices ) {
 	const { source } = input( context.job );
-	await context.emit( 'image-retrieval-started', 'started', {
+	await context.emit( RETRIEVAL_STARTED, 'started', {
 		archiveDigest: source.archiveDigest,
 	} );
 	const head = await objects.headObject( source.bucket, source.key );
@@ -173,7 +190,7 @@ async function retrieveImage( context: StepContext, { objects }: JobServices ) {
 			`The archive of ${ context.job.appName } is no longer stored in ${ source.environment }; upload the image again.`
 		);
 	}
-	await context.emit( 'image-retrieved', 'succeeded', {
+	await context.emit( IMAGE_RETRIEVED, 'succeeded', {
 		archiveDigest: source.archiveDigest,
 		size: head.size,
 	} );
@@ -194,7 +211,7 @@ async function pushImage(
 		);
 	}
 	const location = registryLocation( url );
-	await context.emit( 'image-push-started', 'started', {
+	await context.emit( PUSH_STARTED, 'started', {
 		registry: [ location.host, location.prefix ]
 			.filter( Boolean )
 			.join( '/' ),
@@ -224,7 +241,7 @@ async function pushImage(
 			digest: pushed.digest,
 			configDigest: pushed.configDigest,
 		};
-		await context.emit( 'image-pushed', 'succeeded', {
+		await context.emit( IMAGE_PUSHED, 'succeeded', {
 			image: pushed.reference,
 			digest: pushed.digest,
 			configDigest: pushed.configDigest,
@@ -246,7 +263,7 @@ async function render(
 ) {
 	const { job } = context;
 	const deploy = input( job );
-	await context.emit( 'manifest-retrieval-started', 'started', {
+	await context.emit( RENDER_STARTED, 'started', {
 		revision: deploy.revision,
 	} );
 	const image = context.output< PushedImageRef >( 'push-image' );
@@ -263,9 +280,12 @@ async function render(
 		job.appName,
 		job.environment,
 		deploy.revision,
-		{ image, manifests: files }
+		{
+			image,
+			manifests: files,
+		}
 	);
-	await context.emit( 'manifest-retrieved', 'succeeded', {
+	await context.emit( RENDERED, 'succeeded', {
 		revision: deploy.revision,
 		files: Object.keys( files ),
 	} );
@@ -288,7 +308,7 @@ async function commitManifests(
 	const { files } = context.output< {
 		files: Record< string, string >;
 	} >( 'render' );
-	await context.emit( 'manifest-push-started', 'started', {
+	await context.emit( COMMIT_STARTED, 'started', {
 		path: gitopsPaths.app( job.environment, job.appName ),
 	} );
 	const time = new Date().toISOString();
@@ -323,7 +343,7 @@ async function commitManifests(
 			} );
 		},
 	} );
-	await context.emit( 'manifest-pushed', 'succeeded', {
+	await context.emit( COMMITTED, 'succeeded', {
 		commit: result.commit,
 		attempts: result.attempts,
 	} );
@@ -334,14 +354,14 @@ async function deployList( context: StepContext, { revisions }: JobServices ) {
 	const { job } = context;
 	const deploy = input( job );
 	const { commit } = context.output< { commit: string } >( 'commit' );
-	await context.emit( 'deploy-list-update-started', 'started', {
+	await context.emit( DEPLOY_LIST_STARTED, 'started', {
 		path: gitopsPaths.deployList( job.environment ),
 	} );
 	await revisions.finish( job.appName, job.environment, deploy.revision, {
 		status: 'committed',
 		commit,
 	} );
-	await context.emit( 'deploy-list-updated', 'succeeded', {
+	await context.emit( DEPLOY_LIST_UPDATED, 'succeeded', {
 		revision: deploy.revision,
 		commit,
 	} );
@@ -367,11 +387,9 @@ async function publish( context: StepContext ) {
 		...( deploy.rollbackOf ? { rolledBackTo: deploy.rollbackOf } : {} ),
 		message: 'Committed to the GitOps repository, waiting for sync.',
 	};
-	const started = await context.emit(
-		'deployment-status-updated',
-		'succeeded',
-		{ environments: { [ job.environment ]: state } }
-	);
+	const started = await context.emit( STATUS_UPDATED, 'succeeded', {
+		environments: { [ job.environment ]: state },
+	} );
 	await context.deliver( started );
 	return null;
 }
@@ -380,7 +398,7 @@ async function finish( context: StepContext, { revisions }: JobServices ) {
 	const { job } = context;
 	const deploy = input( job );
 	await revisions.releaseDeploy( job.appName, job.environment, job.jobId );
-	await context.emit( 'deployment-completed', 'succeeded', {
+	await context.emit( COMPLETED, 'succeeded', {
 		revision: deploy.revision,
 		image: context.output< PushedImageRef >( 'push-image' ).reference,
 		commit: context.output< { commit: string } >( 'commit' ).commit,

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { Policies, ScanResult, Verdicts } from '@k8or-orbit/contract';
 import { NO_SCANNER_REASON } from '../adapters/trivy.js';
+import { evaluateGates } from '../scan/gate.js';
 import {
 	listFindings,
 	summarizeReport,
@@ -13,16 +15,13 @@ import { reportKeys } from '../storage/keys.js';
 import type { StepContext } from './definition.js';
 import type { JobServices } from './services.js';
 
-export type ScanSummary = ReturnType< typeof summarizeReport >;
+/** The scan state of an image, in the catalog's terms (docs/contract.json, ScanResult). */
+export type ScanRecord = ScanResult;
 
-/** The scan state of an image, as events and the plugin carry it. */
-export interface ScanRecord {
-	status: 'scanned' | 'unavailable';
-	reason?: string;
-	scanner?: string;
-	summary?: ScanSummary;
-	reportKey?: string;
-	scannedAt: string;
+/** What a scan step hands on: the scan and each environment's verdict for it. */
+export interface ScanOutcome {
+	scan: ScanRecord;
+	verdicts: Verdicts;
 }
 
 const MAX_FINDINGS = 5000;
@@ -36,8 +35,9 @@ export async function scanStoredArchive(
 	context: StepContext,
 	services: JobServices,
 	archive: { bucket: string; key: string },
+	policies: Policies,
 	{ version, current }: { version?: string; current: boolean }
-): Promise< ScanRecord > {
+): Promise< ScanOutcome > {
 	const { job } = context;
 	const reports = services.names.buckets.reports;
 	await context.emit( 'image-scan-started', 'started', {} );
@@ -85,11 +85,17 @@ export async function scanStoredArchive(
 					0,
 					MAX_FINDINGS
 				);
+				const { counts, total, fixable, secrets } = summarizeReport(
+					outcome.report
+				);
 				record = {
 					status: 'scanned',
 					scanner: outcome.scanner,
-					summary: summarizeReport( outcome.report ),
-					reportKey,
+					counts,
+					total,
+					fixable,
+					secrets,
+					reportLocation: reportKey,
 					scannedAt: new Date().toISOString(),
 				};
 			}
@@ -129,5 +135,12 @@ export async function scanStoredArchive(
 			? `The image was not scanned: ${ record.reason }.`
 			: undefined
 	);
-	return record;
+	const verdicts = evaluateGates(
+		policies,
+		job.appName,
+		record.status === 'scanned'
+			? { status: 'scanned', findings }
+			: { status: 'unavailable', reason: record.reason ?? '' }
+	);
+	return { scan: record, verdicts };
 }

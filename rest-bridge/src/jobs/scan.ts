@@ -7,7 +7,7 @@ import {
 } from '../storage/stored-image.js';
 import type { JobDefinition, StepContext } from './definition.js';
 import { PermanentJobError } from './errors.js';
-import { scanStoredArchive, type ScanRecord } from './scan-archive.js';
+import { scanStoredArchive, type ScanOutcome } from './scan-archive.js';
 import type { JobServices } from './services.js';
 
 /**
@@ -99,10 +99,14 @@ async function locate(
 async function scan( context: StepContext, services: JobServices ) {
 	const { job } = context;
 	const { version, current, storage } = located( job );
-	const record = await scanStoredArchive( context, services, storage, {
-		version,
-		current,
-	} );
+	const { policies } = job.input as ScanJobInput;
+	const outcome = await scanStoredArchive(
+		context,
+		services,
+		storage,
+		policies ?? {},
+		{ version, current }
+	);
 	// The version keeps its latest scan with its facts, for whoever reads it by (app, version).
 	const image =
 		version === undefined
@@ -118,18 +122,20 @@ async function scan( context: StepContext, services: JobServices ) {
 			services,
 			job.appName,
 			job.environment,
-			{ ...image, version, scan: { ...record } },
+			{ ...image, version, scan: { ...outcome.scan } },
 			{ current }
 		);
 	}
-	return record;
+	return outcome;
 }
 
 async function publish( context: StepContext ) {
-	const scanned = context.output< ScanRecord >( 'scan' );
-	const { version } = located( context.job );
+	const { scan: scanned, verdicts } = context.output< ScanOutcome >( 'scan' );
+	const { version, current } = located( context.job );
 	const started = await context.emit( 'database-update-started', 'started', {
 		scan: scanned,
+		// The verdicts are the app's current image's; an older version's scan leaves them alone.
+		...( current ? { verdicts } : {} ),
 		...( version === undefined ? {} : { version } ),
 	} );
 	const answer = await context.deliver( started );
@@ -142,7 +148,7 @@ async function publish( context: StepContext ) {
 async function finish( context: StepContext ) {
 	await context.emit( 'scan-completed', 'succeeded', {
 		version: located( context.job ).version,
-		status: context.output< ScanRecord >( 'scan' ).status,
+		status: context.output< ScanOutcome >( 'scan' ).scan.status,
 	} );
 	return null;
 }

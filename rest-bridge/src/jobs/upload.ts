@@ -9,11 +9,12 @@ import { findStoredImage, saveStoredImage } from '../storage/stored-image.js';
 import type { JobDefinition, StepContext } from './definition.js';
 import { PermanentJobError, storageFullError } from './errors.js';
 import { imageTag, renderKustomization } from './kustomization.js';
-import { scanStoredArchive, type ScanRecord } from './scan-archive.js';
+import { scanStoredArchive, type ScanOutcome } from './scan-archive.js';
 import type { JobServices } from './services.js';
 import {
+	catalogImage,
 	digestingPassThrough,
-	imageSummary,
+	storedImageMetadata,
 	type StoredImage,
 	type ValidatedImage,
 } from './uploaded-image.js';
@@ -204,6 +205,7 @@ async function scanArchive( context: StepContext, services: JobServices ) {
 		context,
 		services,
 		{ bucket: upload.bucket, key: upload.key },
+		upload.policies ?? {},
 		{ version: upload.version, current: true }
 	);
 }
@@ -279,12 +281,10 @@ async function saveMetadata( context: StepContext, services: JobServices ) {
 		app.name,
 		job.environment,
 		{
-			...imageSummary( validated, stored ),
+			...storedImageMetadata( validated, stored, job ),
 			version,
-			scan: context.output< ScanRecord >( 'scan' ),
+			scan: context.output< ScanOutcome >( 'scan' ).scan,
 			jobId: job.jobId,
-			uploadedAt: job.createdAt,
-			uploadedBy: job.actor,
 		},
 		{ current: ( newest?.uploadedAt ?? '' ) <= job.createdAt }
 	);
@@ -330,8 +330,7 @@ async function publish( context: StepContext ) {
 	const { job } = context;
 	const { app, version } = input( job );
 	const validated = context.output< ValidatedImage >( 'validate' );
-	const stored = context.output< StoredImage >( 'store-image' );
-	const scan = context.output< ScanRecord >( 'scan' );
+	const { scan, verdicts } = context.output< ScanOutcome >( 'scan' );
 	const started = await context.emit( 'database-update-started', 'started', {
 		app: {
 			name: app.name,
@@ -340,20 +339,11 @@ async function publish( context: StepContext ) {
 			category: app.category,
 			deployInputs: app.deployInputs,
 			version,
-			image: {
-				...imageSummary( validated, stored ),
-				version,
-				uploadedAt: job.createdAt,
-			},
+			image: { ...catalogImage( validated, job ), version },
 			scan,
-			environments: {
-				[ job.environment ]: {
-					status: 'uploaded',
-					archiveDigest: validated.archiveDigest,
-					configDigest: validated.facts.configDigest,
-					updatedAt: new Date().toISOString(),
-				},
-			},
+			verdicts,
+			// Stored in the environment's bucket, not deployed there.
+			environments: { [ job.environment ]: { status: 'none' } },
 		},
 	} );
 	const answer = await context.deliver( started );

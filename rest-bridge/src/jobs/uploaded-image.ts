@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { ImageFacts } from '../image/validate-archive.js';
+import type { JobRecord } from '../job-model/job.js';
 
 /** What the upload job learns of the image it receives and where it keeps it. */
 
@@ -33,25 +34,58 @@ export function digestingPassThrough() {
 	};
 }
 
-/** The image facts WordPress keeps on the post (`k8or_orbit_image`). */
-export function imageSummary( validated: ValidatedImage, stored: StoredImage ) {
+/** The image facts in the terms WordPress keeps them on the post (`k8or_orbit_image`). */
+export function catalogImage( validated: ValidatedImage, job: JobRecord ) {
 	const { facts } = validated;
 	return {
-		format: facts.format,
+		...imageReference( facts.repoTags[ 0 ] ),
 		configDigest: facts.configDigest,
 		manifestDigest: facts.manifestDigest,
 		archiveDigest: validated.archiveDigest,
-		archiveSize: validated.size,
-		repoTags: facts.repoTags,
+		size: validated.size,
 		os: facts.os,
 		architecture: facts.architecture,
 		exposedPorts: facts.exposedPorts,
+		layerCount: facts.layers.length,
+		uploadedBy: job.actor,
+		uploadedAt: job.createdAt,
+	};
+}
+
+/** Everything the bridge keeps of the image beside the archive (`image.json`). */
+export function storedImageMetadata(
+	validated: ValidatedImage,
+	stored: StoredImage,
+	job: JobRecord
+) {
+	const { facts } = validated;
+	return {
+		...catalogImage( validated, job ),
+		format: facts.format,
+		repoTags: facts.repoTags,
 		entrypoint: facts.entrypoint,
 		cmd: facts.cmd,
 		env: facts.env,
 		labels: facts.labels,
-		layers: facts.layers.length,
 		totalSize: facts.totalSize,
 		storage: stored,
 	};
+}
+
+/** "registry:5000/team/app:1.0" → repository "registry:5000/team/app", tag "1.0". */
+function imageReference( repoTag: string | undefined ): {
+	repository?: string;
+	tag?: string;
+} {
+	if ( ! repoTag ) {
+		return {};
+	}
+	const reference = repoTag.replace( /@.*$/, '' );
+	const colon = reference.lastIndexOf( ':' );
+	return colon > reference.lastIndexOf( '/' )
+		? {
+				repository: reference.slice( 0, colon ),
+				tag: reference.slice( colon + 1 ),
+			}
+		: { repository: reference };
 }

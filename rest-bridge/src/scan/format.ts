@@ -1,4 +1,6 @@
-import type { GateResult, GateSeverity } from './gate.js';
+import type { SeverityLimit } from '@k8or-orbit/contract';
+
+import type { GateDecision } from './gate.js';
 import { SEVERITIES } from './report.js';
 import type { Finding, ScanSummary } from './summary.js';
 
@@ -24,16 +26,17 @@ export function formatSummary(
 }
 
 export function formatGate(
-	result: GateResult,
-	maxSeverity: GateSeverity
+	result: GateDecision,
+	maxSeverity: SeverityLimit
 ): string {
-	const lines = result.passed
+	const { blocking } = result.verdict;
+	const lines = result.verdict.allowed
 		? [ `PASSED: no vulnerability above ${ maxSeverity }` ]
 		: [
-				`BLOCKED: ${ result.blocking.length } vulnerabilit${ result.blocking.length === 1 ? 'y' : 'ies' } above ${ maxSeverity }`,
-				...result.blocking.map(
+				`BLOCKED: ${ blocking.length } vulnerabilit${ blocking.length === 1 ? 'y' : 'ies' } above ${ maxSeverity }`,
+				...blocking.map(
 					( f ) =>
-						`  ${ f.id } ${ f.pkg } ${ f.severity } [${ f.target }]`
+						`  ${ f.id } ${ f.pkg } ${ f.severity } ${ f.installedVersion }${ f.fixedVersion ? ` → ${ f.fixedVersion }` : ' (no fix)' }`
 				),
 			];
 	for ( const f of result.exempted ) {

@@ -72,9 +72,11 @@ export function DeployDialog( {
 	const [ notice, setNotice ] = useState< string | null >( null );
 	const [ busy, setBusy ] = useState( false );
 	const [ step, setStep ] = useState< Step >( { name: 'form' } );
-	const [ refusedFindings, setRefusedFindings ] = useState<
-		BlockingFinding[] | null
-	>( null );
+	/** The server's own refusal of the deploy: its verdict line and the findings it names. */
+	const [ refusedDeploy, setRefusedDeploy ] = useState< {
+		message: string;
+		findings: BlockingFinding[];
+	} | null >( null );
 
 	useEffect( () => {
 		let current = true;
@@ -115,7 +117,7 @@ export function DeployDialog( {
 				environment,
 				inputsFromValues( values )
 			);
-			setRefusedFindings( null );
+			setRefusedDeploy( null );
 			setStep( { name: 'confirm', preview, key: newKey() } );
 		} catch ( error ) {
 			const refused = refusal( error );
@@ -144,11 +146,14 @@ export function DeployDialog( {
 				started: { ...answer, environment },
 			} );
 		} catch ( error ) {
-			const refused = refusal( error );
-			if ( refused.code === 'orbit_policy_blocked' ) {
-				setRefusedFindings( refused.findings );
+			const answer = refusal( error );
+			if ( answer.code === 'orbit_policy_blocked' ) {
+				setRefusedDeploy( {
+					message: answer.message,
+					findings: answer.findings,
+				} );
 			}
-			setNotice( refused.message );
+			setNotice( answer.message );
 		} finally {
 			setBusy( false );
 		}
@@ -161,9 +166,14 @@ export function DeployDialog( {
 	} else if ( step.name === 'confirm' ) {
 		const { preview } = step;
 		const digest = preview.image?.digest ?? target.digest;
-		const blocked = ! preview.verdict.allowed || refusedFindings !== null;
-		const verdict = refusedFindings
-			? { ...preview.verdict, allowed: false }
+		const blocked = ! preview.verdict.allowed || refusedDeploy !== null;
+		const verdict = refusedDeploy
+			? {
+					...preview.verdict,
+					allowed: false,
+					message: refusedDeploy.message,
+					blocking: refusedDeploy.findings,
+				}
 			: preview.verdict;
 		body = (
 			<div className="k8or-orbit-deploy-confirm">
@@ -176,10 +186,7 @@ export function DeployDialog( {
 						environment
 					) }
 				</h2>
-				<VerdictSummary
-					verdict={ verdict }
-					findings={ refusedFindings ?? undefined }
-				/>
+				<VerdictSummary verdict={ verdict } />
 				<ManifestDiff
 					diff={ preview.diff }
 					currentRevision={ preview.currentRevision }

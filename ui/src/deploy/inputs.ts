@@ -1,8 +1,13 @@
 /**
- * The deploy form's values and their checks. The limits and patterns come from the plugin's
- * schemas/deploy-inputs.json, which the REST route applies too; the field keys are the ones the
+ * The deploy form's values and their checks. The limits and patterns come from the contract
+ * (`limits.deployInputs`), which the REST route applies too; the field keys are the ones the
  * route names in `data.fields`, so a message from either lands next to the same field.
  */
+
+/**
+ * External dependencies
+ */
+import { LIMITS } from '@k8or-orbit/contract';
 
 /**
  * WordPress dependencies
@@ -12,17 +17,13 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
-import rules from '../../../plugin/k8or-orbit/schemas/deploy-inputs.json';
 import type { DeployInputs, EnvVar, ResourceAmounts } from './types';
 
-const { replicas: REPLICAS, containerPort: PORT, env: ENV } = rules.properties;
-const { words: WORDS } = rules.definitions;
-const QUANTITIES = {
-	cpu: rules.definitions.cpu,
-	memory: rules.definitions.memory,
+const RULES = LIMITS.deployInputs;
+const QUANTITY_PATTERNS = {
+	cpu: new RegExp( RULES.cpuPattern ),
+	memory: new RegExp( RULES.memoryPattern ),
 };
-const ENV_NAME = ENV.items.properties.name;
-const ENV_VALUE = ENV.items.properties.value;
 
 /** What the form edits: text as typed, so a wrong value can be shown and fixed. */
 export interface DeployFormValues {
@@ -141,12 +142,11 @@ function resourceErrors( values: DeployFormValues ): FieldErrors {
 	const errors: FieldErrors = {};
 	for ( const kind of [ 'requests', 'limits' ] as const ) {
 		for ( const resource of [ 'cpu', 'memory' ] as const ) {
-			const rule = QUANTITIES[ resource ];
 			const value = values[ kind ][ resource ].trim();
 			if (
 				value !== '' &&
-				( value.length > rule.maxLength ||
-					! new RegExp( rule.pattern ).test( value ) )
+				( value.length > RULES.quantityLength ||
+					! QUANTITY_PATTERNS[ resource ].test( value ) )
 			) {
 				errors[ `resources.${ kind }.${ resource }` ] =
 					resource === 'cpu'
@@ -188,27 +188,27 @@ function resourceErrors( values: DeployFormValues ): FieldErrors {
 }
 
 function envErrors( env: EnvVar[] ): FieldErrors {
-	if ( env.length > ENV.maxItems ) {
+	if ( env.length > RULES.envVars ) {
 		return {
 			env: sprintf(
 				/* translators: %d: most variables. */
 				__( 'Environment variables: at most %d.', 'k8or-orbit' ),
-				ENV.maxItems
+				RULES.envVars
 			),
 		};
 	}
 	const errors: FieldErrors = {};
-	const pattern = new RegExp( ENV_NAME.pattern );
+	const pattern = new RegExp( RULES.envNamePattern );
 	const seen = new Set< string >();
 	env.forEach( ( { name, value }, index ) => {
-		if ( name.length > ENV_NAME.maxLength || ! pattern.test( name ) ) {
+		if ( name.length > RULES.envNameLength || ! pattern.test( name ) ) {
 			errors[ `env.${ index }.name` ] = sprintf(
 				/* translators: %d: most characters. */
 				__(
-					'Name: letters, digits, "-", "_" and ".", not starting with a digit, at most %d characters (e.g. LOG_LEVEL).',
+					'Name: letters, digits and "_", not starting with a digit, at most %d characters (e.g. LOG_LEVEL).',
 					'k8or-orbit'
 				),
-				ENV_NAME.maxLength
+				RULES.envNameLength
 			);
 		} else if ( seen.has( name ) ) {
 			errors[ `env.${ index }.name` ] = sprintf(
@@ -218,11 +218,11 @@ function envErrors( env: EnvVar[] ): FieldErrors {
 			);
 		}
 		seen.add( name );
-		if ( value.length > ENV_VALUE.maxLength ) {
+		if ( value.length > RULES.envValueLength ) {
 			errors[ `env.${ index }.value` ] = sprintf(
 				/* translators: %d: most characters. */
 				__( 'Value: text of at most %d characters.', 'k8or-orbit' ),
-				ENV_VALUE.maxLength
+				RULES.envValueLength
 			);
 		}
 	} );
@@ -237,18 +237,26 @@ function envErrors( env: EnvVar[] ): FieldErrors {
 export function deployFormErrors( values: DeployFormValues ): FieldErrors {
 	const errors: FieldErrors = {};
 	if (
-		! integerBetween( values.replicas, REPLICAS.minimum, REPLICAS.maximum )
+		! integerBetween(
+			values.replicas,
+			RULES.replicasMin,
+			RULES.replicasMax
+		)
 	) {
 		errors.replicas = sprintf(
 			/* translators: 1: smallest, 2: largest number of replicas. */
 			__( 'Replicas: a whole number from %1$d to %2$d.', 'k8or-orbit' ),
-			REPLICAS.minimum,
-			REPLICAS.maximum
+			RULES.replicasMin,
+			RULES.replicasMax
 		);
 	}
 	if (
 		values.containerPort.trim() !== '' &&
-		! integerBetween( values.containerPort, PORT.minimum, PORT.maximum )
+		! integerBetween(
+			values.containerPort,
+			RULES.containerPortMin,
+			RULES.containerPortMax
+		)
 	) {
 		errors.containerPort = sprintf(
 			/* translators: 1: lowest, 2: highest port. */
@@ -256,15 +264,15 @@ export function deployFormErrors( values: DeployFormValues ): FieldErrors {
 				'Container port: a whole number from %1$d to %2$d, or empty when the app listens on no port.',
 				'k8or-orbit'
 			),
-			PORT.minimum,
-			PORT.maximum
+			RULES.containerPortMin,
+			RULES.containerPortMax
 		);
 	}
 	for ( const field of [ 'command', 'args' ] as const ) {
 		const items = lines( values[ field ] );
 		if (
-			items.length > WORDS.maxItems ||
-			items.some( ( item ) => item.length > WORDS.items.maxLength )
+			items.length > RULES.commandArgs ||
+			items.some( ( item ) => item.length > RULES.commandArgLength )
 		) {
 			errors[ field ] = sprintf(
 				/* translators: 1: most items, 2: longest item. */
@@ -272,8 +280,8 @@ export function deployFormErrors( values: DeployFormValues ): FieldErrors {
 					'At most %1$d lines of at most %2$d characters each.',
 					'k8or-orbit'
 				),
-				WORDS.maxItems,
-				WORDS.items.maxLength
+				RULES.commandArgs,
+				RULES.commandArgLength
 			);
 		}
 	}

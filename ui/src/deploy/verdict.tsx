@@ -6,14 +6,15 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { VerdictLine } from '../verdict-line';
 import type { BlockingFinding, Verdict } from './types';
 
 /**
- * One finding as people read it: "CVE-2019-14697 (musl 1.1.20-r3, fixed in 1.1.20-r5)".
+ * One blocking finding in the list under the verdict: "CVE-2019-14697 (musl 1.1.20-r3, fixed in 1.1.20-r5)".
  *
  * @param finding A blocking finding.
  */
-export function findingText( finding: BlockingFinding ): string {
+function findingText( finding: BlockingFinding ): string {
 	return finding.fixedVersion
 		? sprintf(
 				/* translators: 1: vulnerability id, 2: package, 3: installed version, 4: fixed version. */
@@ -33,64 +34,24 @@ export function findingText( finding: BlockingFinding ): string {
 }
 
 /**
- * "dev: allowed" or "test: blocked by CVE-… (…)".
- *
- * @param verdict The bridge's verdict.
- */
-export function verdictText( verdict: Verdict ): string {
-	if ( verdict.allowed ) {
-		return sprintf(
-			/* translators: %s: environment. */
-			__( '%s: allowed', 'k8or-orbit' ),
-			verdict.environment
-		);
-	}
-	const blocking = verdict.blocking ?? [];
-	if ( blocking.length > 0 ) {
-		return sprintf(
-			/* translators: 1: environment, 2: the blocking findings. */
-			__( '%1$s: blocked by %2$s', 'k8or-orbit' ),
-			verdict.environment,
-			blocking.map( findingText ).join( ', ' )
-		);
-	}
-	return sprintf(
-		/* translators: 1: environment, 2: why. */
-		__( '%1$s: blocked (%2$s)', 'k8or-orbit' ),
-		verdict.environment,
-		verdict.message ?? verdict.reason
-	);
-}
-
-/**
  * The policy verdict of an environment, naming each finding that blocks.
  *
- * @param props          Component props.
- * @param props.verdict  The verdict.
- * @param props.findings Findings named by a refusal when there is no verdict at hand.
+ * @param props         Component props.
+ * @param props.verdict The verdict.
  */
-export function VerdictSummary( {
-	verdict,
-	findings,
-}: {
-	verdict: Verdict;
-	findings?: BlockingFinding[];
-} ) {
-	const blocking = findings ?? verdict.blocking ?? [];
+export function VerdictSummary( { verdict }: { verdict: Verdict } ) {
+	const blocking = verdict.blocking ?? [];
 	return (
 		<div
-			className={ `k8or-orbit-verdict is-${
+			className={ `k8or-orbit-verdict-summary is-${
 				verdict.allowed ? 'allowed' : 'blocked'
 			}` }
 		>
 			<p className="k8or-orbit-verdict__line">
-				<strong>{ verdictText( { ...verdict, blocking } ) }</strong>
+				<strong>
+					<VerdictLine verdict={ verdict } />
+				</strong>
 			</p>
-			{ verdict.message && (
-				<p className="k8or-orbit-verdict__message">
-					{ verdict.message }
-				</p>
-			) }
 			{ blocking.length > 0 && (
 				<ul
 					className="k8or-orbit-verdict__findings"

@@ -50,6 +50,7 @@ describe( 'k8or-orbit/deploy on a page', () => {
 					environment: 'prod',
 					allowed: true,
 					reason: 'passed',
+					message: 'prod: allowed',
 				},
 				files: {},
 				diff: [],
@@ -102,6 +103,8 @@ describe( 'k8or-orbit/deploy on a page', () => {
 					environment: 'dev',
 					allowed: false,
 					reason: 'findings',
+					message:
+						'dev: blocked by CVE-2019-14697 (musl 1.1.20-r3, fixed in 1.1.20-r5)',
 					blocking: [
 						{
 							id: 'CVE-2019-14697',

@@ -9,6 +9,7 @@ namespace K8or\Orbit\Admin;
 
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Bridge\Config;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 
 defined( 'ABSPATH' ) || exit;
@@ -68,8 +69,10 @@ final class Settings_Page {
 				'mode'       => $row['mode'] ?? 'gitops',
 				'restricted' => ! empty( $row['restricted'] ),
 				'policy'     => array(
-					'scanRequired' => ! empty( $row['scanRequired'] ),
-					'maxSeverity'  => $row['maxSeverity'] ?? 'critical',
+					'scanRequired'      => ! empty( $row['scanRequired'] ),
+					'maxSeverity'       => $row['maxSeverity'] ?? 'CRITICAL',
+					'unknownSeverityAs' => $row['unknownSeverityAs'] ?? 'CRITICAL',
+					'exemptions'        => self::parse_exemptions( (string) ( $row['exemptions'] ?? '' ) ),
 				),
 			);
 		}
@@ -159,6 +162,8 @@ final class Settings_Page {
 			__( 'Administrators only', 'k8or-orbit' ),
 			__( 'Scan required', 'k8or-orbit' ),
 			__( 'Highest severity allowed', 'k8or-orbit' ),
+			__( 'Unknown severity counts as', 'k8or-orbit' ),
+			__( 'Exemptions (one a line: id | app or * | expires YYYY-MM-DD | who | reason)', 'k8or-orbit' ),
 			__( 'Remove', 'k8or-orbit' ),
 		);
 		foreach ( $headings as $heading ) {
@@ -187,14 +192,50 @@ final class Settings_Page {
 			echo '<td><input type="checkbox" name="' . esc_attr( $name ) . '[restricted]" value="1" ' . checked( ! empty( $environment['restricted'] ), true, false ) . ' /></td>';
 			echo '<td><input type="checkbox" name="' . esc_attr( $name ) . '[scanRequired]" value="1" ' . checked( ! empty( $environment['policy']['scanRequired'] ), true, false ) . ' /></td>';
 			echo '<td><select name="' . esc_attr( $name ) . '[maxSeverity]">';
-			foreach ( Settings::SEVERITIES as $severity ) {
-				echo '<option value="' . esc_attr( $severity ) . '" ' . selected( $environment['policy']['maxSeverity'] ?? 'critical', $severity, false ) . '>' . esc_html( $severity ) . '</option>';
+			foreach ( Contract::severity_limits() as $severity ) {
+				echo '<option value="' . esc_attr( $severity ) . '" ' . selected( strtoupper( $environment['policy']['maxSeverity'] ?? 'CRITICAL' ), $severity, false ) . '>' . esc_html( $severity ) . '</option>';
 			}
 			echo '</select></td>';
+			echo '<td><select name="' . esc_attr( $name ) . '[unknownSeverityAs]">';
+			foreach ( Contract::severities() as $severity ) {
+				echo '<option value="' . esc_attr( $severity ) . '" ' . selected( $environment['policy']['unknownSeverityAs'] ?? 'CRITICAL', $severity, false ) . '>' . esc_html( $severity ) . '</option>';
+			}
+			echo '</select></td>';
+			$lines = array_map(
+				fn( $exemption ) => implode( ' | ', array( $exemption['id'], $exemption['app'], $exemption['expires'], $exemption['by'], $exemption['reason'] ) ),
+				(array) ( $environment['policy']['exemptions'] ?? array() )
+			);
+			echo '<td><textarea rows="2" cols="40" name="' . esc_attr( $name ) . '[exemptions]" aria-label="' . esc_attr__( 'Exemptions', 'k8or-orbit' ) . '">' . esc_textarea( implode( "\n", $lines ) ) . '</textarea></td>';
 			echo '<td>' . ( array() === $environment ? '' : '<input type="checkbox" name="' . esc_attr( $name ) . '[remove]" value="1" />' ) . '</td>';
 			echo '</tr>';
 		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * Exemptions as typed in the settings screen, one a line
+	 * "CVE-2019-14697 | hello-web | 2026-03-31 | admin | reason"; who defaults to the current user.
+	 * Settings::update() validates them against the contract.
+	 *
+	 * @param string $text The textarea.
+	 * @return list<array{id: string, app: string, expires: string, by: string, reason: string}>
+	 */
+	private static function parse_exemptions( string $text ): array {
+		$exemptions = array();
+		foreach ( preg_split( '/\R/', $text ) as $line ) {
+			if ( '' === trim( $line ) ) {
+				continue;
+			}
+			$cells        = array_map( 'trim', explode( '|', $line, 5 ) ) + array_fill( 0, 5, '' );
+			$exemptions[] = array(
+				'id'      => sanitize_text_field( $cells[0] ),
+				'app'     => sanitize_text_field( $cells[1] ),
+				'expires' => sanitize_text_field( $cells[2] ),
+				'by'      => '' !== $cells[3] ? sanitize_text_field( $cells[3] ) : wp_get_current_user()->user_login,
+				'reason'  => sanitize_text_field( $cells[4] ),
+			);
+		}
+		return $exemptions;
 	}
 
 	/**

@@ -11,7 +11,7 @@ use DateTimeImmutable;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Content\Category_Taxonomy;
-use K8or\Orbit\Settings\Settings;
+use K8or\Orbit\Contract\Contract;
 use WP_Error;
 use WP_Post;
 
@@ -22,15 +22,48 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Event_Applier {
 
-	public const MAX_EVENTS = 500;
-
 	/**
-	 * The schema of a callback body `{events: [Event, …]}`.
+	 * The schema of a callback body `{events: [Event, …]}`: the contract's Event, whose `data`
+	 * may carry the facts of the app in the shapes the catalog stores.
 	 */
 	public static function body_schema(): array {
-		$app_name = array(
-			'type'    => 'string',
-			'pattern' => Settings::DNS_LABEL_PATTERN,
+		$event = Contract::schema( 'Event' );
+		$facts = array(
+			'image'        => array( 'type' => 'object' ),
+			'scan'         => array( 'type' => 'object' ),
+			'verdicts'     => array( 'type' => 'object' ),
+			'environments' => array( 'type' => 'object' ),
+		);
+		$event['properties']['data']['properties'] = array_merge(
+			$facts,
+			array(
+				'app'     => array(
+					'type'       => 'object',
+					'properties' => array_merge(
+						array(
+							'title'        => array(
+								'type'      => 'string',
+								'maxLength' => Contract::limit( 'titleLength' ),
+							),
+							'description'  => array(
+								'type'      => 'string',
+								'maxLength' => Contract::limit( 'descriptionLength' ),
+							),
+							'category'     => array(
+								'type'      => 'string',
+								'maxLength' => Contract::limit( 'categoryLength' ),
+							),
+							'deployInputs' => array( 'type' => 'object' ),
+							'version'      => App_Meta::version_label_schema(),
+						),
+						$facts
+					),
+				),
+				'deleted' => array( 'type' => 'object' ),
+				'version' => App_Meta::version_label_schema(),
+				// Image facts (upload), or the pushed image's reference (deploy).
+				'image'   => array( 'type' => array( 'object', 'string' ) ),
+			)
 		);
 		return array(
 			'type'       => 'object',
@@ -39,92 +72,8 @@ final class Event_Applier {
 				'events' => array(
 					'type'     => 'array',
 					'minItems' => 1,
-					'maxItems' => self::MAX_EVENTS,
-					'items'    => array(
-						'type'       => 'object',
-						'required'   => array( 'jobId', 'seq', 'name', 'appName', 'time' ),
-						'properties' => array(
-							'jobId'       => array(
-								'type'    => 'string',
-								'pattern' => '^[A-Za-z0-9._:-]{1,128}$',
-							),
-							'seq'         => array(
-								'type'    => 'integer',
-								'minimum' => 1,
-							),
-							'name'        => array(
-								'type'    => 'string',
-								'pattern' => '^[a-z0-9-]{1,64}$',
-							),
-							'step'        => array(
-								'type'      => 'string',
-								'maxLength' => 64,
-							),
-							'outcome'     => array(
-								'type' => 'string',
-								'enum' => array( 'started', 'succeeded', 'failed' ),
-							),
-							'appName'     => $app_name,
-							'environment' => array(
-								'type'    => array( 'string', 'null' ),
-								'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
-							),
-							'actor'       => array(
-								'type'       => 'object',
-								'properties' => array(
-									'id'    => array(
-										'type'    => 'integer',
-										'minimum' => 0,
-									),
-									'login' => array(
-										'type'      => 'string',
-										'maxLength' => 60,
-									),
-								),
-							),
-							'time'        => array(
-								'type'   => 'string',
-								'format' => 'date-time',
-							),
-							'message'     => array(
-								'type'      => 'string',
-								'maxLength' => 4000,
-							),
-							'data'        => array(
-								'type'       => 'object',
-								'properties' => array(
-									'app'          => array(
-										'type'       => 'object',
-										'properties' => array(
-											'title'        => array(
-												'type'      => 'string',
-												'maxLength' => 200,
-											),
-											'description'  => array(
-												'type'      => 'string',
-												'maxLength' => 20000,
-											),
-											'category'     => array(
-												'type'      => 'string',
-												'maxLength' => 200,
-											),
-											'image'        => array( 'type' => 'object' ),
-											'scan'         => array( 'type' => 'object' ),
-											'environments' => array( 'type' => 'object' ),
-											'deployInputs' => array( 'type' => 'object' ),
-											'version'      => App_Meta::version_label_schema(),
-										),
-									),
-									'version'      => App_Meta::version_label_schema(),
-									// Image facts (upload), or the pushed image's reference (deploy).
-									'image'        => array( 'type' => array( 'object', 'string' ) ),
-									'scan'         => array( 'type' => 'object' ),
-									'environments' => array( 'type' => 'object' ),
-									'deleted'      => array( 'type' => 'object' ),
-								),
-							),
-						),
-					),
+					'maxItems' => Contract::limit( 'eventsPerCallback' ),
+					'items'    => $event,
 				),
 			),
 		);
@@ -210,29 +159,22 @@ final class Event_Applier {
 		$data     = is_array( $event['data'] ?? null ) ? $event['data'] : array();
 		$app      = is_array( $data['app'] ?? null ) ? $data['app'] : null;
 		$sections = array_merge(
-			null === $app ? array() : array_intersect_key( $app, array_flip( array( 'image', 'scan', 'environments', 'deployInputs' ) ) ),
-			array_filter( array_intersect_key( $data, array_flip( array( 'image', 'scan', 'environments', 'deleted' ) ) ), 'is_array' )
+			null === $app ? array() : array_intersect_key( $app, array_flip( array( 'image', 'scan', 'verdicts', 'environments', 'deployInputs' ) ) ),
+			// A deploy's `image` is the pushed reference, a string, not image facts.
+			array_filter( array_intersect_key( $data, array_flip( array( 'image', 'scan', 'verdicts', 'environments', 'deleted' ) ) ), 'is_array' )
 		);
 
 		$facts = array();
 		if ( null !== $app ) {
 			$facts['app'] = array_intersect_key( $app, array_flip( array( 'title', 'description', 'category' ) ) );
 		}
-		$readers = array(
-			'image'        => array( App_Meta::IMAGE, fn( $raw ) => Event_Facts::image( $raw, $event ) ),
-			'scan'         => array( App_Meta::SCAN, fn( $raw ) => Event_Facts::scan( $raw, (string) ( $event['environment'] ?? '' ) ) ),
-			'environments' => array( App_Meta::ENVIRONMENTS, fn( $raw ) => Event_Facts::environments( $raw ) ),
-			'deleted'      => array( App_Meta::DELETED, fn( $raw ) => Event_Facts::deleted( $raw ) ),
-			'deployInputs' => array( App_Meta::DEPLOY_INPUTS, fn( $raw ) => Event_Facts::deploy_inputs( $raw ) ),
-		);
-		foreach ( $readers as $section => list( $key, $read ) ) {
+		foreach ( Event_Facts::SECTIONS as $section => $key ) {
 			if ( ! isset( $sections[ $section ] ) ) {
 				continue;
 			}
-			$value = $read( (array) $sections[ $section ] );
-			$valid = App_Meta::validate( $key, $value );
-			if ( is_wp_error( $valid ) ) {
-				return $valid;
+			$value = Event_Facts::validate( $key, $sections[ $section ] );
+			if ( is_wp_error( $value ) ) {
+				return $value;
 			}
 			$facts[ $section ] = $value;
 		}
@@ -297,6 +239,9 @@ final class Event_Applier {
 		// A scan of an older version leaves the app's current scan alone.
 		if ( isset( $facts['scan'] ) && $this->is_current_version( $post->ID, $facts['scanned_version'] ?? null ) ) {
 			$results[] = $this->apply_section( $post->ID, App_Meta::SCAN, $facts['scan'], $time );
+		}
+		if ( isset( $facts['verdicts'] ) ) {
+			$results[] = $this->apply_verdicts( $post->ID, $facts['verdicts'] );
 		}
 		if ( isset( $facts['environments'] ) ) {
 			$results[] = $this->apply_environments( $post->ID, $facts['environments'], $time );
@@ -392,6 +337,25 @@ final class Event_Applier {
 	private function is_current_version( int $post_id, ?string $label ): bool {
 		$current = App_Meta::read( $post_id, App_Meta::IMAGE )['version'] ?? null;
 		return null === $label || null === $current || $current === $label;
+	}
+
+	/**
+	 * Replaces the verdict of each environment named in the event, unless it holds a newer one.
+	 *
+	 * @param int   $post_id  Post id.
+	 * @param array $verdicts New verdicts keyed by environment.
+	 * @return true|WP_Error
+	 */
+	private function apply_verdicts( int $post_id, array $verdicts ) {
+		$stored  = App_Meta::read( $post_id, App_Meta::VERDICTS );
+		$changed = false;
+		foreach ( $verdicts as $environment => $verdict ) {
+			if ( $this->is_not_older( $verdict['evaluatedAt'], $stored[ $environment ]['evaluatedAt'] ?? '' ) ) {
+				$stored[ $environment ] = $verdict;
+				$changed                = true;
+			}
+		}
+		return $changed ? App_Meta::write( $post_id, App_Meta::VERDICTS, $stored ) : true;
 	}
 
 	/**

@@ -7,6 +7,7 @@
 
 namespace K8or\Orbit\Content;
 
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 
@@ -24,17 +25,13 @@ final class App_Meta {
 	public const DELETED       = 'k8or_orbit_deleted';
 	public const DEPLOY_INPUTS = 'k8or_orbit_deploy_inputs';
 	public const VERSIONS      = 'k8or_orbit_versions';
-
-	/**
-	 * A version label as the upload form gives it (`1.0.1`, `v0-0-02`): unique per app, also a
-	 * folder of the app's storage. The bridge and the console hold the same rule.
-	 */
-	public const VERSION_LABEL_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+	public const VERDICTS      = 'k8or_orbit_verdicts';
 
 	/** Versions an app keeps; an upload beyond this is refused. */
 	public const MAX_VERSIONS = 200;
 
-	public const SCAN_STATUSES        = array( 'none', 'pending', 'passed', 'blocked', 'failed', 'unavailable' );
+	/** "none" before the first scan; then the contract's ScanResult status (scanned, unavailable). */
+	public const SCAN_STATUSES        = array( 'none', 'scanned', 'unavailable' );
 	public const ENVIRONMENT_STATUSES = array( 'none', 'deploying', 'committed', 'deployed', 'degraded', 'failed', 'deleted', 'restored', 'transferred' );
 
 	/** Flat copies of nested values so that WP_Query can filter on them; protected by the underscore. */
@@ -90,7 +87,7 @@ final class App_Meta {
 	 * @return list<string>
 	 */
 	public static function keys(): array {
-		return array( self::IMAGE, self::SCAN, self::ENVIRONMENTS, self::DELETED, self::DEPLOY_INPUTS, self::VERSIONS );
+		return array( self::IMAGE, self::SCAN, self::VERDICTS, self::ENVIRONMENTS, self::DELETED, self::DEPLOY_INPUTS, self::VERSIONS );
 	}
 
 	/**
@@ -103,6 +100,7 @@ final class App_Meta {
 		return match ( $key ) {
 			self::IMAGE         => self::image_schema(),
 			self::SCAN          => self::scan_schema(),
+			self::VERDICTS      => self::verdicts_schema(),
 			self::ENVIRONMENTS  => self::environments_schema(),
 			self::DELETED       => self::deleted_schema(),
 			self::DEPLOY_INPUTS => self::deploy_inputs_schema(),
@@ -134,6 +132,11 @@ final class App_Meta {
 				'configDigest'   => array(
 					'type'    => 'string',
 					'pattern' => self::DIGEST_PATTERN,
+				),
+				'archiveDigest'  => array(
+					'description' => __( 'SHA-256 of the uploaded archive.', 'k8or-orbit' ),
+					'type'        => 'string',
+					'pattern'     => self::DIGEST_PATTERN,
 				),
 				'size'           => array(
 					'type'    => 'integer',
@@ -182,12 +185,13 @@ final class App_Meta {
 	}
 
 	/**
-	 * A version label.
+	 * A version label as the upload form gives it (`1.0.1`, `v0-0-02`): unique per app, also a
+	 * folder of the app's storage. The rule is the contract's `versionLabel` pattern.
 	 */
 	public static function version_label_schema(): array {
 		return array(
 			'type'    => 'string',
-			'pattern' => self::VERSION_LABEL_PATTERN,
+			'pattern' => Contract::pattern( 'versionLabel' ),
 		);
 	}
 
@@ -203,11 +207,11 @@ final class App_Meta {
 				'label'          => self::version_label_schema(),
 				'manifestDigest' => $image['manifestDigest'],
 				'configDigest'   => $image['configDigest'],
-				'archiveDigest'  => $image['configDigest'],
+				'archiveDigest'  => $image['archiveDigest'],
 				'size'           => $image['size'],
 				'environment'    => array(
 					'type'    => 'string',
-					'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
+					'pattern' => Contract::pattern( 'environmentName' ),
 				),
 				'uploadedBy'     => $image['uploadedBy'],
 				'uploadedAt'     => self::date_schema(),
@@ -221,7 +225,7 @@ final class App_Meta {
 			)
 		);
 		$schema                      = self::object( __( 'The versions of the app, keyed by label.', 'k8or-orbit' ), array() );
-		$schema['patternProperties'] = array( self::VERSION_LABEL_PATTERN => $entry );
+		$schema['patternProperties'] = array( Contract::pattern( 'versionLabel' ) => $entry );
 		$schema['maxProperties']     = self::MAX_VERSIONS;
 		return $schema;
 	}
@@ -239,51 +243,27 @@ final class App_Meta {
 	}
 
 	/**
-	 * Summary of the latest scan; where the full report lies is for operators only.
+	 * The latest scan, the contract's ScanResult: counts per severity, or why there are none;
+	 * where the full report lies is for operators only.
 	 */
 	private static function scan_schema(): array {
-		$count = array(
-			'type'    => 'integer',
-			'minimum' => 0,
-		);
-		return self::object(
-			__( 'Summary of the latest vulnerability scan.', 'k8or-orbit' ),
-			array(
-				'status'         => array(
-					'type' => 'string',
-					'enum' => self::SCAN_STATUSES,
-				),
-				'counts'         => self::object(
-					__( 'Findings per severity.', 'k8or-orbit' ),
-					array(
-						'critical' => $count,
-						'high'     => $count,
-						'medium'   => $count,
-						'low'      => $count,
-						'unknown'  => $count,
-					)
-				),
-				'scannedAt'      => self::date_schema(),
-				'scanner'        => array(
-					'type'      => 'string',
-					'maxLength' => 64,
-				),
-				'scannerVersion' => array(
-					'type'      => 'string',
-					'maxLength' => 64,
-				),
-				'reportLocation' => array(
-					'type'      => 'string',
-					'maxLength' => 1024,
-					'context'   => array( 'edit' ),
-				),
-				'message'        => array(
-					'type'      => 'string',
-					'maxLength' => 2000,
-				),
-				'updatedAt'      => self::date_schema(),
-			)
-		);
+		$scan                                            = Contract::schema( 'ScanResult' );
+		$scan['description']                             = __( 'The latest vulnerability scan: counts per severity, or why there are none.', 'k8or-orbit' );
+		$scan['context']                                 = array( 'view', 'edit' );
+		$scan['additionalProperties']                    = false;
+		$scan['properties']['reportLocation']['context'] = array( 'edit' );
+		$scan['properties']['updatedAt']                 = self::date_schema();
+		return $scan;
+	}
+
+	/**
+	 * The verdict of each environment's policy for the image, as the bridge decided it.
+	 */
+	private static function verdicts_schema(): array {
+		$verdicts                = Contract::schema( 'Verdicts' );
+		$verdicts['description'] = __( 'The deploy verdict of each environment\'s policy for the image, decided by the bridge.', 'k8or-orbit' );
+		$verdicts['context']     = array( 'view', 'edit' );
+		return $verdicts;
 	}
 
 	/**
@@ -292,7 +272,7 @@ final class App_Meta {
 	private static function environments_schema(): array {
 		$schema                      = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
 		$schema['patternProperties'] = array(
-			Settings::ENVIRONMENT_NAME_PATTERN => self::object(
+			Contract::pattern( 'environmentName' ) => self::object(
 				__( 'State of the app in one environment.', 'k8or-orbit' ),
 				array(
 					'status'     => array(
@@ -332,7 +312,7 @@ final class App_Meta {
 				'deleted'     => array( 'type' => 'boolean' ),
 				'environment' => array(
 					'type'    => 'string',
-					'pattern' => Settings::ENVIRONMENT_NAME_PATTERN,
+					'pattern' => Contract::pattern( 'environmentName' ),
 				),
 				'at'          => self::date_schema(),
 			),
@@ -349,8 +329,8 @@ final class App_Meta {
 			array(
 				'replicas'      => array(
 					'type'    => 'integer',
-					'minimum' => 1,
-					'maximum' => 100,
+					'minimum' => Contract::limit( 'deployInputs.replicasMin' ),
+					'maximum' => Contract::limit( 'deployInputs.replicasMax' ),
 				),
 				'containerPort' => array(
 					'type'    => 'integer',
@@ -367,11 +347,11 @@ final class App_Meta {
 				),
 				'env'           => array(
 					'type'                 => 'object',
-					'maxProperties'        => 100,
+					'maxProperties'        => Contract::limit( 'deployInputs.envVars' ),
 					'patternProperties'    => array(
-						'^[A-Za-z_][A-Za-z0-9_]{0,127}$' => array(
+						Contract::limit( 'deployInputs.envNamePattern' ) => array(
 							'type'      => 'string',
-							'maxLength' => 4096,
+							'maxLength' => Contract::limit( 'deployInputs.envValueLength' ),
 						),
 					),
 					'additionalProperties' => false,

@@ -8,12 +8,13 @@
 namespace K8or\Orbit\Deploy;
 
 use K8or\Orbit\Content\App_Meta;
+use K8or\Orbit\Contract\Contract;
 use WP_Error;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Reads the rules from schemas/deploy-inputs.json, which the deploy form reads too.
+ * Reads its limits and patterns from the contract (`limits.deployInputs`), which the deploy form reads too.
  */
 final class Deploy_Inputs {
 
@@ -35,18 +36,17 @@ final class Deploy_Inputs {
 		'Ei' => 1152921504606846976,
 	);
 
-	/** @var array|null The rules, read once. */
-	private static ?array $rules = null;
+	/** The fields a deploy may send. */
+	private const FIELDS = array( 'replicas', 'containerPort', 'resources', 'env', 'command', 'args' );
 
 	/**
-	 * The JSON schema of the inputs, shared with the deploy form.
+	 * A limit of the inputs, from the contract's `limits.deployInputs` (the deploy form reads it too).
+	 *
+	 * @param string $name Key, e.g. "replicasMax".
+	 * @return mixed
 	 */
-	public static function rules(): array {
-		if ( null === self::$rules ) {
-			$decoded     = json_decode( (string) file_get_contents( dirname( __DIR__, 2 ) . '/schemas/deploy-inputs.json' ), true );
-			self::$rules = is_array( $decoded ) ? $decoded : array();
-		}
-		return self::$rules;
+	public static function limit( string $name ) {
+		return Contract::limit( 'deployInputs.' . $name );
 	}
 
 	/**
@@ -81,50 +81,47 @@ final class Deploy_Inputs {
 	 * @return array<string, string>
 	 */
 	public static function errors( $inputs ): array {
-		$rules = self::rules();
-		$props = $rules['properties'];
 		if ( ! is_array( $inputs ) || ( array() !== $inputs && array_is_list( $inputs ) ) ) {
 			return array( 'inputs' => __( 'Send the inputs as an object with replicas, resources and the other fields.', 'k8or-orbit' ) );
 		}
-		if ( strlen( (string) wp_json_encode( $inputs ) ) > $rules['maxBytes'] ) {
+		if ( strlen( (string) wp_json_encode( $inputs ) ) > self::limit( 'bytes' ) ) {
 			/* translators: %d: the largest size in kilobytes. */
-			return array( 'inputs' => sprintf( __( 'The inputs are larger than %d KB; shorten the environment values, command or args.', 'k8or-orbit' ), $rules['maxBytes'] / 1024 ) );
+			return array( 'inputs' => sprintf( __( 'The inputs are larger than %d KB; shorten the environment values, command or args.', 'k8or-orbit' ), self::limit( 'bytes' ) / 1024 ) );
 		}
 		$errors  = array();
-		$unknown = array_diff( array_keys( $inputs ), array_keys( $props ) );
+		$unknown = array_diff( array_keys( $inputs ), self::FIELDS );
 		if ( array() !== $unknown ) {
 			/* translators: %s: field names. */
 			$errors['inputs'] = sprintf( __( 'Unknown fields: %s.', 'k8or-orbit' ), implode( ', ', array_map( 'strval', $unknown ) ) );
 		}
 
 		$replicas = $inputs['replicas'] ?? null;
-		if ( ! self::is_int_between( $replicas, $props['replicas'] ) ) {
+		if ( ! self::is_int_between( $replicas, self::limit( 'replicasMin' ), self::limit( 'replicasMax' ) ) ) {
 			$errors['replicas'] = sprintf(
 				/* translators: 1: smallest, 2: largest number of replicas. */
 				__( 'Replicas: a whole number from %1$d to %2$d.', 'k8or-orbit' ),
-				$props['replicas']['minimum'],
-				$props['replicas']['maximum']
+				self::limit( 'replicasMin' ),
+				self::limit( 'replicasMax' )
 			);
 		}
-		if ( isset( $inputs['containerPort'] ) && ! self::is_int_between( $inputs['containerPort'], $props['containerPort'] ) ) {
+		if ( isset( $inputs['containerPort'] ) && ! self::is_int_between( $inputs['containerPort'], self::limit( 'containerPortMin' ), self::limit( 'containerPortMax' ) ) ) {
 			$errors['containerPort'] = sprintf(
 				/* translators: 1: lowest, 2: highest port. */
 				__( 'Container port: a whole number from %1$d to %2$d, or empty when the app listens on no port.', 'k8or-orbit' ),
-				$props['containerPort']['minimum'],
-				$props['containerPort']['maximum']
+				self::limit( 'containerPortMin' ),
+				self::limit( 'containerPortMax' )
 			);
 		}
 		$errors = array_merge( $errors, self::resource_errors( $inputs['resources'] ?? null ) );
 		$errors = array_merge( $errors, self::env_errors( $inputs['env'] ?? array() ) );
 		foreach ( array( 'command', 'args' ) as $field ) {
 			if ( isset( $inputs[ $field ] ) && ! self::is_words( $inputs[ $field ] ) ) {
-				$words            = $rules['definitions']['words'];
 				$errors[ $field ] = sprintf(
 					/* translators: 1: field name (command or args), 2: most items, 3: longest item. */
 					__( '%1$s: at most %2$d non-empty items of at most %3$d characters each.', 'k8or-orbit' ),
 					'command' === $field ? __( 'Command', 'k8or-orbit' ) : __( 'Args', 'k8or-orbit' ),
-					$words['maxItems'],
-					$words['items']['maxLength']
+					self::limit( 'commandArgs' ),
+					self::limit( 'commandArgLength' )
 				);
 			}
 		}
@@ -215,7 +212,6 @@ final class Deploy_Inputs {
 		if ( ! is_array( $resources ) ) {
 			return array( 'resources' => __( 'Resources: give CPU and memory requests and limits.', 'k8or-orbit' ) );
 		}
-		$rules    = self::rules()['definitions'];
 		$errors   = array();
 		$amounts  = array();
 		foreach ( array( 'requests', 'limits' ) as $kind ) {
@@ -229,8 +225,7 @@ final class Deploy_Inputs {
 				if ( '' === $value ) {
 					continue;
 				}
-				$rule = $rules[ $resource ];
-				if ( ! is_string( $value ) || strlen( $value ) > $rule['maxLength'] || ! preg_match( '/' . $rule['pattern'] . '/', $value ) ) {
+				if ( ! is_string( $value ) || strlen( $value ) > self::limit( 'quantityLength' ) || ! preg_match( '/' . self::limit( $resource . 'Pattern' ) . '/', $value ) ) {
 					$errors[ "resources.$kind.$resource" ] = 'cpu' === $resource
 						? __( 'CPU: cores such as 0.5 or millicores such as 500m.', 'k8or-orbit' )
 						: __( 'Memory: a quantity such as 128Mi or 1Gi.', 'k8or-orbit' );
@@ -256,26 +251,23 @@ final class Deploy_Inputs {
 	 * @return array<string, string>
 	 */
 	private static function env_errors( $env ): array {
-		$rules = self::rules()['properties']['env'];
 		if ( ! is_array( $env ) || ( array() !== $env && ! array_is_list( $env ) ) ) {
 			return array( 'env' => __( 'Environment variables: send a list of {name, value}.', 'k8or-orbit' ) );
 		}
-		if ( count( $env ) > $rules['maxItems'] ) {
+		if ( count( $env ) > self::limit( 'envVars' ) ) {
 			/* translators: %d: most variables. */
-			return array( 'env' => sprintf( __( 'Environment variables: at most %d.', 'k8or-orbit' ), $rules['maxItems'] ) );
+			return array( 'env' => sprintf( __( 'Environment variables: at most %d.', 'k8or-orbit' ), self::limit( 'envVars' ) ) );
 		}
-		$name_rule  = $rules['items']['properties']['name'];
-		$value_rule = $rules['items']['properties']['value'];
-		$errors     = array();
-		$seen       = array();
+		$errors = array();
+		$seen   = array();
 		foreach ( $env as $index => $variable ) {
 			$name  = is_array( $variable ) ? ( $variable['name'] ?? null ) : null;
 			$value = is_array( $variable ) ? ( $variable['value'] ?? '' ) : null;
-			if ( ! is_string( $name ) || strlen( $name ) > $name_rule['maxLength'] || ! preg_match( '/' . $name_rule['pattern'] . '/', $name ) ) {
+			if ( ! is_string( $name ) || strlen( $name ) > self::limit( 'envNameLength' ) || ! preg_match( '/' . self::limit( 'envNamePattern' ) . '/', $name ) ) {
 				$errors[ "env.$index.name" ] = sprintf(
 					/* translators: %d: most characters. */
-					__( 'Name: letters, digits, "-", "_" and ".", not starting with a digit, at most %d characters (e.g. LOG_LEVEL).', 'k8or-orbit' ),
-					$name_rule['maxLength']
+					__( 'Name: letters, digits and "_", not starting with a digit, at most %d characters (e.g. LOG_LEVEL).', 'k8or-orbit' ),
+					self::limit( 'envNameLength' )
 				);
 			} elseif ( isset( $seen[ $name ] ) ) {
 				/* translators: %s: variable name. */
@@ -283,9 +275,9 @@ final class Deploy_Inputs {
 			} else {
 				$seen[ $name ] = true;
 			}
-			if ( ! is_string( $value ) || mb_strlen( $value ) > $value_rule['maxLength'] ) {
+			if ( ! is_string( $value ) || mb_strlen( $value ) > self::limit( 'envValueLength' ) ) {
 				/* translators: %d: most characters. */
-				$errors[ "env.$index.value" ] = sprintf( __( 'Value: text of at most %d characters.', 'k8or-orbit' ), $value_rule['maxLength'] );
+				$errors[ "env.$index.value" ] = sprintf( __( 'Value: text of at most %d characters.', 'k8or-orbit' ), self::limit( 'envValueLength' ) );
 			}
 		}
 		return $errors;
@@ -294,11 +286,12 @@ final class Deploy_Inputs {
 	/**
 	 * Whether a value is an integer within the rule's bounds.
 	 *
-	 * @param mixed $value Value.
-	 * @param array $rule  Rule with minimum and maximum.
+	 * @param mixed $value   Value.
+	 * @param int   $minimum Smallest allowed.
+	 * @param int   $maximum Largest allowed.
 	 */
-	private static function is_int_between( $value, array $rule ): bool {
-		return is_int( $value ) && $value >= $rule['minimum'] && $value <= $rule['maximum'];
+	private static function is_int_between( $value, int $minimum, int $maximum ): bool {
+		return is_int( $value ) && $value >= $minimum && $value <= $maximum;
 	}
 
 	/**
@@ -307,12 +300,11 @@ final class Deploy_Inputs {
 	 * @param mixed $value Value.
 	 */
 	private static function is_words( $value ): bool {
-		$rule = self::rules()['definitions']['words'];
-		if ( ! is_array( $value ) || ! array_is_list( $value ) || count( $value ) > $rule['maxItems'] ) {
+		if ( ! is_array( $value ) || ! array_is_list( $value ) || count( $value ) > self::limit( 'commandArgs' ) ) {
 			return false;
 		}
 		foreach ( $value as $word ) {
-			if ( ! is_string( $word ) || '' === $word || mb_strlen( $word ) > $rule['items']['maxLength'] ) {
+			if ( ! is_string( $word ) || '' === $word || mb_strlen( $word ) > self::limit( 'commandArgLength' ) ) {
 				return false;
 			}
 		}

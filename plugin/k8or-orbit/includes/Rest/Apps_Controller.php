@@ -12,6 +12,7 @@ use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Content\Catalog_Query;
 use K8or\Orbit\Content\Category_Taxonomy;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 use WP_Post;
@@ -177,12 +178,13 @@ final class Apps_Controller extends Controller {
 			),
 			'image'        => App_Meta::read( $post->ID, App_Meta::IMAGE ),
 			'scan'         => App_Meta::read( $post->ID, App_Meta::SCAN ),
+			'verdicts'     => App_Meta::read( $post->ID, App_Meta::VERDICTS ),
 			'environments' => App_Meta::read( $post->ID, App_Meta::ENVIRONMENTS ),
 			'deleted'      => App_Meta::read( $post->ID, App_Meta::DELETED ),
 		);
 		$data = $this->filter_response_by_context( $data, $context );
 		// Empty objects stay objects in JSON.
-		foreach ( array( 'image', 'scan', 'environments', 'deleted' ) as $key ) {
+		foreach ( array( 'image', 'scan', 'verdicts', 'environments', 'deleted' ) as $key ) {
 			if ( array_key_exists( $key, $data ) && array() === $data[ $key ] ) {
 				$data[ $key ] = (object) array();
 			}
@@ -262,6 +264,7 @@ final class Apps_Controller extends Controller {
 				),
 				'image'        => App_Meta::schema( App_Meta::IMAGE ),
 				'scan'         => App_Meta::schema( App_Meta::SCAN ),
+				'verdicts'     => App_Meta::schema( App_Meta::VERDICTS ),
 				'environments' => App_Meta::schema( App_Meta::ENVIRONMENTS ),
 				'deleted'      => App_Meta::schema( App_Meta::DELETED ),
 			),
@@ -280,7 +283,7 @@ final class Apps_Controller extends Controller {
 				'name'               => array(
 					'description' => __( 'Only the app with this app name (its slug).', 'k8or-orbit' ),
 					'type'        => 'string',
-					'pattern'     => Settings::DNS_LABEL_PATTERN,
+					'pattern'     => Contract::pattern( 'appName' ),
 				),
 				'category'           => array(
 					'description' => __( 'Only apps in this category (slug).', 'k8or-orbit' ),

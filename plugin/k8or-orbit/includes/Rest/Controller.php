@@ -11,6 +11,7 @@ use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Bridge\Client;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 use WP_Post;
@@ -250,7 +251,7 @@ abstract class Controller extends WP_REST_Controller {
 				'name'        => self::answer_string( 64, array( 'pattern' => '^[a-z0-9-]{1,64}$' ) ),
 				'step'        => self::answer_string( 64 ),
 				'outcome'     => self::answer_string( 16, array( 'enum' => array( 'started', 'succeeded', 'failed' ) ) ),
-				'appName'     => self::answer_string( 63, array( 'pattern' => Settings::DNS_LABEL_PATTERN ) ),
+				'appName'     => self::answer_string( 63, array( 'pattern' => Contract::pattern( 'appName' ) ) ),
 				'environment' => self::answer_string( 63, array( 'type' => array( 'string', 'null' ) ) ),
 				'actor'       => self::answer_object(
 					array(

@@ -81,7 +81,7 @@ final class Deployments_Controller extends Controller {
 							'description' => __( 'Deploy inputs as JSON.', 'k8or-orbit' ),
 							'type'        => 'string',
 							'required'    => true,
-							'maxLength'   => Deploy_Inputs::rules()['maxBytes'],
+							'maxLength'   => Deploy_Inputs::limit( 'bytes' ),
 						),
 					),
 				),

@@ -8,6 +8,7 @@
 namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -57,9 +58,12 @@ final class Environments_Controller extends Controller {
 	 * @return WP_REST_Response
 	 */
 	public function get_items( $request ) {
-		$items = array();
+		$items    = array();
+		$policies = Settings::policies();
 		foreach ( Settings::environments() as $position => $environment ) {
-			$items[] = $this->prepare_response_for_collection( $this->prepare_item_for_response( array_merge( $environment, array( 'order' => $position ) ), $request ) );
+			// Exemptions name people and reasons: the settings screen shows them, not this public list.
+			$environment['policy'] = array_diff_key( $policies[ $environment['name'] ], array( 'exemptions' => true ) );
+			$items[]               = $this->prepare_response_for_collection( $this->prepare_item_for_response( array_merge( $environment, array( 'order' => $position ) ), $request ) );
 		}
 		return rest_ensure_response( $items );
 	}
@@ -118,7 +122,7 @@ final class Environments_Controller extends Controller {
 						),
 						'maxSeverity'  => array(
 							'type'    => 'string',
-							'enum'    => Settings::SEVERITIES,
+							'enum'    => Contract::severity_limits(),
 							'context' => $both,
 						),
 					),

@@ -8,6 +8,7 @@
 namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -102,7 +103,7 @@ final class Jobs_Controller extends Controller {
 				array(
 					'jobId'       => self::answer_string( 128 ),
 					'kind'        => self::answer_string( 32, array( 'pattern' => '^[a-z0-9-]+$' ) ),
-					'appName'     => self::answer_string( 63, array( 'pattern' => Settings::DNS_LABEL_PATTERN ) ),
+					'appName'     => self::answer_string( 63, array( 'pattern' => Contract::pattern( 'appName' ) ) ),
 					'environment' => self::answer_string( 63 ),
 					'status'      => self::answer_string( 16, array( 'enum' => array( 'queued', 'running', 'succeeded', 'failed' ) ) ),
 					'steps'       => self::answer_array(

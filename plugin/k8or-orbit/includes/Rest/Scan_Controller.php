@@ -10,6 +10,7 @@ namespace K8or\Orbit\Rest;
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -119,6 +120,7 @@ final class Scan_Controller extends Controller {
 					array(
 						'actor'       => $this->actor(),
 						'environment' => $environment,
+						'policies'    => (object) Settings::policies(),
 					),
 					isset( $request['version'] ) ? array( 'version' => $request['version'] ) : array()
 				),
@@ -132,30 +134,13 @@ final class Scan_Controller extends Controller {
 	 * The answer schema: the job started (POST), or the summary and the findings (GET).
 	 */
 	protected function build_schema(): array {
-		$date     = self::answer_string( 40, array( 'format' => 'date-time' ) );
-		$count    = self::answer_count();
 		$severity = self::answer_string( 16, array( 'pattern' => '^[A-Za-z]+$' ) );
 
-		$summary                = self::answer_object(
-			array(
-				'status'    => self::answer_string( 32 ),
-				'reason'    => self::answer_string( 2000 ),
-				'scanner'   => self::answer_string( 64 ),
-				'scannedAt' => $date,
-				'summary'   => self::answer_object(
-					array(
-						'counts'    => array_merge(
-							self::answer_object( array() ),
-							array( 'patternProperties' => array( '^[A-Za-z]{1,16}$' => $count ) )
-						),
-						'total'     => $count,
-						'uniqueIds' => $count,
-						'fixable'   => $count,
-						'secrets'   => $count,
-					)
-				),
-			)
-		);
+		// The bridge's scan result is the contract's ScanResult; nothing else is passed on.
+		$summary                         = Contract::schema( 'ScanResult' );
+		$summary['additionalProperties'] = false;
+		$summary['context']              = array( 'view', 'edit' );
+		$summary['readonly']             = true;
 		$summary['description'] = __( 'Status and counts per severity (GET).', 'k8or-orbit' );
 
 		$findings                = self::answer_array(

@@ -9,6 +9,7 @@ namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Bridge\Config;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 use WP_REST_Request;
@@ -139,10 +140,19 @@ final class Settings_Controller extends Controller {
 				'policy'     => array(
 					'type'       => 'object',
 					'properties' => array(
-						'scanRequired' => array( 'type' => 'boolean' ),
-						'maxSeverity'  => array(
+						'scanRequired'      => array( 'type' => 'boolean' ),
+						'maxSeverity'       => array(
 							'type' => 'string',
-							'enum' => Settings::SEVERITIES,
+							'enum' => array_merge( Contract::severity_limits(), array_map( 'strtolower', Contract::severity_limits() ) ),
+						),
+						'unknownSeverityAs' => array(
+							'type' => 'string',
+							'enum' => Contract::severities(),
+						),
+						'exemptions'        => array(
+							'type'     => 'array',
+							'maxItems' => Contract::limit( 'exemptionsPerPolicy' ),
+							'items'    => Contract::schema( 'Exemption' ),
 						),
 					),
 				),

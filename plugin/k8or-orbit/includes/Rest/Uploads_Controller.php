@@ -10,6 +10,7 @@ namespace K8or\Orbit\Rest;
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
+use K8or\Orbit\Contract\Contract;
 use K8or\Orbit\Settings\Settings;
 use WP_Error;
 use WP_REST_Request;
@@ -24,11 +25,8 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Uploads_Controller extends Controller {
 
-	/** Default largest archive, matching the bridge's ORBIT_MAX_ARCHIVE_BYTES default (4 GiB). */
-	public const DEFAULT_MAX_ARCHIVE_BYTES = 4294967296;
 
 	/** S3 multipart uploads have at most 10,000 parts. */
-	private const MAX_PARTS = 10000;
 
 	private const UPLOAD_ID_PATTERN = '[A-Za-z0-9._~-]{1,256}';
 
@@ -54,7 +52,7 @@ final class Uploads_Controller extends Controller {
 						'appName'  => array(
 							'description' => __( 'App name: lowercase letters, digits and dashes, at most 63 characters (a DNS label).', 'k8or-orbit' ),
 							'type'        => 'string',
-							'pattern'     => Settings::DNS_LABEL_PATTERN,
+							'pattern'     => Contract::pattern( 'appName' ),
 							'required'    => true,
 						),
 						'version'  => array_merge(
@@ -65,9 +63,11 @@ final class Uploads_Controller extends Controller {
 							App_Meta::version_label_schema()
 						),
 						'filename' => array(
-							'description' => __( 'Name of the image archive file (.tar, .tar.gz or .tgz).', 'k8or-orbit' ),
+							/* translators: %s: the file name extensions accepted. */
+							'description' => sprintf( __( 'Name of the image archive file (%s).', 'k8or-orbit' ), implode( ', ', Contract::limit( 'archiveExtensions' ) ) ),
 							'type'        => 'string',
-							'pattern'     => '^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(tar|tar\.gz|tgz)$',
+							'pattern'     => Contract::pattern( 'archiveFilename' ),
+							'maxLength'   => Contract::limit( 'filenameLength' ),
 							'required'    => true,
 						),
 						'size'     => array(
@@ -229,8 +229,9 @@ final class Uploads_Controller extends Controller {
 						),
 						$request['parts']
 					),
-					'actor' => $this->actor(),
-					'app'   => array(
+					'actor'    => $this->actor(),
+					'policies' => (object) Settings::policies(),
+					'app'      => array(
 						'name'         => $app['name'],
 						'title'        => sanitize_text_field( $app['title'] ),
 						'description'  => wp_kses_post( $app['description'] ?? '' ),
@@ -258,7 +259,7 @@ final class Uploads_Controller extends Controller {
 				'type'        => 'array',
 				'required'    => true,
 				'minItems'    => 1,
-				'maxItems'    => self::MAX_PARTS,
+				'maxItems'    => Contract::limit( 'uploadParts' ),
 				'items'       => array(
 					'type'                 => 'object',
 					'required'             => array( 'partNumber', 'etag' ),
@@ -267,12 +268,12 @@ final class Uploads_Controller extends Controller {
 						'partNumber' => array(
 							'type'    => 'integer',
 							'minimum' => 1,
-							'maximum' => self::MAX_PARTS,
+							'maximum' => Contract::limit( 'uploadParts' ),
 						),
 						'etag'       => array(
 							'type'      => 'string',
 							'minLength' => 1,
-							'maxLength' => 128,
+							'maxLength' => Contract::limit( 'etagLength' ),
 						),
 					),
 				),
@@ -284,22 +285,22 @@ final class Uploads_Controller extends Controller {
 				'properties'  => array(
 					'name'         => array(
 						'type'     => 'string',
-						'pattern'  => Settings::DNS_LABEL_PATTERN,
+						'pattern'  => Contract::pattern( 'appName' ),
 						'required' => true,
 					),
 					'title'        => array(
 						'type'      => 'string',
 						'minLength' => 1,
-						'maxLength' => 200,
+						'maxLength' => Contract::limit( 'titleLength' ),
 						'required'  => true,
 					),
 					'description'  => array(
 						'type'      => 'string',
-						'maxLength' => 10000,
+						'maxLength' => Contract::limit( 'descriptionLength' ),
 					),
 					'category'     => array(
 						'type'      => 'string',
-						'maxLength' => 100,
+						'maxLength' => Contract::limit( 'categoryLength' ),
 					),
 					'environment'  => array(
 						'type'     => 'string',
@@ -316,7 +317,7 @@ final class Uploads_Controller extends Controller {
 	 * The answer schema: an upload as started (POST), resumed (GET) or completed (the job started).
 	 */
 	protected function build_schema(): array {
-		$part_number = array_merge( self::answer_count(), array( 'maximum' => self::MAX_PARTS ) );
+		$part_number = array_merge( self::answer_count(), array( 'maximum' => Contract::limit( 'uploadParts' ) ) );
 		$parts       = self::answer_array(
 			self::answer_object(
 				array(
@@ -325,7 +326,7 @@ final class Uploads_Controller extends Controller {
 				),
 				array( 'partNumber', 'url' )
 			),
-			self::MAX_PARTS
+			Contract::limit( 'uploadParts' )
 		);
 
 		$parts['description'] = __( 'Presigned URLs of the parts still to upload.', 'k8or-orbit' );
@@ -341,7 +342,7 @@ final class Uploads_Controller extends Controller {
 					'key'           => self::answer_string( 1024 ),
 					'size'          => self::answer_count(),
 					'partSize'      => self::answer_count(),
-					'partCount'     => array_merge( self::answer_count(), array( 'maximum' => self::MAX_PARTS ) ),
+					'partCount'     => array_merge( self::answer_count(), array( 'maximum' => Contract::limit( 'uploadParts' ) ) ),
 					'parts'         => $parts,
 					'expiresAt'     => self::answer_string( 40, array( 'format' => 'date-time' ) ),
 					'status'        => self::answer_string( 16, array( 'enum' => array( 'open', 'completing', 'aborted' ) ) ),
@@ -359,7 +360,7 @@ final class Uploads_Controller extends Controller {
 								'size'       => self::answer_count(),
 							)
 						),
-						self::MAX_PARTS
+						Contract::limit( 'uploadParts' )
 					),
 				)
 			)
@@ -370,6 +371,6 @@ final class Uploads_Controller extends Controller {
 	 * The largest archive accepted: K8OR_ORBIT_MAX_ARCHIVE_BYTES when defined, else 4 GiB.
 	 */
 	public static function max_archive_bytes(): int {
-		return defined( 'K8OR_ORBIT_MAX_ARCHIVE_BYTES' ) ? max( 1, (int) K8OR_ORBIT_MAX_ARCHIVE_BYTES ) : self::DEFAULT_MAX_ARCHIVE_BYTES;
+		return defined( 'K8OR_ORBIT_MAX_ARCHIVE_BYTES' ) ? max( 1, (int) K8OR_ORBIT_MAX_ARCHIVE_BYTES ) : (int) Contract::limit( 'archiveBytesDefault' );
 	}
 }

@@ -7,6 +7,7 @@
 
 namespace K8or\Orbit\Settings;
 
+use K8or\Orbit\Contract\Contract;
 use WP_Error;
 
 defined( 'ABSPATH' ) || exit;
@@ -20,17 +21,12 @@ final class Settings {
 
 	public const MODES = array( 'gitops', 'direct' );
 
-	public const SEVERITIES = array( 'none', 'low', 'medium', 'high', 'critical' );
-
 	public const MAX_ENVIRONMENTS = 10;
 
 	public const MIN_SECRET_LENGTH = 32;
 
-	/** Kubernetes names, NATS subject tokens and capability suffixes all accept a DNS-1123 label. */
-	public const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
-
-	/** Environment names also become part of capability names, so they are kept short. */
-	public const ENVIRONMENT_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$';
+	/** A Kubernetes namespace is a DNS-1123 label (a Kubernetes rule, not one the parts share). */
+	public const NAMESPACE_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 
 	/**
 	 * The settings as stored, completed with defaults.
@@ -54,9 +50,9 @@ final class Settings {
 			'natsLiveUser'             => '',
 			'natsLivePassword'         => '',
 			'environments'             => array(
-				self::environment( 'dev', false, 'critical', false ),
-				self::environment( 'test', true, 'high', false ),
-				self::environment( 'prod', true, 'high', true ),
+				self::environment( 'dev', false, 'CRITICAL', false ),
+				self::environment( 'test', true, 'HIGH', false ),
+				self::environment( 'prod', true, 'HIGH', true ),
 			),
 			'removeContentOnUninstall' => false,
 		);
@@ -218,10 +214,10 @@ final class Settings {
 			$registry  = trim( (string) ( $environment['registry'] ?? '' ) );
 			$mode      = (string) ( $environment['mode'] ?? 'gitops' );
 			$policy    = is_array( $environment['policy'] ?? null ) ? $environment['policy'] : array();
-			$severity  = strtolower( (string) ( $policy['maxSeverity'] ?? 'critical' ) );
+			$severity  = strtoupper( (string) ( $policy['maxSeverity'] ?? 'CRITICAL' ) );
 			$label     = '' === $name ? (string) $position : $name;
 
-			if ( ! preg_match( '/' . self::ENVIRONMENT_NAME_PATTERN . '/', $name ) ) {
+			if ( ! Contract::matches( 'environmentName', $name ) ) {
 				/* translators: %s: environment name or position. */
 				$errors->add( 'orbit_invalid_environment_name', sprintf( __( 'Environment %s: the name must be 1–20 lowercase letters, digits or dashes, starting and ending with a letter or digit (e.g. dev).', 'k8or-orbit' ), $label ) );
 			} elseif ( isset( $seen[ $name ] ) ) {
@@ -229,7 +225,7 @@ final class Settings {
 				$errors->add( 'orbit_duplicate_environment', sprintf( __( 'Environment %s is listed twice; give each environment its own name.', 'k8or-orbit' ), $name ) );
 			}
 			$seen[ $name ] = true;
-			if ( ! preg_match( '/' . self::DNS_LABEL_PATTERN . '/', $namespace ) ) {
+			if ( ! preg_match( '/' . self::NAMESPACE_PATTERN . '/', $namespace ) ) {
 				/* translators: %s: environment name. */
 				$errors->add( 'orbit_invalid_environment_namespace', sprintf( __( 'Environment %s: the Kubernetes namespace must be a DNS label: lowercase letters, digits and dashes, at most 63 characters.', 'k8or-orbit' ), $label ) );
 			}
@@ -245,10 +241,16 @@ final class Settings {
 				/* translators: %s: environment name. */
 				$errors->add( 'orbit_invalid_environment_mode', sprintf( __( 'Environment %s: the mode must be gitops or direct.', 'k8or-orbit' ), $label ) );
 			}
-			if ( ! in_array( $severity, self::SEVERITIES, true ) ) {
-				/* translators: %s: environment name. */
-				$errors->add( 'orbit_invalid_environment_policy', sprintf( __( 'Environment %s: the highest severity allowed must be none, low, medium, high or critical.', 'k8or-orbit' ), $label ) );
+			if ( ! in_array( $severity, Contract::severity_limits(), true ) ) {
+				/* translators: 1: environment name, 2: the severities allowed. */
+				$errors->add( 'orbit_invalid_environment_policy', sprintf( __( 'Environment %1$s: the highest severity allowed must be one of %2$s.', 'k8or-orbit' ), $label, implode( ', ', Contract::severity_limits() ) ) );
 			}
+			$unknown_as = strtoupper( (string) ( $policy['unknownSeverityAs'] ?? 'CRITICAL' ) );
+			if ( ! in_array( $unknown_as, Contract::severities(), true ) ) {
+				/* translators: 1: environment name, 2: the severities. */
+				$errors->add( 'orbit_invalid_environment_policy', sprintf( __( 'Environment %1$s: findings of unknown severity must count as one of %2$s.', 'k8or-orbit' ), $label, implode( ', ', Contract::severities() ) ) );
+			}
+			$exemptions = self::validate_exemptions( $policy['exemptions'] ?? array(), $label, $errors );
 			$result[] = array(
 				'name'       => $name,
 				'namespace'  => $namespace,
@@ -257,12 +259,68 @@ final class Settings {
 				'mode'       => $mode,
 				'restricted' => rest_sanitize_boolean( $environment['restricted'] ?? false ),
 				'policy'     => array(
-					'scanRequired' => rest_sanitize_boolean( $policy['scanRequired'] ?? false ),
-					'maxSeverity'  => $severity,
+					'scanRequired'      => rest_sanitize_boolean( $policy['scanRequired'] ?? false ),
+					'maxSeverity'       => $severity,
+					'unknownSeverityAs' => $unknown_as,
+					'exemptions'        => $exemptions,
 				),
 			);
 		}
 		return $result;
+	}
+
+	/**
+	 * Validates an environment's exemptions against the contract's Exemption shape.
+	 *
+	 * @param mixed    $submitted List of exemptions.
+	 * @param string   $label     Environment name or position, for the messages.
+	 * @param WP_Error $errors    Collects the problems.
+	 * @return list<array{id: string, app: string, reason: string, by: string, expires: string}>
+	 */
+	private static function validate_exemptions( $submitted, string $label, WP_Error $errors ): array {
+		$schema = array(
+			'type'     => 'array',
+			'maxItems' => Contract::limit( 'exemptionsPerPolicy' ),
+			'items'    => Contract::schema( 'Exemption' ),
+		);
+		$submitted = is_array( $submitted ) ? array_values( $submitted ) : $submitted;
+		$valid     = rest_validate_value_from_schema( $submitted, $schema, 'exemptions' );
+		if ( is_wp_error( $valid ) ) {
+			/* translators: 1: environment name, 2: the problem. */
+			$errors->add( 'orbit_invalid_exemption', sprintf( __( 'Environment %1$s: the exemptions are not valid: %2$s Each needs a vulnerability id, an app name or *, a reason, who granted it and an expiry date YYYY-MM-DD.', 'k8or-orbit' ), $label, $valid->get_error_message() ) );
+			return array();
+		}
+		foreach ( $submitted as $exemption ) {
+			$date = \DateTimeImmutable::createFromFormat( '!Y-m-d', $exemption['expires'] );
+			if ( ! $date || $date->format( 'Y-m-d' ) !== $exemption['expires'] ) {
+				/* translators: 1: environment name, 2: vulnerability id, 3: the date as entered. */
+				$errors->add( 'orbit_invalid_exemption', sprintf( __( 'Environment %1$s: the exemption of %2$s expires on %3$s, which is not a date; write it YYYY-MM-DD.', 'k8or-orbit' ), $label, $exemption['id'], $exemption['expires'] ) );
+			}
+		}
+		return array_map(
+			fn( $exemption ) => array_intersect_key( $exemption, array_flip( array( 'id', 'app', 'reason', 'by', 'expires' ) ) ),
+			$submitted
+		);
+	}
+
+	/**
+	 * Each environment's policy in the contract's shape, as jobs that decide verdicts send it.
+	 *
+	 * @return array<string, array>
+	 */
+	public static function policies(): array {
+		$policies = array();
+		foreach ( self::environments() as $environment ) {
+			$policy                                = (array) ( $environment['policy'] ?? array() );
+			$policies[ $environment['name'] ] = array(
+				'scanRequired'      => (bool) ( $policy['scanRequired'] ?? false ),
+				// Settings saved before the contract stored severities in lower case.
+				'maxSeverity'       => strtoupper( (string) ( $policy['maxSeverity'] ?? 'CRITICAL' ) ),
+				'unknownSeverityAs' => strtoupper( (string) ( $policy['unknownSeverityAs'] ?? 'CRITICAL' ) ),
+				'exemptions'        => array_values( (array) ( $policy['exemptions'] ?? array() ) ),
+			);
+		}
+		return $policies;
 	}
 
 	/**
@@ -282,8 +340,10 @@ final class Settings {
 			'mode'       => 'gitops',
 			'restricted' => $restricted,
 			'policy'     => array(
-				'scanRequired' => $scan_required,
-				'maxSeverity'  => $max_severity,
+				'scanRequired'      => $scan_required,
+				'maxSeverity'       => $max_severity,
+				'unknownSeverityAs' => 'CRITICAL',
+				'exemptions'        => array(),
 			),
 		);
 	}

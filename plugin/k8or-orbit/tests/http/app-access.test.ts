@@ -95,6 +95,7 @@ async function bridgeApp(
 	const app = event.data.app as Record< string, unknown >;
 	app.title = `${ word } ${ name }`;
 	event.actor = { id: 1, login: 'uploader-login' };
+	( app.image as Record< string, unknown > ).uploadedBy = event.actor;
 	event.data = { ...event.data, ...extra };
 	const answer = await deliver( event );
 	expect( answer.status, JSON.stringify( answer.body ) ).toBe( 200 );
@@ -348,8 +349,8 @@ describe( 'operator-only fields', () => {
 	it( 'stay hidden from editors asking for the edit context', async () => {
 		const app = await bridgeApp( 'fields', {
 			scan: {
-				status: 'passed',
-				counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 },
+				status: 'scanned',
+				counts: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
 				reportLocation: `reports/${ randomUUID() }.json`,
 			},
 		} );

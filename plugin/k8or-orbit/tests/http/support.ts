@@ -175,7 +175,10 @@ export function uploadEvent(
 					exposedPorts: [ '8080/tcp' ],
 					layerCount: 1,
 				},
-				scan: { status: 'pending' },
+				scan: {
+					status: 'unavailable',
+					reason: 'not scanned by this test',
+				},
 				environments: { dev: { status: 'none' } },
 			},
 		},

@@ -177,9 +177,14 @@ describe( 'upload through WordPress', () => {
 			},
 			environments: { dev: { status: 'none' } },
 		} );
-		expect( [ 'passed', 'blocked', 'unavailable' ] ).toContain(
-			app.scan.status
-		);
+		expect( [ 'scanned', 'unavailable' ] ).toContain( app.scan.status );
+		// The plugin sent every environment's policy; the bridge decided each verdict.
+		expect( Object.keys( app.verdicts ) ).toContain( 'dev' );
+		for ( const [ environment, verdict ] of Object.entries(
+			app.verdicts as Record< string, { environment: string } >
+		) ) {
+			expect( verdict.environment ).toBe( environment );
+		}
 		expect( app.image.uploadedBy, 'private to visitors' ).toBeUndefined();
 		expect(
 			app.categories.map(

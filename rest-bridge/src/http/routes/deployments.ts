@@ -1,3 +1,4 @@
+import type { Policy } from '@k8or-orbit/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 
@@ -11,11 +12,12 @@ import {
 import { renderAppFiles } from '../../deploy/manifests.js';
 import { findDeploySource, type DeploySource } from '../../deploy/source.js';
 import { storedArchive } from '../../deploy/stored-archive.js';
-import { decideVerdict, policySchema } from '../../deploy/verdict.js';
+import { deployVerdict } from '../../deploy/verdict.js';
 import { readArchiveImage } from '../../image/random-access-archive.js';
 import type { JobQueue } from '../../job-model/job.js';
 import { DEPLOY_JOB, type DeployJobInput } from '../../job-model/kinds.js';
 import type { JobServices } from '../../jobs/services.js';
+import { GatePolicyError, parsePolicy } from '../../scan/gate.js';
 import { HttpError } from '../errors.js';
 import { jobIdFor } from '../idempotency.js';
 import { actor, appName, environmentName } from '../schemas.js';
@@ -50,10 +52,22 @@ export const deploymentRoutes: FastifyPluginAsync<
 		}
 		return parsed.data;
 	} );
+	// The environment's policy as WordPress sends it, checked by the contract's Policy shape.
+	const policy = z.unknown().transform( ( value, context ) => {
+		try {
+			return parsePolicy( value, 'policy' );
+		} catch ( error ) {
+			if ( ! ( error instanceof GatePolicyError ) ) {
+				throw error;
+			}
+			context.addIssue( { code: 'custom', message: error.message } );
+			return z.NEVER;
+		}
+	} );
 	const previewBody = z.object( {
 		environment,
 		inputs,
-		policy: policySchema,
+		policy,
 	} );
 	const deployBody = previewBody.extend( {
 		actor,
@@ -85,14 +99,13 @@ export const deploymentRoutes: FastifyPluginAsync<
 		name: string,
 		target: string,
 		from: DeploySource,
-		policy: z.output< typeof policySchema >
+		targetPolicy: Policy
 	) =>
-		decideVerdict( services, {
+		deployVerdict( services, {
 			app: name,
 			environment: target,
 			scannedIn: from.environment,
-			scan: from.scan,
-			policy,
+			policy: targetPolicy,
 		} );
 
 	const checkSize = ( body: unknown ) => {

@@ -9,7 +9,13 @@ import { reportKeys } from '../../storage/keys.js';
 import { findStoredImage } from '../../storage/stored-image.js';
 import { HttpError } from '../errors.js';
 import { jobIdFor } from '../idempotency.js';
-import { actor, appName, environmentName, versionLabel } from '../schemas.js';
+import {
+	actor,
+	appName,
+	environmentName,
+	policies,
+	versionLabel,
+} from '../schemas.js';
 
 export interface ScanRouteOptions {
 	config: BridgeConfig;
@@ -27,6 +33,7 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 	const requestBody = z.object( {
 		actor,
 		environment,
+		policies,
 		version: versionLabel.optional(),
 	} );
 
@@ -63,7 +70,7 @@ export const scanRoutes: FastifyPluginAsync< ScanRouteOptions > = async (
 				appName: name,
 				environment: body.environment,
 				actor: body.actor,
-				input: { version: body.version },
+				input: { version: body.version, policies: body.policies },
 			} );
 			return reply.code( 202 ).send( { jobId } );
 		}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ARCHIVE_FILENAME_PATTERN, LIMITS } from '@k8or-orbit/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ObjectStore } from '../../adapters/s3.js';
@@ -15,18 +16,19 @@ import {
 	actor,
 	appName,
 	environmentName,
+	policies,
 	uuid,
 	versionLabel,
 } from '../schemas.js';
 
-const MAX_DEPLOY_INPUTS_BYTES = 64 * 1024;
+const MAX_DEPLOY_INPUTS_BYTES = LIMITS.deployInputs.bytes;
 
 const filename = z
 	.string()
 	.min( 1 )
-	.max( 255 )
-	.regex( /^[^/\\\x00-\x1f]+$/, {
-		error: 'must be a plain file name without slashes or control characters',
+	.max( LIMITS.filenameLength )
+	.regex( ARCHIVE_FILENAME_PATTERN, {
+		error: `must be a plain file name ending in ${ LIMITS.archiveExtensions.join( ' or ' ) } (an uncompressed docker save or OCI archive)`,
 	} );
 
 const startBody = z.object( {
@@ -42,18 +44,26 @@ function completeBody( environments: string[] ) {
 		parts: z
 			.array(
 				z.object( {
-					partNumber: z.number().int().min( 1 ).max( 10_000 ),
-					etag: z.string().min( 1 ).max( 200 ),
+					partNumber: z
+						.number()
+						.int()
+						.min( 1 )
+						.max( LIMITS.uploadParts ),
+					etag: z.string().min( 1 ).max( LIMITS.etagLength ),
 				} )
 			)
 			.min( 1 )
-			.max( 10_000 ),
+			.max( LIMITS.uploadParts ),
 		actor,
+		policies,
 		app: z.object( {
 			name: appName,
-			title: z.string().trim().min( 1 ).max( 200 ),
-			description: z.string().max( 20_000 ).default( '' ),
-			category: z.string().max( 100 ).default( '' ),
+			title: z.string().trim().min( 1 ).max( LIMITS.titleLength ),
+			description: z
+				.string()
+				.max( LIMITS.descriptionLength )
+				.default( '' ),
+			category: z.string().max( LIMITS.categoryLength ).default( '' ),
 			environment: environmentName( environments ),
 			deployInputs: z.record( z.string(), z.unknown() ).default( {} ),
 		} ),
@@ -273,6 +283,7 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 				parts: body.parts,
 				version: upload.version,
 				app: body.app,
+				policies: body.policies,
 			};
 			await jobs.submit( {
 				jobId: current.jobId,

@@ -81,7 +81,7 @@ final class Capabilities_Test extends Orbit_Test_Case {
 			'restricted' => false,
 			'policy'     => array(
 				'scanRequired' => true,
-				'maxSeverity'  => 'medium',
+				'maxSeverity'  => 'MEDIUM',
 			),
 		);
 		$this->assertIsArray( Settings::update( array( 'environments' => $environments ) ) );

@@ -21,10 +21,10 @@ final class App_Meta_Test extends Orbit_Test_Case {
 			App_Meta::validate(
 				App_Meta::SCAN,
 				array(
-					'status' => 'blocked',
+					'status' => 'unavailable',
 					'counts' => array(
-						'critical' => 2,
-						'high'     => 5,
+						'CRITICAL' => 2,
+						'HIGH'     => 5,
 					),
 				)
 			)
@@ -71,7 +71,7 @@ final class App_Meta_Test extends Orbit_Test_Case {
 			'port not a port'           => array( App_Meta::IMAGE, array( 'exposedPorts' => array( 'http' ) ) ),
 			'unknown image field'       => array( App_Meta::IMAGE, array( 'entrypoint' => '/bin/sh' ) ),
 			'scan status not in enum'   => array( App_Meta::SCAN, array( 'status' => 'ok' ) ),
-			'count as float text'       => array( App_Meta::SCAN, array( 'counts' => array( 'high' => 'many' ) ) ),
+			'count as float text'       => array( App_Meta::SCAN, array( 'counts' => array( 'HIGH' => 'many' ) ) ),
 			'environment status'        => array( App_Meta::ENVIRONMENTS, array( 'dev' => array( 'status' => 'running' ) ) ),
 			'environment name invalid'  => array( App_Meta::ENVIRONMENTS, array( 'Prod!' => array( 'status' => 'deployed' ) ) ),
 			'environment state a string' => array( App_Meta::ENVIRONMENTS, array( 'dev' => 'deployed' ) ),
@@ -87,9 +87,9 @@ final class App_Meta_Test extends Orbit_Test_Case {
 		$sanitized = App_Meta::sanitize(
 			App_Meta::SCAN,
 			array(
-				'status'  => 'passed',
+				'status'  => 'scanned',
 				'counts'  => array(
-					'high'  => '3',
+					'HIGH'  => '3',
 					'bogus' => 1,
 				),
 				'exploit' => '<script>',
@@ -97,8 +97,8 @@ final class App_Meta_Test extends Orbit_Test_Case {
 		);
 		$this->assertSame(
 			array(
-				'status' => 'passed',
-				'counts' => array( 'high' => 3 ),
+				'status' => 'scanned',
+				'counts' => array( 'HIGH' => 3 ),
 			),
 			$sanitized
 		);
@@ -113,11 +113,11 @@ final class App_Meta_Test extends Orbit_Test_Case {
 
 	public function test_write_keeps_the_query_index_in_step(): void {
 		$post_id = $this->app();
-		App_Meta::write( $post_id, App_Meta::SCAN, array( 'status' => 'blocked' ) );
+		App_Meta::write( $post_id, App_Meta::SCAN, array( 'status' => 'unavailable' ) );
 		App_Meta::write( $post_id, App_Meta::ENVIRONMENTS, array( 'dev' => array( 'status' => 'deployed' ), 'test' => array( 'status' => 'none' ) ) );
 		App_Meta::write( $post_id, App_Meta::DELETED, array( 'deleted' => true, 'environment' => 'dev' ) );
 
-		$this->assertSame( 'blocked', get_post_meta( $post_id, App_Meta::INDEX_SCAN_STATUS, true ) );
+		$this->assertSame( 'unavailable', get_post_meta( $post_id, App_Meta::INDEX_SCAN_STATUS, true ) );
 		$this->assertSame( array( 'dev:deployed' ), get_post_meta( $post_id, App_Meta::INDEX_ENVIRONMENT_STATUS ) );
 		$this->assertTrue( App_Meta::is_deleted( $post_id ) );
 

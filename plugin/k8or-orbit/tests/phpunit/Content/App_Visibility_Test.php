@@ -117,7 +117,7 @@ final class App_Visibility_Test extends Orbit_Test_Case {
 					)
 				),
 				App_Meta::SCAN  => array(
-					'status'         => 'passed',
+					'status'         => 'scanned',
 					'reportLocation' => 'reports/secret.json',
 				),
 			)
@@ -125,7 +125,7 @@ final class App_Visibility_Test extends Orbit_Test_Case {
 
 		$this->act_as( 'editor' );
 		$meta = $this->edit_context_meta( $post_id );
-		$this->assertSame( 'passed', $meta[ App_Meta::SCAN ]['status'], 'public facts stay' );
+		$this->assertSame( 'scanned', $meta[ App_Meta::SCAN ]['status'], 'public facts stay' );
 		$this->assertArrayNotHasKey( 'reportLocation', $meta[ App_Meta::SCAN ] );
 		$this->assertArrayNotHasKey( 'uploadedBy', $meta[ App_Meta::IMAGE ] );
 		$this->assertArrayNotHasKey( App_Meta::DELETED, $meta );
@@ -137,7 +137,7 @@ final class App_Visibility_Test extends Orbit_Test_Case {
 	}
 
 	public function test_a_password_protected_app_shows_no_orbit_facts_without_the_password(): void {
-		$post_id = $this->app( array( 'post_password' => 'open-sesame' ), array( App_Meta::SCAN => array( 'status' => 'blocked' ) ) );
+		$post_id = $this->app( array( 'post_password' => 'open-sesame' ), array( App_Meta::SCAN => array( 'status' => 'unavailable' ) ) );
 
 		$without = $this->dispatch( new WP_REST_Request( 'GET', '/wp/v2/orbit_app/' . $post_id ) )->get_data();
 		$this->assertArrayNotHasKey( App_Meta::SCAN, $without['meta'] );
@@ -149,7 +149,7 @@ final class App_Visibility_Test extends Orbit_Test_Case {
 
 		$with = new WP_REST_Request( 'GET', '/wp/v2/orbit_app/' . $post_id );
 		$with->set_query_params( array( 'password' => 'open-sesame' ) );
-		$this->assertSame( 'blocked', $this->dispatch( $with )->get_data()['meta'][ App_Meta::SCAN ]['status'] );
+		$this->assertSame( 'unavailable', $this->dispatch( $with )->get_data()['meta'][ App_Meta::SCAN ]['status'] );
 	}
 
 	/**

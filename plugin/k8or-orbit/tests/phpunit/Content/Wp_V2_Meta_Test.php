@@ -22,7 +22,7 @@ final class Wp_V2_Meta_Test extends Orbit_Test_Case {
 	 * @param string $role Role saving the post.
 	 */
 	public function test_saving_through_wp_v2_cannot_change_orbit_meta( string $role ): void {
-		$post_id = $this->app( array(), array( App_Meta::SCAN => array( 'status' => 'blocked' ), App_Meta::ENVIRONMENTS => array( 'prod' => array( 'status' => 'none' ) ) ) );
+		$post_id = $this->app( array(), array( App_Meta::SCAN => array( 'status' => 'unavailable' ), App_Meta::ENVIRONMENTS => array( 'prod' => array( 'status' => 'none' ) ) ) );
 		$this->act_as( $role );
 
 		$request = new WP_REST_Request( 'POST', '/wp/v2/orbit_app/' . $post_id );
@@ -32,7 +32,7 @@ final class Wp_V2_Meta_Test extends Orbit_Test_Case {
 				array(
 					'title' => 'Edited title',
 					'meta'  => array(
-						App_Meta::SCAN         => array( 'status' => 'passed' ),
+						App_Meta::SCAN         => array( 'status' => 'scanned' ),
 						App_Meta::ENVIRONMENTS => array( 'prod' => array( 'status' => 'deployed' ) ),
 					),
 				)
@@ -40,7 +40,7 @@ final class Wp_V2_Meta_Test extends Orbit_Test_Case {
 		);
 		$response = $this->dispatch( $request );
 		$this->assertSame( 403, $response->get_status(), wp_json_encode( $response->get_data() ) );
-		$this->assertSame( 'blocked', App_Meta::read( $post_id, App_Meta::SCAN )['status'] );
+		$this->assertSame( 'unavailable', App_Meta::read( $post_id, App_Meta::SCAN )['status'] );
 		$this->assertSame( 'none', App_Meta::read( $post_id, App_Meta::ENVIRONMENTS )['prod']['status'] );
 
 		// Content edits without Orbit meta still work.
@@ -59,9 +59,9 @@ final class Wp_V2_Meta_Test extends Orbit_Test_Case {
 	}
 
 	public function test_wp_v2_shows_the_meta_with_its_schema(): void {
-		$post_id  = $this->app( array(), array( App_Meta::SCAN => array( 'status' => 'passed' ) ) );
+		$post_id  = $this->app( array(), array( App_Meta::SCAN => array( 'status' => 'scanned' ) ) );
 		$response = $this->dispatch( new WP_REST_Request( 'GET', '/wp/v2/orbit_app/' . $post_id ) );
-		$this->assertSame( 'passed', $response->get_data()['meta'][ App_Meta::SCAN ]['status'] );
+		$this->assertSame( 'scanned', $response->get_data()['meta'][ App_Meta::SCAN ]['status'] );
 		$this->assertArrayNotHasKey( App_Meta::DEPLOY_INPUTS, $response->get_data()['meta'] );
 	}
 }

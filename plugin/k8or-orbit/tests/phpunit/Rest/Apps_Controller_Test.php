@@ -30,7 +30,7 @@ final class Apps_Controller_Test extends Orbit_Test_Case {
 		$facts           = array(
 			App_Meta::IMAGE        => $this->image_facts(),
 			App_Meta::SCAN         => array(
-				'status'         => 'passed',
+				'status'         => 'scanned',
 				'reportLocation' => 's3://orbit-reports/secret-key.json',
 			),
 			App_Meta::ENVIRONMENTS => array( 'dev' => array( 'status' => 'deployed', 'revision' => 1 ) ),
@@ -119,10 +119,10 @@ final class Apps_Controller_Test extends Orbit_Test_Case {
 	}
 
 	public function test_filters_and_pagination(): void {
-		App_Meta::write( $this->published, App_Meta::SCAN, array( 'status' => 'blocked' ) );
+		App_Meta::write( $this->published, App_Meta::SCAN, array( 'status' => 'unavailable' ) );
 		$other = $this->app( array( 'post_title' => 'Other ' . $this->search ), array( App_Meta::ENVIRONMENTS => array( 'test' => array( 'status' => 'failed' ) ) ) );
 
-		$this->assertSame( array( $this->published ), $this->list_ids( array( 'scan_status' => 'blocked' ) ) );
+		$this->assertSame( array( $this->published ), $this->list_ids( array( 'scan_status' => 'unavailable' ) ) );
 		$this->assertSame( array( $other ), $this->list_ids( array( 'name' => get_post_field( 'post_name', $other ) ) ) );
 		$this->assertSame( array( $other ), $this->list_ids( array( 'environment' => 'test' ) ) );
 		$this->assertSame( array( $other ), $this->list_ids( array( 'environment_status' => 'failed' ) ) );

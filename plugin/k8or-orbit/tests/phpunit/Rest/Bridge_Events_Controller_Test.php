@@ -32,10 +32,10 @@ final class Bridge_Events_Controller_Test extends Orbit_Test_Case {
 					'category'     => 'Orbit Test Web',
 					'image'        => $this->image_facts(),
 					'scan'         => array(
-						'status' => 'passed',
+						'status' => 'scanned',
 						'counts' => array(
-							'critical' => 0,
-							'high'     => 0,
+							'CRITICAL' => 0,
+							'HIGH'     => 0,
 						),
 					),
 					'environments' => array( 'dev' => array( 'status' => 'none' ) ),
@@ -59,7 +59,7 @@ final class Bridge_Events_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( 'Hello Web', $post->post_title );
 		$this->assertSame( 'sha256:' . str_repeat( 'a', 64 ), App_Meta::read( $post->ID, App_Meta::IMAGE )['manifestDigest'] );
 		$this->assertSame( '2026-11-27T21:00:00.000Z', App_Meta::read( $post->ID, App_Meta::IMAGE )['updatedAt'] );
-		$this->assertSame( 'passed', App_Meta::read( $post->ID, App_Meta::SCAN )['status'] );
+		$this->assertSame( 'scanned', App_Meta::read( $post->ID, App_Meta::SCAN )['status'] );
 		$this->assertSame( 2, App_Meta::read( $post->ID, App_Meta::DEPLOY_INPUTS )['replicas'] );
 		$this->assertSame( array( 'Orbit Test Web' ), wp_get_object_terms( $post->ID, 'orbit_category', array( 'fields' => 'names' ) ) );
 
@@ -77,8 +77,8 @@ final class Bridge_Events_Controller_Test extends Orbit_Test_Case {
 	public function test_older_state_does_not_roll_back_newer_state(): void {
 		$name    = $this->app_name();
 		$post_id = $this->app( array( 'post_name' => $name ) );
-		$newer   = $this->event( $this->job_id(), 5, $name, '2026-11-27T21:10:00.000Z', array( 'environments' => array( 'dev' => array( 'status' => 'deployed', 'revision' => 2 ) ), 'scan' => array( 'status' => 'blocked' ) ) );
-		$older   = $this->event( $this->job_id(), 3, $name, '2026-11-27T21:05:00.000Z', array( 'environments' => array( 'dev' => array( 'status' => 'deploying', 'revision' => 1 ), 'test' => array( 'status' => 'deployed', 'revision' => 1 ) ), 'scan' => array( 'status' => 'passed' ) ) );
+		$newer   = $this->event( $this->job_id(), 5, $name, '2026-11-27T21:10:00.000Z', array( 'environments' => array( 'dev' => array( 'status' => 'deployed', 'revision' => 2 ) ), 'scan' => array( 'status' => 'unavailable' ) ) );
+		$older   = $this->event( $this->job_id(), 3, $name, '2026-11-27T21:05:00.000Z', array( 'environments' => array( 'dev' => array( 'status' => 'deploying', 'revision' => 1 ), 'test' => array( 'status' => 'deployed', 'revision' => 1 ) ), 'scan' => array( 'status' => 'scanned' ) ) );
 
 		$this->assertSame( 200, $this->dispatch( $this->signed_callback( array( 'events' => array( $newer ) ) ) )->get_status() );
 		$response = $this->dispatch( $this->signed_callback( array( 'events' => array( $older ) ) ) );
@@ -88,7 +88,7 @@ final class Bridge_Events_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( 'deployed', $environments['dev']['status'] );
 		$this->assertSame( 2, $environments['dev']['revision'] );
 		$this->assertSame( 'deployed', $environments['test']['status'], 'an environment without newer state takes the event\'s state' );
-		$this->assertSame( 'blocked', App_Meta::read( $post_id, App_Meta::SCAN )['status'] );
+		$this->assertSame( 'unavailable', App_Meta::read( $post_id, App_Meta::SCAN )['status'] );
 	}
 
 	public function test_deleted_and_restored_by_events(): void {

@@ -97,7 +97,7 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 					'value' => 'debug',
 				),
 				array(
-					'name'  => 'app.mode',
+					'name'  => 'APP_MODE',
 					'value' => 'secret-value',
 				),
 			),
@@ -207,7 +207,7 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 		$app = $this->app();
 		$this->act_as( Roles::OPERATOR );
 		$inputs                                   = $this->inputs();
-		$inputs['replicas']                       = 101;
+		$inputs['replicas']                       = 21;
 		$inputs['containerPort']                  = 70000;
 		$inputs['resources']['requests']['cpu']   = 'lots';
 		$inputs['resources']['requests']['memory'] = '1Gi';
@@ -229,18 +229,18 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 			array( 'replicas', 'containerPort', 'resources.requests.cpu', 'resources.requests.memory', 'env.2.name', 'env.3.name', 'args' ),
 			array_keys( $fields )
 		);
-		$this->assertSame( 'Replicas: a whole number from 0 to 100.', $fields['replicas'] );
+		$this->assertSame( 'Replicas: a whole number from 1 to 20.', $fields['replicas'] );
 		$this->assertStringContainsString( 'at most the memory limit', $fields['resources.requests.memory'] );
 		$this->assertStringContainsString( 'not starting with a digit', $fields['env.2.name'] );
 		$this->assertSame( 'LOG_LEVEL is set twice; keep one.', $fields['env.3.name'] );
 		$this->assertSame( array(), $this->sent, 'the bridge is not asked' );
 	}
 
-	public function test_replicas_may_be_zero_and_the_port_left_out(): void {
+	public function test_the_fewest_replicas_and_no_port_are_accepted(): void {
 		$app    = $this->app();
 		$inputs = $this->inputs();
 		$this->act_as( Roles::OPERATOR );
-		$inputs['replicas'] = 0;
+		$inputs['replicas'] = 1;
 		unset( $inputs['containerPort'], $inputs['command'], $inputs['args'] );
 		$inputs['env'] = array();
 		$this->assertSame( 202, $this->deploy( $app, 'dev', $inputs )->get_status() );

@@ -58,7 +58,7 @@ final class Settings_Controller_Test extends Orbit_Test_Case {
 						'mode'      => 'gitops',
 						'policy'    => array(
 							'scanRequired' => true,
-							'maxSeverity'  => 'high',
+							'maxSeverity'  => 'HIGH',
 						),
 					),
 				),
@@ -101,5 +101,53 @@ final class Settings_Controller_Test extends Orbit_Test_Case {
 		$response = $this->put( array( $key => 'bridgeSecret' === $key || 'natsLivePassword' === $key ? str_repeat( 'z', 40 ) : 'http://127.0.0.2:1' ) );
 		$this->assertSame( 400, $response->get_status() );
 		$this->assertSame( 'orbit_setting_fixed', $response->get_data()['code'] );
+	}
+
+	public function test_exemptions_are_stored_per_environment_and_sent_as_the_contract_policy(): void {
+		$this->act_as( 'administrator' );
+		$environments                             = Settings::environments();
+		$exemption                                = array(
+			'id'      => 'CVE-2019-14697',
+			'app'     => 'hello-web',
+			'reason'  => 'musl is not reachable from the binary',
+			'by'      => 'admin',
+			'expires' => '2026-03-31',
+		);
+		$environments[1]['policy']['exemptions']  = array( $exemption );
+		$environments[1]['policy']['unknownSeverityAs'] = 'LOW';
+		$response                                 = $this->put( array( 'environments' => $environments ) );
+		$this->assertSame( 200, $response->get_status(), wp_json_encode( $response->get_data() ) );
+		$policies = Settings::policies();
+		$this->assertSame( array( $exemption ), $policies[ $environments[1]['name'] ]['exemptions'] );
+		$this->assertSame( 'LOW', $policies[ $environments[1]['name'] ]['unknownSeverityAs'] );
+		$this->assertSame( array(), $policies[ $environments[0]['name'] ]['exemptions'] );
+	}
+
+	public function test_an_exemption_without_expiry_reason_or_a_real_date_is_refused(): void {
+		$this->act_as( 'administrator' );
+		$before = get_option( Settings::OPTION );
+		foreach ( array(
+			'no reason'       => array( 'reason' => '' ),
+			'impossible date' => array( 'expires' => '2026-02-30' ),
+			'not an app name' => array( 'app' => 'Hello Web' ),
+			'no one'          => array( 'by' => '' ),
+		) as $what => $change ) {
+			$environments                            = Settings::environments();
+			$environments[0]['policy']['exemptions'] = array(
+				array_merge(
+					array(
+						'id'      => 'CVE-2019-14697',
+						'app'     => '*',
+						'reason'  => 'accepted',
+						'by'      => 'admin',
+						'expires' => '2026-03-31',
+					),
+					$change
+				),
+			);
+			$response = $this->put( array( 'environments' => $environments ) );
+			$this->assertSame( 400, $response->get_status(), $what );
+			$this->assertSame( $before, get_option( Settings::OPTION ), $what . ': nothing saved' );
+		}
 	}
 }

@@ -35,12 +35,11 @@ final class Versions_Controller_Test extends Orbit_Test_Case {
 			array(
 				'configDigest'  => 'sha256:' . str_repeat( $digit, 64 ),
 				'archiveDigest' => 'sha256:' . str_repeat( 'c', 63 ) . $digit,
-				'archiveSize'   => 1000 + (int) hexdec( $digit ),
+				'size'          => 1000 + (int) hexdec( $digit ),
 				'version'       => $label,
 				'uploadedAt'    => $time,
 			)
 		);
-		unset( $image['size'], $image['uploadedBy'] );
 		$event             = $this->event(
 			$job,
 			14,
@@ -53,7 +52,7 @@ final class Versions_Controller_Test extends Orbit_Test_Case {
 					'image'   => $image,
 					'scan'    => array(
 						'status'    => $status,
-						'summary'   => array( 'counts' => array( 'CRITICAL' => 0 ) ),
+						'counts'    => array( 'CRITICAL' => 0 ),
 						'scannedAt' => $time,
 					),
 				),
@@ -92,7 +91,7 @@ final class Versions_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( 'sha256:' . str_repeat( 'c', 63 ) . 'd', $visible[1]['archiveDigest'] );
 		$this->assertSame( array( 1014, 1013 ), array_column( $visible, 'size' ) );
 		$this->assertSame( '2026-11-27T21:00:00.000Z', $visible[1]['uploadedAt'] );
-		$this->assertSame( 'passed', $visible[0]['scan']['status'] );
+		$this->assertSame( 'scanned', $visible[0]['scan']['status'] );
 		$this->assertSame( 'dev', $visible[0]['environment'] );
 		// Visitors see no uploader and no job.
 		$this->assertArrayNotHasKey( 'uploadedBy', $visible[0] );
@@ -122,7 +121,7 @@ final class Versions_Controller_Test extends Orbit_Test_Case {
 				'version' => '1.0.0',
 				'scan'    => array(
 					'status'    => 'scanned',
-					'summary'   => array( 'counts' => array( 'CRITICAL' => 3 ) ),
+					'counts'    => array( 'CRITICAL' => 3 ),
 					'scannedAt' => '2026-11-27T23:00:00.000Z',
 				),
 			)
@@ -130,7 +129,7 @@ final class Versions_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( 200, $this->dispatch( $this->signed_callback( array( 'events' => array( $event ) ) ) )->get_status() );
 
 		$versions = App_Meta::read( $post->ID, App_Meta::VERSIONS );
-		$this->assertSame( 3, $versions['1.0.0']['scan']['counts']['critical'] );
+		$this->assertSame( 3, $versions['1.0.0']['scan']['counts']['CRITICAL'] );
 		$this->assertSame( '2026-11-27T23:00:00.000Z', $versions['1.0.0']['scan']['scannedAt'] );
 		$this->assertSame( '2026-11-27T22:00:00.000Z', $versions['1.0.1']['scan']['scannedAt'] );
 		// The app's current scan is the newest version's.

@@ -4,13 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import {
-	evaluateGate,
-	exemptionActive,
-	GatePolicyError,
-	parseExemptions,
-	type GateSeverity,
-} from '../../../src/scan/gate.js';
-import {
 	parseTrivyReport,
 	TrivyReportError,
 } from '../../../src/scan/report.js';
@@ -56,14 +49,6 @@ function collect( value: unknown, key: string, found: Json[] = [] ): Json[] {
 	return found;
 }
 
-const ALLOWED: Record< GateSeverity, string[] > = {
-	NONE: [],
-	LOW: [ 'LOW' ],
-	MEDIUM: [ 'LOW', 'MEDIUM' ],
-	HIGH: [ 'LOW', 'MEDIUM', 'HIGH' ],
-	CRITICAL: [ 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL' ],
-};
-
 describe( 'Trivy fixtures', () => {
 	it( 'finds the recorded reports', () => {
 		expect( fixtures.length ).toBeGreaterThanOrEqual( 20 );
@@ -104,43 +89,6 @@ describe( 'Trivy fixtures', () => {
 		}
 	);
 
-	it.each( fixtures )(
-		'%s: gate result at every severity limit',
-		( name ) => {
-			const json = raw( name );
-			const report = parseTrivyReport( json, name );
-			const vulnerabilities = collect( json, 'Vulnerabilities' );
-			for ( const maxSeverity of Object.keys(
-				ALLOWED
-			) as GateSeverity[] ) {
-				const expected = vulnerabilities
-					.filter(
-						( v ) =>
-							v.Severity !== 'UNKNOWN' &&
-							! ALLOWED[ maxSeverity ].includes(
-								v.Severity as string
-							)
-					)
-					.map(
-						( v ) =>
-							`${ v.VulnerabilityID } ${ v.PkgName } ${ v.Severity }`
-					);
-				const result = evaluateGate( report, { maxSeverity } );
-				expect( {
-					maxSeverity,
-					passed: result.passed,
-					blocking: result.blocking.map(
-						( b ) => `${ b.id } ${ b.pkg } ${ b.severity }`
-					),
-				} ).toEqual( {
-					maxSeverity,
-					passed: expected.length === 0,
-					blocking: expected,
-				} );
-			}
-		}
-	);
-
 	it( 'matches figures read off the reports by hand', () => {
 		const summary = ( name: string ) =>
 			summarizeReport( parseTrivyReport( raw( name ), name ) );
@@ -170,95 +118,6 @@ describe( 'Trivy fixtures', () => {
 			total: 0,
 			secrets: 2,
 		} );
-		const gate = evaluateGate(
-			parseTrivyReport( raw( 'alpine-39.json' ), 'alpine-39.json' ),
-			{ maxSeverity: 'HIGH' }
-		);
-		expect( gate.blocking ).toEqual( [
-			expect.objectContaining( {
-				id: 'CVE-2019-14697',
-				pkg: 'musl',
-				severity: 'CRITICAL',
-			} ),
-			expect.objectContaining( {
-				id: 'CVE-2019-14697',
-				pkg: 'musl-utils',
-				severity: 'CRITICAL',
-			} ),
-		] );
-	} );
-
-	it( 'lets UNKNOWN findings through even with the strictest limit', () => {
-		const report = parseTrivyReport( raw( 'gomod.json' ), 'gomod.json' );
-		const result = evaluateGate( report, { maxSeverity: 'NONE' } );
-		expect( result.blocking.map( ( b ) => b.severity ) ).toEqual( [
-			'MEDIUM',
-		] );
-	} );
-} );
-
-describe( 'exemptions', () => {
-	const report = parseTrivyReport(
-		raw( 'alpine-39.json' ),
-		'alpine-39.json'
-	);
-	const exemption = {
-		id: 'CVE-2019-14697',
-		reason: 'musl is not used by the application binary',
-		expires: '2026-03-31',
-	};
-
-	it( 'count through the whole expiry day in UTC and not a moment after', () => {
-		const lastMoment = new Date( '2026-03-31T23:59:59.999Z' );
-		const dayAfter = new Date( '2026-04-01T00:00:00.000Z' );
-		expect( exemptionActive( exemption, lastMoment ) ).toBe( true );
-		expect( exemptionActive( exemption, dayAfter ) ).toBe( false );
-
-		const during = evaluateGate( report, {
-			maxSeverity: 'HIGH',
-			exemptions: [ exemption ],
-			now: lastMoment,
-		} );
-		expect( during.passed ).toBe( true );
-		expect( during.exempted.map( ( e ) => e.pkg ) ).toEqual( [
-			'musl',
-			'musl-utils',
-		] );
-
-		const after = evaluateGate( report, {
-			maxSeverity: 'HIGH',
-			exemptions: [ exemption ],
-			now: dayAfter,
-		} );
-		expect( after.passed ).toBe( false );
-		expect( after.blocking ).toHaveLength( 2 );
-		expect( after.expired ).toEqual( [ exemption ] );
-	} );
-
-	it( 'exempt only the ids they name', () => {
-		const result = evaluateGate( report, {
-			maxSeverity: 'LOW',
-			exemptions: [ exemption ],
-			now: new Date( '2026-01-01T00:00:00Z' ),
-		} );
-		expect( result.passed ).toBe( false );
-		expect( new Set( result.blocking.map( ( b ) => b.severity ) ) ).toEqual(
-			new Set( [ 'MEDIUM' ] )
-		);
-	} );
-
-	it.each( [
-		[ 'an impossible date', { ...exemption, expires: '2026-02-30' } ],
-		[ 'a date in another format', { ...exemption, expires: '31/03/2026' } ],
-		[ 'no reason', { ...exemption, reason: ' ' } ],
-		[ 'an id with spaces', { ...exemption, id: 'CVE 2019' } ],
-	] )( 'are refused with %s', ( _what, bad ) => {
-		expect( () => parseExemptions( [ bad ], 'exemptions.json' ) ).toThrow(
-			GatePolicyError
-		);
-		expect( () =>
-			evaluateGate( report, { maxSeverity: 'HIGH', exemptions: [ bad ] } )
-		).toThrow( /exemption/ );
 	} );
 } );
 
