@@ -10,6 +10,7 @@ namespace K8or\Orbit\Rest;
 use K8or\Orbit\Access\Capabilities;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Settings\Settings;
+use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
@@ -169,7 +170,21 @@ final class Uploads_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function complete_item( $request ) {
-		$app = $request['app'];
+		$app   = $request['app'];
+		$first = Settings::environment_names()[0] ?? '';
+		if ( $first !== $app['environment'] ) {
+			// Any later environment is reached by promotion, which checks orbit_deploy_<env> and the order.
+			return new WP_Error(
+				'orbit_upload_first_environment_only',
+				sprintf(
+					/* translators: 1: the requested environment, 2: the first environment. */
+					__( 'An upload goes into the first environment only: %1$s was asked for, uploads go to %2$s. Promote the app to later environments afterwards.', 'k8or-orbit' ),
+					$app['environment'],
+					$first
+				),
+				array( 'status' => 400 )
+			);
+		}
 		return $this->relay(
 			$this->bridge()->request(
 				'POST',

@@ -180,6 +180,14 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 		async ( request, reply ) => {
 			const upload = await loadUpload( request.params.uploadId );
 			const body = completion.parse( request.body );
+			const [ firstEnvironment ] = config.environments;
+			if ( body.app.environment !== firstEnvironment ) {
+				throw new HttpError(
+					400,
+					'orbit_upload_first_environment_only',
+					`An upload goes into the first environment only: ${ body.app.environment } was asked for, uploads go to ${ firstEnvironment }. Promote the app to later environments afterwards.`
+				);
+			}
 			if ( body.app.name !== upload.appName ) {
 				throw new HttpError(
 					400,
