@@ -80,9 +80,12 @@ describe( 'the environment an upload goes into', () => {
 		const appName = uniqueAppName();
 		const upload = await startUpload( stack, operator, appName, archive );
 		const path = `/v1/uploads/${ upload.uploadId }/complete`;
+		const me = await call( restUrl( stack, '/wp/v2/users/me' ), {
+			headers: basicAuth( operator ),
+		} );
 		const body = JSON.stringify( {
 			...JSON.parse( completion( upload, appName, 'prod' ) ),
-			actor: { id: 1, login: 'operator' },
+			actor: { id: me.body.id, login: operator.login },
 		} );
 		const refused = await call( stack.bridge.url + path, {
 			method: 'POST',
