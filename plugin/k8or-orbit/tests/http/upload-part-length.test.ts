@@ -59,7 +59,7 @@ describe( 'presigned part URLs', () => {
 			new URL( part!.url ).searchParams.get( 'X-Amz-SignedHeaders' )
 		).toContain( 'content-length' );
 
-		const put = ( bytes: Uint8Array ) =>
+		const put = ( bytes: Uint8Array< ArrayBuffer > ) =>
 			fetch( part!.url, { method: 'PUT', body: bytes } );
 		const oversized = new Uint8Array( archive.length + 1024 * 1024 );
 		expect( ( await put( oversized ) ).status ).toBe( 403 );
