@@ -116,8 +116,9 @@ export function App( { boot }: { boot: BootData } ) {
 					) }
 					{ shown.screen === 'images' && (
 						<ImagesScreen
-							canDeploy={ boot.environments.some( ( environment ) =>
-								can( `orbit_deploy_${ environment }` )
+							canDeploy={ boot.environments.some(
+								( environment ) =>
+									can( `orbit_deploy_${ environment }` )
 							) }
 							canScan={ can( 'orbit_scan' ) }
 							seesDeleted={ can( 'orbit_read_jobs' ) }
