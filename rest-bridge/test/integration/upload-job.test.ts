@@ -414,6 +414,7 @@ describe( 'the upload job survives a killed bridge', () => {
 		const declared = archive.length - 1000;
 		const started = await signed( bridge.url, 'POST', '/v1/uploads', {
 			appName: 'oversized-app',
+			version: '1.0.0',
 			filename: 'hello.tar',
 			size: declared,
 			actor: ACTOR,

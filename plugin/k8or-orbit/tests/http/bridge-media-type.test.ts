@@ -53,6 +53,7 @@ describe( 'signed bridge routes', () => {
 
 		const body = JSON.stringify( {
 			appName: 'media-type-check',
+			version: '1.0.0',
 			filename: 'a.tar',
 			size: 1,
 			actor: { id: 1, login: 'admin' },

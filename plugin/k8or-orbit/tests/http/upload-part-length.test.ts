@@ -48,6 +48,7 @@ describe( 'presigned part URLs', () => {
 				},
 				body: JSON.stringify( {
 					appName: uniqueAppName(),
+					version: '1.0.0',
 					filename: 'hello.tar',
 					size: archive.length,
 				} ),

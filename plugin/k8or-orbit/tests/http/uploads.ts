@@ -28,6 +28,7 @@ export async function startUpload(
 		headers: { ...basicAuth( user ), 'Content-Type': 'application/json' },
 		body: JSON.stringify( {
 			appName,
+			version: '1.0.0',
 			filename: 'hello.tar',
 			size: archive.length,
 		} ),
