@@ -68,6 +68,15 @@ export default {
 		const { NatsMessageBus } = await import(
 			path.join( repoRoot, 'rest-bridge', 'dist', 'adapters', 'nats.js' )
 		);
+		const { accountUserAuthenticator } = await import(
+			path.join(
+				repoRoot,
+				'rest-bridge',
+				'dist',
+				'nats-auth',
+				'users.js'
+			)
+		);
 		const { connect } = await import( '@nats-io/transport-node' );
 		const dir = fs.mkdtempSync( path.join( tmpDir, 'progress-' ) );
 		const image = await buildImage( {
@@ -84,15 +93,18 @@ export default {
 		const bus = await NatsMessageBus.connect(
 			{
 				url: stack.nats.url,
-				user: stack.nats.user,
-				password: stack.nats.password,
+				accountSeed: stack.nats.accountSeed,
+				liveCredentialsTtlSeconds: 600,
 			},
 			'orbit-bench'
 		);
+		// The baseline subscriber is a trusted Node process, signed by the account like the bridge.
 		const listener = await connect( {
 			servers: stack.nats.url,
-			user: stack.nats.liveUser,
-			pass: stack.nats.livePassword,
+			authenticator: await accountUserAuthenticator(
+				stack.nats.accountSeed,
+				'orbit-bench-listener'
+			),
 		} );
 		try {
 			const page = await browser.newPage();

@@ -30,6 +30,8 @@ RUN npm ci --omit=dev --workspace rest-bridge --ignore-scripts --no-audit --no-f
 COPY --from=build /app/contract/dist contract/dist
 COPY --from=build /app/rest-bridge/dist rest-bridge/dist
 COPY rest-bridge/bin rest-bridge/bin
+# The secret rule WordPress and the bridge share (published example values, minimum length).
+COPY plugin/k8or-orbit/shared plugin/k8or-orbit/shared
 # Scans run the real Trivy CLI (ORBIT_TRIVY_PATH); its database goes to TRIVY_CACHE_DIR.
 COPY --from=trivy /usr/local/bin/trivy /usr/local/bin/trivy
 WORKDIR /app/rest-bridge

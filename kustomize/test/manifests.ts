@@ -46,6 +46,7 @@ export interface Container {
 	securityContext?: SecurityContext;
 	readinessProbe?: Probe;
 	livenessProbe?: Probe;
+	volumeMounts?: { name: string; mountPath: string }[];
 }
 
 interface EnvVar {
@@ -76,6 +77,7 @@ export interface PodSpec {
 	terminationGracePeriodSeconds?: number;
 	containers: Container[];
 	initContainers?: Container[];
+	volumes?: { name: string; secret?: { secretName: string } }[];
 }
 
 /** Where a container's variable comes from, after following envFrom and valueFrom. */
@@ -112,7 +114,11 @@ function kustomizeCommand(): { file: string; args: string[] } {
 }
 
 export class Rendered {
-	constructor( readonly objects: KubeObject[] ) {}
+	constructor(
+		readonly objects: KubeObject[],
+		/** The YAML kustomize printed, as a person would read it. */
+		readonly text = ''
+	) {}
 
 	ofKind( kind: string ): KubeObject[] {
 		return this.objects.filter( ( object ) => object.kind === kind );
@@ -296,7 +302,7 @@ export async function render( directory: string ): Promise< Rendered > {
 		}
 		return document.toJS() as KubeObject;
 	} );
-	return new Rendered( objects.filter( Boolean ) );
+	return new Rendered( objects.filter( Boolean ), stdout );
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
  * Runs the real nats-server with the NATS configuration the overlays deploy (only the
- * listeners and the store moved to loopback test ports and a temporary directory) and checks
- * what its users can do: the bridge publishes job events, the browsers' orbit-live user
- * receives them over TCP and the websocket but can neither publish nor watch anything else.
+ * listeners and the store moved to loopback test ports and a temporary directory), in operator
+ * mode with keys made by the same code as `orbit-bridge nats-auth`, and checks what its users
+ * can do: the bridge publishes job events; a browser's user, minted the way the bridge mints
+ * it for GET /live, receives its one job's events over the websocket and nothing else, can
+ * publish nothing, and is shut out when it expires.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
+	jwtAuthenticator,
 	wsconnect,
 	type NatsConnection,
 	type Subscription,
@@ -18,13 +21,21 @@ import {
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import {
+	generateNatsAuthKeys,
+	natsServerAuthConfig,
+} from '../../rest-bridge/src/nats-auth/server-auth.js';
+import {
+	accountUserAuthenticator,
+	mintLiveUser,
+	type NatsUserCredentials,
+} from '../../rest-bridge/src/nats-auth/users.js';
 import { render, type Rendered } from './manifests';
 
-const passwords = {
-	ORBIT_NATS_BRIDGE_PASSWORD: 'bridge-test-password',
-	ORBIT_NATS_LIVE_PASSWORD: 'live-test-password',
-};
 const runFile = promisify( execFile );
+const keys = generateNatsAuthKeys();
+const JOB = '0b6f3c1e-8d5a-4a53-9f0e-2b1c3d4e5f60';
+const OTHER_JOB = '1c7a4d2f-9e6b-4b64-8a1f-3c2d4e5f6071';
 
 function natsConfigFiles( manifests: Rendered ): Record< string, string > {
 	const config = manifests
@@ -36,15 +47,26 @@ function natsConfigFiles( manifests: Rendered ): Record< string, string > {
 	return config.data;
 }
 
-function writeConfig(
+/**
+ * Lays the files out as the pod mounts them: the ConfigMap in <dir>/nats (/etc/nats) and the
+ * orbit-nats-auth Secret's auth.conf in <dir>/nats-auth (/etc/nats-auth).
+ */
+async function writeConfig(
 	directory: string,
 	files: Record< string, string >,
 	extra = ''
-): string {
+): Promise< string > {
+	const configDirectory = path.join( directory, 'nats' );
+	mkdirSync( configDirectory, { recursive: true } );
+	mkdirSync( path.join( directory, 'nats-auth' ), { recursive: true } );
+	writeFileSync(
+		path.join( directory, 'nats-auth', 'auth.conf' ),
+		await natsServerAuthConfig( keys )
+	);
 	for ( const [ name, content ] of Object.entries( files ) ) {
-		writeFileSync( path.join( directory, name ), content );
+		writeFileSync( path.join( configDirectory, name ), content );
 	}
-	const wrapper = path.join( directory, 'test.conf' );
+	const wrapper = path.join( configDirectory, 'test.conf' );
 	writeFileSync( wrapper, `include ./nats.conf\n${ extra }` );
 	return wrapper;
 }
@@ -121,7 +143,7 @@ describe( 'the deployed NATS configuration', () => {
 		);
 		ports.client = await freePort();
 		ports.websocket = await freePort();
-		const wrapper = writeConfig(
+		const wrapper = await writeConfig(
 			directory,
 			natsConfigFiles( dev ),
 			// Later keys win in the NATS format: only the listeners, the store and the pid file move.
@@ -135,7 +157,7 @@ describe( 'the deployed NATS configuration', () => {
 			].join( '\n' )
 		);
 		server = spawn( 'nats-server', [ '--config', wrapper ], {
-			env: { ...process.env, ...passwords, POD_NAME: 'orbit-nats-0' },
+			env: { ...process.env, POD_NAME: 'orbit-nats-0' },
 			stdio: 'ignore',
 		} );
 		await waitForPort( ports.client, server );
@@ -158,11 +180,6 @@ describe( 'the deployed NATS configuration', () => {
 		}
 	} );
 
-	const users = {
-		'orbit-bridge': passwords.ORBIT_NATS_BRIDGE_PASSWORD,
-		'orbit-live': passwords.ORBIT_NATS_LIVE_PASSWORD,
-	};
-
 	function browserPath(): string {
 		const wordpress = dev.container( 'wordpress' );
 		return new URL(
@@ -170,13 +187,31 @@ describe( 'the deployed NATS configuration', () => {
 		).pathname;
 	}
 
-	async function as(
-		user: keyof typeof users,
-		transport: 'tcp' | 'websocket' = 'tcp'
+	async function asBridge(): Promise< NatsConnection > {
+		const connection = await connect( {
+			servers: `127.0.0.1:${ ports.client }`,
+			authenticator: await accountUserAuthenticator(
+				keys.accountSeed,
+				'orbit-bridge'
+			),
+			reconnect: false,
+			timeout: 5_000,
+		} );
+		connections.push( connection );
+		return connection;
+	}
+
+	/** A browser with credentials as GET /live hands them out, over the path browsers use. */
+	async function asBrowser(
+		credentials: NatsUserCredentials,
+		transport: 'websocket' | 'tcp' = 'websocket'
 	): Promise< NatsConnection > {
+		( globalThis as { WebSocket?: unknown } ).WebSocket ??= WebSocket;
 		const options = {
-			user,
-			pass: users[ user ],
+			authenticator: jwtAuthenticator(
+				credentials.jwt,
+				new TextEncoder().encode( credentials.seed )
+			),
 			reconnect: false,
 			timeout: 5_000,
 		};
@@ -188,12 +223,22 @@ describe( 'the deployed NATS configuration', () => {
 					} )
 				: await wsconnect( {
 						...options,
-						// The path browsers use, which the Ingress forwards unchanged.
 						servers: `ws://127.0.0.1:${ ports.websocket }${ browserPath() }`,
 					} );
 		connections.push( connection );
 		return connection;
 	}
+
+	const liveUser = ( ttlSeconds = 60, now = new Date() ) =>
+		mintLiveUser(
+			keys.accountSeed,
+			{
+				name: 'wordpress-user-2',
+				subjects: [ `orbit.events.hello-web.${ JOB }` ],
+				ttlSeconds,
+			},
+			now
+		);
 
 	it( 'is the same server configuration in every overlay, and prod’s clustered variant is valid', async () => {
 		expect( natsConfigFiles( prod )[ 'nats.conf' ] ).toBe(
@@ -203,14 +248,13 @@ describe( 'the deployed NATS configuration', () => {
 			path.join( os.tmpdir(), 'orbit-nats-prod-' )
 		);
 		try {
-			writeConfig( prodDirectory, natsConfigFiles( prod ) );
+			await writeConfig( prodDirectory, natsConfigFiles( prod ) );
 			const { stderr } = await runFile(
 				'nats-server',
-				[ '-t', '-c', path.join( prodDirectory, 'nats.conf' ) ],
+				[ '-t', '-c', path.join( prodDirectory, 'nats', 'nats.conf' ) ],
 				{
 					env: {
 						...process.env,
-						...passwords,
 						POD_NAME: 'orbit-nats-0',
 					},
 					timeout: 10_000,
@@ -222,54 +266,46 @@ describe( 'the deployed NATS configuration', () => {
 		}
 	} );
 
-	it( 'rejects a wrong password', async () => {
+	it( 'refuses a client without credentials, and a user signed by another account', async () => {
 		await expect(
 			connect( {
 				servers: `127.0.0.1:${ ports.client }`,
-				user: 'orbit-live',
-				pass: 'guess',
 				reconnect: false,
 			} )
 		).rejects.toThrow( /authorization/i );
-	} );
-
-	it( 'delivers the bridge’s job events to orbit-live over TCP and over the websocket', async () => {
-		const bridge = await as( 'orbit-bridge' );
-		( globalThis as { WebSocket?: unknown } ).WebSocket ??= WebSocket;
-		const overTcp = ( await as( 'orbit-live' ) ).subscribe(
-			'orbit.events.>'
+		const stranger = await mintLiveUser(
+			generateNatsAuthKeys().accountSeed,
+			{
+				name: 'stranger',
+				subjects: [ `orbit.events.hello-web.${ JOB }` ],
+				ttlSeconds: 60,
+			}
 		);
-		const overWebsocket = (
-			await as( 'orbit-live', 'websocket' )
-		).subscribe( 'orbit.events.hello-web.>' );
-		await Promise.all(
-			connections.map( ( connection ) => connection.flush() )
+		await expect( asBrowser( stranger ) ).rejects.toThrow(
+			/authorization/i
 		);
-
-		bridge.publish( 'orbit.events.hello-web.job-1', '{"seq":1}' );
-		expect( await nextMessage( overTcp ) ).toBe( '{"seq":1}' );
-		expect( await nextMessage( overWebsocket ) ).toBe( '{"seq":1}' );
 	} );
 
-	it( 'refuses orbit-live any publish, so browsers cannot forge events or call JetStream', async () => {
-		const bridge = await as( 'orbit-bridge' );
-		const live = await as( 'orbit-live' );
-		const watched = bridge.subscribe( 'orbit.events.hello-web.>' );
-		await bridge.flush();
-
-		live.publish( 'orbit.events.hello-web.job-2', '{"forged":true}' );
-		await expect(
-			live.request( '$JS.API.INFO', '', { timeout: 2_000 } )
-		).rejects.toThrow( /permission/i );
-		// Published after the forged one: if the forgery had passed, it would arrive first.
-		bridge.publish( 'orbit.events.hello-web.job-2', '{"seq":1}' );
-		expect( await nextMessage( watched ) ).toBe( '{"seq":1}' );
+	it( 'delivers the bridge’s events of the job to the browser’s user over the websocket', async () => {
+		const bridge = await asBridge();
+		const browser = await asBrowser( await liveUser() );
+		const followed = browser.subscribe( `orbit.events.hello-web.${ JOB }` );
+		await browser.flush();
+		bridge.publish( `orbit.events.hello-web.${ JOB }`, '{"seq":1}' );
+		expect( await nextMessage( followed ) ).toBe( '{"seq":1}' );
 	} );
 
-	it( 'refuses orbit-live a subscription outside orbit.events.>, inboxes included', async () => {
-		const live = await as( 'orbit-live' );
-		for ( const subject of [ 'orbit.jobs.>', '_INBOX.>', '$JS.API.>' ] ) {
-			const subscription = live.subscribe( subject );
+	it( 'refuses the browser’s user any other subject, inboxes and JetStream included, and any publish', async () => {
+		for ( const subject of [
+			`orbit.events.hello-web.${ OTHER_JOB }`,
+			`orbit.events.other-app.${ JOB }`,
+			'orbit.events.>',
+			'orbit.jobs.>',
+			'_INBOX.>',
+			'$JS.API.>',
+		] ) {
+			const browser = await asBrowser( await liveUser() );
+			const subscription = browser.subscribe( subject );
 			const stillOpen = new Promise( ( resolve ) =>
 				setTimeout( () => resolve( 'still open after 3 s' ), 3_000 )
 			);
@@ -280,5 +316,39 @@ describe( 'the deployed NATS configuration', () => {
 			expect( outcome, subject ).toBeInstanceOf( Error );
 			expect( String( outcome ), subject ).toMatch( /permission/i );
 		}
+
+		const bridge = await asBridge();
+		const watched = bridge.subscribe( `orbit.events.hello-web.${ JOB }` );
+		await bridge.flush();
+		const browser = await asBrowser( await liveUser() );
+		browser.publish( `orbit.events.hello-web.${ JOB }`, '{"forged":true}' );
+		await expect(
+			browser.request( '$JS.API.INFO', '', { timeout: 2_000 } )
+		).rejects.toThrow( /permission/i );
+		// Published after the forged one: if the forgery had passed, it would arrive first.
+		bridge.publish( `orbit.events.hello-web.${ JOB }`, '{"seq":1}' );
+		expect( await nextMessage( watched ) ).toBe( '{"seq":1}' );
+	} );
+
+	it( 'lets the browser’s user in over the websocket only', async () => {
+		await expect( asBrowser( await liveUser(), 'tcp' ) ).rejects.toThrow(
+			/authorization/i
+		);
+	} );
+
+	it( 'shuts an expired user out, and closes its connection when it expires', async () => {
+		const expired = await liveUser( 30, new Date( Date.now() - 60_000 ) );
+		await expect( asBrowser( expired ) ).rejects.toThrow(
+			/authorization|expired/i
+		);
+
+		const shortLived = await asBrowser( await liveUser( 2 ) );
+		const closed = await Promise.race( [
+			shortLived.closed().then( () => 'closed' ),
+			new Promise( ( resolve ) =>
+				setTimeout( () => resolve( 'still open after 8 s' ), 8_000 )
+			),
+		] );
+		expect( closed ).toBe( 'closed' );
 	} );
 } );

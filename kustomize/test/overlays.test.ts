@@ -4,8 +4,11 @@
  * bridge replica in prod, floating image tags, a bridge missing configuration the contract
  * requires, WordPress and the bridge disagreeing on a secret, and network paths left open.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../rest-bridge/src/config.js';
+import { generateNatsAuthKeys } from '../../rest-bridge/src/nats-auth/server-auth.js';
 import { bridgeVariables, wordpressSettings } from './contract';
 import {
 	containerPort,
@@ -15,6 +18,8 @@ import {
 	type KubeObject,
 	type PodSpec,
 	type Rendered,
+	kustomizeRoot,
+	repoRoot,
 } from './manifests';
 
 const overlays = [ 'dev', 'test', 'prod' ] as const;
@@ -22,6 +27,21 @@ const digestPinned = /@sha256:[0-9a-f]{64}$/;
 const ingressControllerNamespace = 'ingress-nginx';
 
 const rendered = new Map< string, Rendered >();
+
+/** The example values the signing rule refuses (shared by WordPress and the bridge). */
+function publishedExampleSecrets(): string[] {
+	return (
+		JSON.parse(
+			readFileSync(
+				path.join(
+					repoRoot,
+					'plugin/k8or-orbit/shared/published-example-secrets.json'
+				),
+				'utf8'
+			)
+		) as { values: string[] }
+	 ).values;
+}
 
 beforeAll( async () => {
 	for ( const name of overlays ) {
@@ -209,8 +229,7 @@ describe.each( overlays )( 'overlay %s', ( name ) => {
 			// In a cluster the local defaults (NATS on 127.0.0.1, no password) cannot work.
 			for ( const needed of [
 				'ORBIT_NATS_URL',
-				'ORBIT_NATS_USER',
-				'ORBIT_NATS_PASSWORD',
+				'ORBIT_NATS_ACCOUNT_SEED',
 			] ) {
 				expect(
 					environment.has( needed ),
@@ -228,7 +247,9 @@ describe.each( overlays )( 'overlay %s', ( name ) => {
 			expect( environment.get( 'ORBIT_BRIDGE_SECRET' ) ).toMatchObject( {
 				from: 'secret',
 			} );
-			expect( environment.get( 'ORBIT_NATS_PASSWORD' ) ).toMatchObject( {
+			expect(
+				environment.get( 'ORBIT_NATS_ACCOUNT_SEED' )
+			).toMatchObject( {
 				from: 'secret',
 			} );
 			// Real AWS: no endpoint overrides, path-style addressing left at its default.
@@ -294,15 +315,16 @@ describe.each( overlays )( 'overlay %s', ( name ) => {
 				) {
 					environment[ variable ] = source.value;
 				} else if ( source.from === 'secret' ) {
-					// Prod's Secrets are created by the operator: stand in a value of the required shape.
-					environment[ variable ] = source.rendered
-						? manifests.secretValue( source.secret, source.key )!
-						: `${ source.key }-stand-in-value-of-forty-characters`;
+					// Secrets are created in the cluster: stand in a value of the required shape.
+					environment[ variable ] =
+						source.key === 'account-seed'
+							? generateNatsAuthKeys().accountSeed
+							: `${ source.key }-stand-in-value-of-forty-characters`;
 				}
 			}
 			const config = loadConfig( environment );
 			expect( config.host ).toBe( '0.0.0.0' );
-			expect( config.nats.user ).toBe( 'orbit-bridge' );
+			expect( config.nats.accountSeed ).toMatch( /^SA/ );
 			expect( config.s3.endpoint ).toBeUndefined();
 			expect( config.dynamodb.endpoint ).toBeUndefined();
 			expect( config.trivy.path ).toBe( '/usr/local/bin/trivy' );
@@ -327,47 +349,55 @@ describe.each( overlays )( 'overlay %s', ( name ) => {
 		}
 	} );
 
-	it( 'hands NATS the same passwords the bridge and the browsers use', () => {
+	it( 'gives NATS and the bridge one account: the server’s operator-mode file and the bridge’s seed from one Secret', () => {
 		const manifests = overlay( name );
 		const bridge = manifests.environment(
 			manifests.container( 'rest-bridge' )
 		);
-		const wordpress = manifests.environment(
-			manifests.container( 'wordpress' )
-		);
-		const nats = manifests.environment( manifests.container( 'nats' ) );
-		const natsService = manifests.get( 'Service', 'orbit-nats' );
-
 		const natsUrl = new URL(
 			manifests.plainValue(
 				manifests.container( 'rest-bridge' ),
 				'ORBIT_NATS_URL'
 			)!
 		);
+		const natsService = manifests.get( 'Service', 'orbit-nats' );
 		expect( natsUrl.hostname ).toBe( natsService.metadata.name );
 		const clientPort = natsService.spec.ports.find(
 			( port: { name: string } ) => port.name === 'client'
 		);
 		expect( Number( natsUrl.port ) ).toBe( clientPort.port );
 
-		expect(
-			manifests.plainValue(
-				manifests.container( 'rest-bridge' ),
-				'ORBIT_NATS_USER'
-			)
-		).toBe( 'orbit-bridge' );
-		expect( bridge.get( 'ORBIT_NATS_PASSWORD' ) ).toEqual(
-			nats.get( 'ORBIT_NATS_BRIDGE_PASSWORD' )
+		const seed = bridge.get( 'ORBIT_NATS_ACCOUNT_SEED' );
+		expect( seed ).toMatchObject( { from: 'secret', key: 'account-seed' } );
+		const spec = manifests.podSpec( 'nats' );
+		const mount = manifests
+			.container( 'nats' )
+			.volumeMounts?.find( ( candidate ) => candidate.name === 'auth' );
+		const volume = ( spec.volumes ?? [] ).find(
+			( candidate: { name: string } ) => candidate.name === 'auth'
+		) as { secret?: { secretName: string } } | undefined;
+		expect( volume?.secret?.secretName ).toBe(
+			seed?.from === 'secret' ? seed.secret : 'none'
+		);
+		// nats.conf includes the file relative to its own folder, /etc/nats.
+		const natsConf = manifests
+			.ofKind( 'ConfigMap' )
+			.find( ( map ) => map.data?.[ 'nats.conf' ] !== undefined )!.data![
+			'nats.conf'
+		]!;
+		expect( natsConf ).toMatch( /^include \.\.\/nats-auth\/auth\.conf$/m );
+		expect( mount?.mountPath ).toBe( '/etc/nats-auth' );
+		expect( natsConf ).not.toMatch( /password/i );
+
+		// WordPress holds no NATS credential at all: browsers get theirs per user from /live.
+		const wordpress = manifests.environment(
+			manifests.container( 'wordpress' )
 		);
 		expect(
-			manifests.plainValue(
-				manifests.container( 'wordpress' ),
-				'K8OR_ORBIT_NATS_LIVE_USER'
+			[ ...wordpress.keys() ].filter( ( key ) =>
+				key.startsWith( 'K8OR_ORBIT_NATS_LIVE' )
 			)
-		).toBe( 'orbit-live' );
-		expect( wordpress.get( 'K8OR_ORBIT_NATS_LIVE_PASSWORD' ) ).toEqual(
-			nats.get( 'ORBIT_NATS_LIVE_PASSWORD' )
-		);
+		).toEqual( [] );
 	} );
 
 	it( 'publishes WordPress and the NATS websocket on one host, matching the URL WordPress gives browsers', () => {
@@ -429,7 +459,11 @@ describe.each( overlays )( 'overlay %s', ( name ) => {
 		)!;
 		expect(
 			allowedSources( manifests, 'rest-bridge', bridgePort )
-		).toEqual( { anyone: false, pods: [ 'wordpress' ], namespaces: [] } );
+		).toEqual( {
+			anyone: false,
+			pods: [ 'wordpress' ],
+			namespaces: [],
+		} );
 
 		const nats = manifests.container( 'nats' );
 		expect(
@@ -558,9 +592,8 @@ describe( 'overlays side by side', () => {
 		).toBe( 'None' );
 	} );
 
-	it( 'commits no secret for prod and gets AWS credentials there from the IAM role of the service account', () => {
+	it( 'gets AWS credentials in prod from the IAM role of the service account', () => {
 		const prod = overlay( 'prod' );
-		expect( prod.ofKind( 'Secret' ) ).toEqual( [] );
 		const spec = prod.podSpec( 'rest-bridge' );
 		const account = prod.get( 'ServiceAccount', spec.serviceAccountName! );
 		expect(
@@ -582,35 +615,65 @@ describe( 'overlays side by side', () => {
 		).toMatchObject( { from: 'secret' } );
 	} );
 
-	it( 'fills every secret reference of dev and test from a rendered Secret holding that key', () => {
-		for ( const name of [ 'dev', 'test' ] ) {
+	it( 'carries no usable secret in any overlay: no Secret, no example value, every reference one the README has you create', () => {
+		const examples = publishedExampleSecrets();
+		const readme = readFileSync(
+			path.join( kustomizeRoot, 'README.md' ),
+			'utf8'
+		);
+		for ( const name of overlays ) {
 			const manifests = overlay( name );
+			expect( manifests.ofKind( 'Secret' ), name ).toEqual( [] );
+			for ( const value of examples ) {
+				expect(
+					manifests.text,
+					`${ name } renders ${ value }`
+				).not.toContain( value );
+			}
 			for ( const { workload, spec } of podTemplates( manifests ) ) {
 				for ( const container of allContainers( spec ) ) {
 					for ( const [ variable, source ] of manifests.environment(
 						container
 					) ) {
-						if ( source.from === 'secret' ) {
-							const value = manifests.secretValue(
-								source.secret,
-								source.key
-							);
-							expect(
-								value,
-								`${ name } ${ workload.metadata.name }/${ container.name } ${ variable }`
-							).toBeTruthy();
+						if ( source.from !== 'secret' ) {
+							continue;
 						}
+						const where = `${ name } ${ workload.metadata.name }/${ container.name } ${ variable }`;
+						expect( readme, where ).toContain(
+							`create secret generic ${ source.secret }`
+						);
+						expect( readme, where ).toMatch(
+							new RegExp(
+								`\\| \`${ source.secret }\` \\|[^\\n]*\`${ source.key }\``
+							)
+						);
 					}
 				}
 			}
-			const signing = manifests
-				.environment( manifests.container( 'rest-bridge' ) )
-				.get( 'ORBIT_BRIDGE_SECRET' );
-			expect( signing?.from ).toBe( 'secret' );
-			if ( signing?.from === 'secret' ) {
-				expect(
-					manifests.secretValue( signing.secret, signing.key )!.length
-				).toBeGreaterThanOrEqual( 32 );
+		}
+	} );
+
+	it( 'lists every value of the example Secret files among the values WordPress and the bridge refuse', () => {
+		const examples = publishedExampleSecrets();
+		const directory = path.join( kustomizeRoot, 'secrets' );
+		const files = readdirSync( directory ).filter( ( file ) =>
+			file.endsWith( '.env.example' )
+		);
+		expect( files.length ).toBeGreaterThanOrEqual( 3 );
+		for ( const file of files ) {
+			for ( const line of readFileSync(
+				path.join( directory, file ),
+				'utf8'
+			).split( '\n' ) ) {
+				const match = /^[A-Za-z0-9_-]+=(.+)$/.exec( line );
+				if (
+					match &&
+					! [ 'orbit-mariadb', 'wordpress' ].includes( match[ 1 ]! )
+				) {
+					expect( examples, `${ file }: ${ line }` ).toContain(
+						match[ 1 ]
+					);
+				}
 			}
 		}
 	} );

@@ -16,6 +16,7 @@ import type { BridgeConfig } from './config.js';
 import { EventLog } from './events/log.js';
 import { errorHandler } from './http/errors.js';
 import { registerHealth } from './http/health.js';
+import { registerLiveCredentials } from './http/live-credentials.js';
 import { registerRoutes } from './http/routes/index.js';
 import { MAX_JSON_BODY_BYTES, requireSignedRequests } from './http/signed.js';
 import { deployJob } from './jobs/deploy.js';
@@ -111,6 +112,7 @@ export function buildApp( options: {
 			jobs: engine,
 			services,
 		} );
+		registerLiveCredentials( signed, { config } );
 	} );
 	return app;
 }

@@ -1,8 +1,13 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { ConfigError, loadConfig } from './config.js';
+import {
+	generateNatsAuthKeys,
+	natsServerAuthConfig,
+} from './nats-auth/server-auth.js';
 import { formatImageFacts, imageFactsJson } from './image/format.js';
 import {
 	ARCHIVE_READ_CHUNK_BYTES,
@@ -81,7 +86,41 @@ const SUMMARY_USAGE = 'scan-summary TRIVY_JSON [--json]';
 const GATE_USAGE =
 	'gate TRIVY_JSON --max-severity NONE|LOW|MEDIUM|HIGH|CRITICAL [--unknown-as SEVERITY] [--app NAME] [--exemptions FILE]';
 
+const NATS_AUTH_USAGE = 'nats-auth DIRECTORY';
+
 const commands: Record< string, { usage: string; run: Command } > = {
+	'nats-auth': {
+		usage: `${ NATS_AUTH_USAGE }    write new NATS operator-mode keys for one installation: auth.conf (NATS server) and account-seed (ORBIT_NATS_ACCOUNT_SEED), both owner-only`,
+		run: async ( args ) => {
+			const { positionals } = parseCommandArgs(
+				args,
+				{},
+				[ 'DIRECTORY' ],
+				NATS_AUTH_USAGE
+			);
+			const directory = positionals[ 0 ]!;
+			const keys = generateNatsAuthKeys();
+			await mkdir( directory, { recursive: true, mode: 0o700 } );
+			// wx: never overwrite keys an installation already runs with.
+			await writeFile(
+				join( directory, 'auth.conf' ),
+				await natsServerAuthConfig( keys ),
+				{ mode: 0o600, flag: 'wx' }
+			);
+			await writeFile(
+				join( directory, 'account-seed' ),
+				keys.accountSeed,
+				{ mode: 0o600, flag: 'wx' }
+			);
+			process.stdout.write(
+				`wrote ${ join( directory, 'auth.conf' ) } and ${ join(
+					directory,
+					'account-seed'
+				) }; keep them secret (the operator seed is not kept: run this again for new keys)\n`
+			);
+			return EXIT.ok;
+		},
+	},
 	provision: {
 		usage: 'provision    create the buckets, tables and NATS streams the bridge needs (idempotent)',
 		async run() {

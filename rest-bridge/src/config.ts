@@ -1,5 +1,9 @@
 import { ENVIRONMENT_NAME_PATTERN } from '@k8or-orbit/contract';
 import { z } from 'zod';
+import { accountSeedProblem } from './nats-auth/users.js';
+import { secretProblem } from './signing/secret-rule.js';
+
+const SECRET_VARIABLE = /SECRET|PASSWORD|SEED/;
 
 const optionalUrl = z
 	.string()
@@ -40,11 +44,26 @@ const environmentSchema = z.object( {
 	ORBIT_BRIDGE_PORT: integer( 8787, 0, 65535 ),
 	ORBIT_BRIDGE_SECRET: z
 		.string( { error: 'is required' } )
-		.min( 32, { error: 'must be at least 32 characters' } ),
+		.superRefine( ( value, context ) => {
+			const problem = secretProblem( value );
+			if ( problem ) {
+				context.addIssue( { code: 'custom', message: problem } );
+			}
+		} ),
 	ORBIT_WORDPRESS_URL: z.url( { error: 'must be an http(s) URL' } ),
 	ORBIT_NATS_URL: z.string().min( 1 ).default( 'nats://127.0.0.1:4222' ),
-	ORBIT_NATS_USER: z.string().optional(),
-	ORBIT_NATS_PASSWORD: z.string().optional(),
+	ORBIT_NATS_ACCOUNT_SEED: z
+		.string()
+		.optional()
+		.transform( ( value ) => ( value ? value.trim() : undefined ) )
+		.superRefine( ( value, context ) => {
+			const problem =
+				value === undefined ? undefined : accountSeedProblem( value );
+			if ( problem ) {
+				context.addIssue( { code: 'custom', message: problem } );
+			}
+		} ),
+	ORBIT_LIVE_CREDENTIALS_TTL_SECONDS: integer( 300, 30, 3600 ),
 	ORBIT_S3_ENDPOINT: optionalUrl,
 	ORBIT_S3_REGION: z.string().min( 1 ).default( 'us-east-1' ),
 	ORBIT_S3_FORCE_PATH_STYLE: booleanFlag,
@@ -117,7 +136,13 @@ export interface BridgeConfig {
 	port: number;
 	secret: string;
 	wordpressUrl: string;
-	nats: { url: string; user?: string; password?: string };
+	nats: {
+		url: string;
+		/** Signs the bridge's own NATS user and the browsers' (operator mode); none: no auth. */
+		accountSeed?: string;
+		/** Lifetime of a browser's live credentials. */
+		liveCredentialsTtlSeconds: number;
+	};
 	s3: {
 		endpoint?: string;
 		region: string;
@@ -234,10 +259,13 @@ export function loadConfig(
 		throw new ConfigError(
 			parsed.error.issues.map( ( issue ) => {
 				const name = String( issue.path[ 0 ] ?? 'environment' );
-				const shown =
-					relevant[ name ] === undefined
-						? 'unset'
+				// A secret's value never goes into the message (it ends up in logs).
+				let shown = 'unset';
+				if ( relevant[ name ] !== undefined ) {
+					shown = SECRET_VARIABLE.test( name )
+						? 'set'
 						: JSON.stringify( relevant[ name ] );
+				}
 				return `${ name } (${ shown }): ${ issue.message }`;
 			} )
 		);
@@ -260,8 +288,8 @@ export function loadConfig(
 		wordpressUrl: e.ORBIT_WORDPRESS_URL.replace( /\/+$/, '' ),
 		nats: {
 			url: e.ORBIT_NATS_URL,
-			user: e.ORBIT_NATS_USER,
-			password: e.ORBIT_NATS_PASSWORD,
+			accountSeed: e.ORBIT_NATS_ACCOUNT_SEED,
+			liveCredentialsTtlSeconds: e.ORBIT_LIVE_CREDENTIALS_TTL_SECONDS,
 		},
 		s3: {
 			endpoint: e.ORBIT_S3_ENDPOINT,

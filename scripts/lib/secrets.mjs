@@ -12,8 +12,12 @@ const token = ( bytes = 24 ) =>
 const GENERATED = {
 	bridgeSecret: () => token( 48 ),
 	mariadbPassword: () => token(),
-	natsBridgePassword: () => token(),
-	natsLivePassword: () => token(),
+	// Operator, system account and Orbit account keys of NATS's operator mode (the bridge's build).
+	natsAuthKeys: async () => {
+		const { generateNatsAuthKeys } =
+			await import( '../../rest-bridge/dist/nats-auth/server-auth.js' );
+		return generateNatsAuthKeys();
+	},
 	registryHttpSecret: () => token(),
 	wordpressSalts: () =>
 		Object.fromEntries(
@@ -35,7 +39,7 @@ const GENERATED = {
 	} ),
 };
 
-export function loadSecrets( dataDir ) {
+export async function loadSecrets( dataDir ) {
 	const file = path.join( dataDir, 'secrets.json' );
 	let secrets = {};
 	if ( fs.existsSync( file ) ) {
@@ -44,7 +48,7 @@ export function loadSecrets( dataDir ) {
 	let changed = false;
 	for ( const [ name, generate ] of Object.entries( GENERATED ) ) {
 		if ( secrets[ name ] === undefined ) {
-			secrets[ name ] = generate();
+			secrets[ name ] = await generate();
 			changed = true;
 		}
 	}

@@ -51,6 +51,35 @@ function assertNotRunning( dataDir ) {
 	}
 }
 
+/**
+ * Every file under the data directory is the owner's alone: passwords, session data and
+ * password-reset links (mail.log) live there. The umask covers what the services create from
+ * now on (children inherit it); the walk fixes what an older version left readable.
+ *
+ * @param {string} dataDir
+ */
+export function keepDataOwnerOnly( dataDir ) {
+	/* eslint-disable no-bitwise -- file modes are bit masks */
+	process.umask( 0o077 );
+	fs.mkdirSync( dataDir, { recursive: true, mode: 0o700 } );
+	const walk = ( target ) => {
+		const stat = fs.lstatSync( target );
+		if ( stat.isSymbolicLink() ) {
+			return;
+		}
+		if ( ( stat.mode & 0o077 ) !== 0 ) {
+			fs.chmodSync( target, stat.mode & 0o700 );
+		}
+		if ( stat.isDirectory() ) {
+			for ( const entry of fs.readdirSync( target ) ) {
+				walk( path.join( target, entry ) );
+			}
+		}
+	};
+	/* eslint-enable no-bitwise */
+	walk( dataDir );
+}
+
 /** Empties the data directory but keeps the download cache that may live inside it. */
 export function resetData( config ) {
 	if ( ! fs.existsSync( config.dataDir ) ) {
@@ -90,9 +119,9 @@ export async function startStack( {
 		resetData( config );
 	}
 	await assertPortsFree( config );
-	fs.mkdirSync( config.dataDir, { recursive: true } );
+	keepDataOwnerOnly( config.dataDir );
 	fs.rmSync( stackFile( config.dataDir ), { force: true } );
-	const secrets = loadSecrets( config.dataDir );
+	const secrets = await loadSecrets( config.dataDir );
 	const context = { config, secrets, coreDir, supervisor };
 	const startedAt = Date.now();
 	try {
@@ -123,6 +152,8 @@ export async function startStack( {
 			gitops,
 			wordpressUrl: wordpress.url,
 		} );
+		// What the services copied in with modes of their own (WordPress core links) is closed too.
+		keepDataOwnerOnly( config.dataDir );
 		const stack = {
 			startedAt: new Date().toISOString(),
 			dataDir: config.dataDir,

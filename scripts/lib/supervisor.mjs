@@ -178,7 +178,7 @@ export class Supervisor {
 	 */
 	start( spec ) {
 		const logDir = path.join( this.dataDir, 'logs' );
-		fs.mkdirSync( logDir, { recursive: true } );
+		fs.mkdirSync( logDir, { recursive: true, mode: 0o700 } );
 		const service = {
 			spec,
 			logFile: path.join( logDir, `${ spec.name }.log` ),
@@ -200,7 +200,9 @@ export class Supervisor {
 
 	spawn( service ) {
 		const { spec } = service;
-		const log = fs.openSync( service.logFile, 'a' );
+		// Logs carry tokens and links (mail.log, debug logs): readable by the owner only.
+		const log = fs.openSync( service.logFile, 'a', 0o600 );
+		fs.fchmodSync( log, 0o600 );
 		const child = spawn( spec.command, spec.args, {
 			cwd: spec.cwd,
 			env: spec.env ?? process.env,

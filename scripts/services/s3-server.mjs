@@ -20,6 +20,8 @@ import S3rver from 's3rver';
 import S3Error from 's3rver/lib/models/error.js';
 import S3Object from 's3rver/lib/models/object.js';
 
+import { querySignatureV4 } from './s3-query-signature.mjs';
+
 const { values } = parseArgs( {
 	options: {
 		host: { type: 'string', default: '127.0.0.1' },
@@ -205,6 +207,8 @@ server.middleware.unshift( async ( ctx, next ) => {
 	ctx.status = 204;
 } );
 
+// s3rver does not check Signature V4; real S3 does, and presigned part URLs rely on it.
+server.middleware.unshift( querySignatureV4( { S3RVER: 'S3RVER' } ) );
 await server.run();
 process.stdout.write(
 	`s3rver listening on http://${ values.host }:${ values.port }\n`

@@ -168,8 +168,15 @@ export function listEvents(
 	} );
 }
 
-export const getLiveCredentials = () =>
-	apiFetch< LiveCredentials >( { path: `${ NAMESPACE }/live` } );
+/**
+ * This user's short-lived credentials for following one job live (asked again before expiry).
+ *
+ * @param jobId The job to follow.
+ */
+export const getLiveCredentials = ( jobId: string ) =>
+	apiFetch< LiveCredentials >( {
+		path: addQueryArgs( `${ NAMESPACE }/live`, { job: jobId } ),
+	} );
 
 /**
  * The message of a failed REST call, for showing to the user.

@@ -242,10 +242,13 @@ export interface ScanReport {
 	findings: Finding[];
 }
 
+/** A user's own NATS credentials: a user JWT and its NKey seed, for one subject, for minutes. */
 export interface LiveCredentials {
 	websocketUrl: string;
-	user: string;
-	password: string;
+	jwt: string;
+	seed: string;
+	/** ISO time after which NATS refuses them. */
+	expiresAt: string;
 	subject: string;
 }
 

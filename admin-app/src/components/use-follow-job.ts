@@ -67,8 +67,21 @@ export function useFollowJob( jobId: string | null ) {
 		};
 		( async () => {
 			try {
-				const live = await followJobLive( jobId, ( event ) =>
-					receiveJobEvents( jobId, [ event ] )
+				const live = await followJobLive(
+					jobId,
+					( event ) => receiveJobEvents( jobId, [ event ] ),
+					{
+						// Events published while the link was down come from the log.
+						onReconnect: () =>
+							void refresh().catch( () => undefined ),
+						// The link ends when the credentials lapse; polling takes over.
+						onRenewalRefused: () => {
+							if ( ! stopped ) {
+								setMode( 'polling' );
+								void poll( Date.now() );
+							}
+						},
+					}
 				);
 				close = live.close;
 				if ( stopped ) {

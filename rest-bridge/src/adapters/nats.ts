@@ -15,6 +15,7 @@ import {
 	type StreamConfig,
 } from '@nats-io/jetstream';
 import type { BridgeConfig } from '../config.js';
+import { accountUserAuthenticator } from '../nats-auth/users.js';
 
 export const JOBS_STREAM = 'ORBIT_JOBS';
 export const JOBS_SUBJECTS = 'orbit.jobs.>';
@@ -65,8 +66,13 @@ export class NatsMessageBus implements MessageBus {
 		const connection = await connect( {
 			servers: config.url,
 			name,
-			...( config.user
-				? { user: config.user, pass: config.password ?? '' }
+			...( config.accountSeed
+				? {
+						authenticator: await accountUserAuthenticator(
+							config.accountSeed,
+							name
+						),
+					}
 				: {} ),
 			maxReconnectAttempts: -1,
 		} );

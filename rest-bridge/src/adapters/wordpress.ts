@@ -30,6 +30,25 @@ export class CallbackError extends Error {
 	}
 }
 
+/**
+ * WordPress answered, and not with success a retry could bring: a 4xx refusal (other than
+ * 408 and 429) or a redirect. Resending the same events cannot succeed.
+ */
+export class CallbackRefusedError extends CallbackError {
+	constructor(
+		readonly status: number,
+		readonly reason: string
+	) {
+		super(
+			`WordPress refused the job events (HTTP ${ status }): ${ reason }`
+		);
+		this.name = 'CallbackRefusedError';
+	}
+}
+
+/** Answers that say "try again later" rather than "no". */
+const RETRYABLE_CLIENT_ERRORS = new Set( [ 408, 429 ] );
+
 export class WordPressCallback implements EventCallback {
 	constructor(
 		private readonly baseUrl: string,
@@ -62,14 +81,37 @@ export class WordPressCallback implements EventCallback {
 						} ),
 					},
 					body,
+					// A redirect would carry signed events to wherever it points: never follow one.
+					redirect: 'manual',
 					signal: AbortSignal.timeout( this.requestTimeoutMs ),
 				} );
 				const text = await response.text();
 				if ( response.ok ) {
 					return JSON.parse( text ) as CallbackAnswer;
 				}
+				if ( response.status >= 300 && response.status < 400 ) {
+					throw new CallbackRefusedError(
+						response.status,
+						`redirected to ${
+							response.headers.get( 'location' ) ?? 'nowhere'
+						}; set ORBIT_WORDPRESS_URL to the address WordPress answers on itself`
+					);
+				}
+				if (
+					response.status >= 400 &&
+					response.status < 500 &&
+					! RETRYABLE_CLIENT_ERRORS.has( response.status )
+				) {
+					throw new CallbackRefusedError(
+						response.status,
+						refusalReason( text )
+					);
+				}
 				lastProblem = `HTTP ${ response.status }: ${ text.slice( 0, 300 ) }`;
 			} catch ( error ) {
+				if ( error instanceof CallbackRefusedError ) {
+					throw error;
+				}
 				lastProblem = ( error as Error ).message;
 			}
 			options.heartbeat?.();
@@ -93,4 +135,22 @@ export class WordPressCallback implements EventCallback {
 		}
 		await response.body?.cancel();
 	}
+}
+
+/** WordPress's own `{code, message}` of a refusal, or the start of whatever it sent. */
+function refusalReason( text: string ): string {
+	try {
+		const answer = JSON.parse( text ) as {
+			code?: unknown;
+			message?: unknown;
+		};
+		if ( typeof answer.message === 'string' ) {
+			return typeof answer.code === 'string'
+				? `${ answer.code }: ${ answer.message }`
+				: answer.message;
+		}
+	} catch {
+		// Not JSON: the text itself is the reason.
+	}
+	return text.slice( 0, 300 ) || 'no reason given';
 }

@@ -10,3 +10,26 @@ export function eventSubject(
 ): string {
 	return `orbit.events.${ event.appName }.${ event.jobId }`;
 }
+
+/**
+ * The event as it is published on NATS, where browsers read it: without deploy inputs
+ * (environment variable values are often secrets). The event log and WordPress keep them.
+ */
+export function broadcastEvent( event: BridgeEvent ): BridgeEvent {
+	return { ...event, data: withoutDeployInputs( event.data ) };
+}
+
+function withoutDeployInputs(
+	value: Record< string, unknown >
+): Record< string, unknown > {
+	return Object.fromEntries(
+		Object.entries( value )
+			.filter( ( [ key ] ) => key !== 'deployInputs' )
+			.map( ( [ key, inner ] ) => [
+				key,
+				inner && typeof inner === 'object' && ! Array.isArray( inner )
+					? withoutDeployInputs( inner as Record< string, unknown > )
+					: inner,
+			] )
+	);
+}

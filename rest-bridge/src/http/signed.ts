@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DocumentStore } from '../adapters/dynamo.js';
+import { HttpError } from './errors.js';
 import {
 	MAX_CLOCK_SKEW_SECONDS,
 	SignatureError,
@@ -24,6 +25,27 @@ export function requireSignedRequests(
 	scope: FastifyInstance,
 	options: { secret: string; store: DocumentStore; requestIdsTable: string }
 ) {
+	// Only JSON: a body of any other type would reach a handler unparsed and unsigned
+	// (the HMAC covers rawBody, which only this parser sets).
+	scope.removeAllContentTypeParsers();
+	scope.addHook( 'onRequest', async ( request ) => {
+		const hasBody =
+			Number( request.headers[ 'content-length' ] ?? 0 ) > 0 ||
+			request.headers[ 'transfer-encoding' ] !== undefined;
+		const mediaType = ( request.headers[ 'content-type' ] ?? '' )
+			.split( ';' )[ 0 ]!
+			.trim()
+			.toLowerCase();
+		if ( hasBody && mediaType !== 'application/json' ) {
+			throw new HttpError(
+				415,
+				'orbit_unsupported_media_type',
+				`Signed requests carry JSON bodies only (Content-Type: application/json), not ${
+					mediaType || 'an untyped body'
+				}.`
+			);
+		}
+	} );
 	scope.addContentTypeParser(
 		'application/json',
 		{ parseAs: 'buffer', bodyLimit: MAX_JSON_BODY_BYTES },

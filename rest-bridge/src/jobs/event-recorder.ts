@@ -1,5 +1,6 @@
 import type { MessageBus } from '../adapters/nats.js';
 import {
+	broadcastEvent,
 	eventSubject,
 	type BridgeEvent,
 	type EventOutcome,
@@ -58,7 +59,7 @@ export class EventRecorder {
 		} );
 		await this.options.bus.publishEvent(
 			eventSubject( event ),
-			event,
+			broadcastEvent( event ),
 			`${ event.jobId }:${ event.seq }`
 		);
 		return event;

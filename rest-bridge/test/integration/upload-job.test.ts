@@ -409,30 +409,30 @@ describe( 'the upload job survives a killed bridge', () => {
 		expect( wordpress.posts.size ).toBe( postsBefore );
 	} );
 
-	it( 'checks the stored size at completion: more bytes than declared fail the job', async () => {
+	it( 'stores no more bytes than declared: the part URLs refuse the extra bytes', async () => {
 		const bridge = bridges[ bridges.length - 1 ] as BridgeProcess;
 		const archive = readFileSync( image.archive );
-		const { jobId } = await upload(
-			bridge.url,
-			archive,
-			'oversized-app',
-			archive.length - 1000
-		);
-		const job = await waitForJob( bridge.url, jobId, 'failed' );
-		expect( job.error ).toMatchObject( {
-			step: 'store-temporary',
-			code: 'size_mismatch',
+		const declared = archive.length - 1000;
+		const started = await signed( bridge.url, 'POST', '/v1/uploads', {
+			appName: 'oversized-app',
+			version: '1.0.0',
+			filename: 'hello.tar',
+			size: declared,
+			actor: ACTOR,
 		} );
-		expect( job.error.message ).toContain(
-			`${ archive.length } bytes but ${ archive.length - 1000 } were declared`
-		);
-		const events = await allEvents(
-			bridge.url,
-			`/v1/jobs/${ jobId }/events`
-		);
-		expect(
-			events.some( ( e ) => e.name === 'image-validation-started' )
-		).toBe( false );
+		expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
+		const { partSize, partCount, parts } = started.body;
+		const last = ( parts as { partNumber: number; url: string }[] ).find(
+			( part ) => part.partNumber === partCount
+		)!;
+		// The last part as the archive has it: 1000 bytes more than the declared size leaves.
+		const put = await fetch( last.url, {
+			method: 'PUT',
+			body: new Uint8Array(
+				archive.subarray( ( partCount - 1 ) * partSize )
+			),
+		} );
+		expect( put.status ).toBe( 403 );
 	} );
 } );
 

@@ -95,6 +95,17 @@ describe( 'bridge configuration', () => {
 		] );
 	} );
 
+	it( 'refuses a signing secret published as an example, says how to make one and never prints it', () => {
+		const example = 'example-only-signing-secret-not-for-real-use-0001';
+		const found = problems( { ...valid, ORBIT_BRIDGE_SECRET: example } );
+		expect( found ).toEqual( [
+			expect.stringMatching(
+				/^ORBIT_BRIDGE_SECRET \(set\): is a published example value.*openssl rand -hex 32/
+			),
+		] );
+		expect( found.join( '\n' ) ).not.toContain( example );
+	} );
+
 	it( 'names a bad port, environment list and flag', () => {
 		const found = problems( {
 			...valid,

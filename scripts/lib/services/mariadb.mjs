@@ -26,6 +26,9 @@ function socketPath( dir ) {
 	return path.join( os.tmpdir(), `orbit-mariadb-${ hash }.sock` );
 }
 
+/** MariaDB sets its own file modes (0660 by default); these keep its files owner-only. */
+const OWNER_ONLY = { ...process.env, UMASK: '0600', UMASK_DIR: '0700' };
+
 export async function startMariadb( { config, secrets, supervisor } ) {
 	const dir = path.join( config.dataDir, 'mariadb' );
 	const dataDir = path.join( dir, 'data' );
@@ -33,13 +36,17 @@ export async function startMariadb( { config, secrets, supervisor } ) {
 	const port = config.ports.mariadb;
 	if ( ! fs.existsSync( path.join( dataDir, 'mysql' ) ) ) {
 		fs.mkdirSync( dataDir, { recursive: true } );
-		await run( 'mariadb-install-db', [
-			'--no-defaults',
-			`--datadir=${ dataDir }`,
-			'--user=root',
-			'--auth-root-authentication-method=socket',
-			'--skip-test-db',
-		] );
+		await run(
+			'mariadb-install-db',
+			[
+				'--no-defaults',
+				`--datadir=${ dataDir }`,
+				'--user=root',
+				'--auth-root-authentication-method=socket',
+				'--skip-test-db',
+			],
+			{ env: OWNER_ONLY }
+		);
 	}
 	const service = supervisor.start( {
 		name: 'mariadb',
@@ -57,6 +64,7 @@ export async function startMariadb( { config, secrets, supervisor } ) {
 			'--skip-name-resolve',
 			'--innodb-buffer-pool-size=128M',
 		],
+		env: OWNER_ONLY,
 	} );
 	await waitUntil( {
 		label: 'MariaDB',

@@ -97,8 +97,6 @@ export function wpConfig( {
 		K8OR_ORBIT_BRIDGE_URL: bridgeUrl,
 		K8OR_ORBIT_BRIDGE_SECRET: secrets.bridgeSecret,
 		K8OR_ORBIT_NATS_WEBSOCKET_URL: nats.websocketUrl,
-		K8OR_ORBIT_NATS_LIVE_USER: nats.liveUser,
-		K8OR_ORBIT_NATS_LIVE_PASSWORD: nats.livePassword,
 	};
 	const lines = Object.entries( constants ).map(
 		( [ name, value ] ) =>

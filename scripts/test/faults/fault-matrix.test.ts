@@ -133,7 +133,7 @@ describe.each( JOB_DRIVERS )( 'a $kind job', ( driver ) => {
 				probe,
 				`after-${ service }`
 			);
-			const live = await probe.followLive( job.jobId );
+			const live = await probe.followLive( job );
 			try {
 				const killPoint = killAfter[ driver.kind ];
 				expect(
@@ -270,7 +270,7 @@ describe( 'a permanent fault', () => {
 	it( 'fails the job with a message naming the S3 server, which is given up while the rest keeps running', async () => {
 		const restartsBefore = probe.supervised( 's3' ).restarts;
 		const job = await uploadDriver.start( probe, 's3-gone' );
-		const live = await probe.followLive( job.jobId );
+		const live = await probe.followLive( job );
 		// Every restart of the S3 server fails: something else has taken its port.
 		const port = Number( new URL( stack.s3.endpoint ).port );
 		const squatter = net.createServer( ( socket ) => socket.destroy() );

@@ -21,10 +21,14 @@ import {
 	ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import { wsconnect } from '@nats-io/nats-core';
+import { jwtAuthenticator, wsconnect } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import WebSocket from 'ws';
 
+import {
+	accountUserAuthenticator,
+	mintLiveUser,
+} from '../../../rest-bridge/src/nats-auth/users';
 // @ts-expect-error -- plain ESM scripts without type declarations.
 import { healthAnswers, readSupervisorState } from '../../lib/supervisor.mjs';
 import {
@@ -277,8 +281,10 @@ export class StackProbe {
 	) {
 		const nc = await connect( {
 			servers: this.stack.nats.url,
-			user: this.stack.nats.user,
-			pass: this.stack.nats.password,
+			authenticator: await accountUserAuthenticator(
+				this.stack.nats.accountSeed,
+				'fault-probe'
+			),
 		} );
 		try {
 			return await work( nc );
@@ -507,15 +513,24 @@ export class StackProbe {
 	}
 
 	/**
-	 * Follows one job's events over the NATS websocket with the live user, connected and
+	 * Follows one job's events over the NATS websocket with a browser's kind of credentials
+	 * (minted as the bridge mints them for GET /live, for this job only), connected and
 	 * subscribed the way the console's followJobLive() does in the browser.
 	 */
-	async followLive( jobId: string ) {
+	async followLive( { appName, jobId }: { appName: string; jobId: string } ) {
 		( globalThis as { WebSocket?: unknown } ).WebSocket ??= WebSocket;
+		const subject = `orbit.events.${ appName }.${ jobId }`;
+		const credentials = await mintLiveUser( this.stack.nats.accountSeed, {
+			name: 'fault-probe-browser',
+			subjects: [ subject ],
+			ttlSeconds: 3600,
+		} );
 		const connection = await wsconnect( {
 			servers: this.stack.nats.websocketUrl,
-			user: this.stack.nats.liveUser,
-			pass: this.stack.nats.livePassword,
+			authenticator: jwtAuthenticator(
+				credentials.jwt,
+				new TextEncoder().encode( credentials.seed )
+			),
 			name: 'k8or-orbit-console',
 			maxReconnectAttempts: 10,
 		} );
@@ -528,9 +543,7 @@ export class StackProbe {
 				}
 			}
 		} )();
-		const subscription = connection.subscribe(
-			`orbit.events.*.${ jobId }`
-		);
+		const subscription = connection.subscribe( subject );
 		void ( async () => {
 			for await ( const message of subscription ) {
 				received.push( {

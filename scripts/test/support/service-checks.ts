@@ -2,6 +2,7 @@
  * Checks of a running stack through each service's real client, shared by the stack test.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,10 +25,14 @@ import {
 	S3Client,
 } from '@aws-sdk/client-s3';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { wsconnect } from '@nats-io/nats-core';
+import { jwtAuthenticator, wsconnect } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import WebSocket from 'ws';
 
+import {
+	accountUserAuthenticator,
+	mintLiveUser,
+} from '../../../rest-bridge/src/nats-auth/users';
 import { buildImage } from '../../lib/images.mjs';
 
 export const exec = promisify( execFile );
@@ -50,10 +55,8 @@ export interface StackDescription {
 	nats: {
 		url: string;
 		websocketUrl: string;
-		user: string;
-		password: string;
-		liveUser: string;
-		livePassword: string;
+		/** Signs NATS users (operator mode), as the bridge does. */
+		accountSeed: string;
 	};
 	s3: {
 		endpoint: string;
@@ -177,8 +180,10 @@ export async function jetstreamRoundTrip(
 ) {
 	const nc = await connect( {
 		servers: stack.nats.url,
-		user: stack.nats.user,
-		pass: stack.nats.password,
+		authenticator: await accountUserAuthenticator(
+			stack.nats.accountSeed,
+			'stack-check'
+		),
 	} );
 	const stream = `STACK_CHECK_${ Date.now() }`;
 	try {
@@ -200,23 +205,34 @@ export async function jetstreamRoundTrip(
 }
 
 /**
- * Subscribes over the websocket as the browsers' live user and receives what the bridge user
- * publishes on orbit.events.>; also reports whether the live user was refused a publish.
+ * Subscribes over the websocket as a browser's short-lived user (minted as the bridge mints
+ * them for GET /live) and receives what a trusted user publishes on its job's subject; also
+ * reports whether the browser's user was refused a publish.
  */
 export async function websocketLiveRoundTrip(
 	stack: StackDescription,
 	payload: string
 ) {
 	( globalThis as { WebSocket?: unknown } ).WebSocket ??= WebSocket;
+	const subject = `orbit.events.stack-check.${ randomUUID() }`;
+	const credentials = await mintLiveUser( stack.nats.accountSeed, {
+		name: 'stack-check',
+		subjects: [ subject ],
+		ttlSeconds: 60,
+	} );
 	const live = await wsconnect( {
 		servers: stack.nats.websocketUrl,
-		user: stack.nats.liveUser,
-		pass: stack.nats.livePassword,
+		authenticator: jwtAuthenticator(
+			credentials.jwt,
+			new TextEncoder().encode( credentials.seed )
+		),
 	} );
 	const bridge = await connect( {
 		servers: stack.nats.url,
-		user: stack.nats.user,
-		pass: stack.nats.password,
+		authenticator: await accountUserAuthenticator(
+			stack.nats.accountSeed,
+			'stack-check'
+		),
 	} );
 	try {
 		const errors: string[] = [];
@@ -232,9 +248,9 @@ export async function websocketLiveRoundTrip(
 				}
 			}
 		} )();
-		const subscription = live.subscribe( 'orbit.events.>', { max: 1 } );
+		const subscription = live.subscribe( subject, { max: 1 } );
 		await live.flush();
-		bridge.publish( 'orbit.events.stack-check.job-1', payload );
+		bridge.publish( subject, payload );
 		let received: string | undefined;
 		for await ( const message of subscription ) {
 			received = message.string();

@@ -59,8 +59,6 @@ describe( 'wp-config.php', () => {
 			bridgeUrl: 'http://127.0.0.1:8787',
 			nats: {
 				websocketUrl: 'ws://127.0.0.1:4223',
-				liveUser: 'orbit-live',
-				livePassword: awkward,
 			},
 			logFile: '/tmp/debug.log',
 		} );
@@ -75,12 +73,11 @@ describe( 'wp-config.php', () => {
 				'php',
 				[
 					'-r',
-					`require '${ dir }/wp-config.php'; echo json_encode( [ DB_PASSWORD, AUTH_KEY, K8OR_ORBIT_NATS_LIVE_PASSWORD, DB_HOST, WP_HTTP_BLOCK_EXTERNAL ] );`,
+					`require '${ dir }/wp-config.php'; echo json_encode( [ DB_PASSWORD, AUTH_KEY, DB_HOST, WP_HTTP_BLOCK_EXTERNAL ] );`,
 				],
 				{ encoding: 'utf8' }
 			);
 			expect( JSON.parse( printed ) ).toEqual( [
-				awkward,
 				awkward,
 				awkward,
 				'127.0.0.1:3307',

@@ -111,8 +111,6 @@ final class Settings_Page {
 
 		echo '<h2>' . esc_html__( 'Live progress', 'k8or-orbit' ) . '</h2><table class="form-table" role="presentation">';
 		$this->text_row( 'natsWebsocketUrl', __( 'NATS websocket URL', 'k8or-orbit' ), $settings, $fixed, 'url', __( 'e.g. ws://127.0.0.1:4223', 'k8or-orbit' ) );
-		$this->text_row( 'natsLiveUser', __( 'Subscribe-only user', 'k8or-orbit' ), $settings, $fixed, 'text', __( 'May only subscribe to orbit.events.>', 'k8or-orbit' ) );
-		$this->secret_row( 'natsLivePassword', __( 'Its password', 'k8or-orbit' ), $fixed, __( 'Leave empty to keep the current one.', 'k8or-orbit' ) );
 		echo '</table>';
 
 		$this->render_environments( $settings['environments'] );

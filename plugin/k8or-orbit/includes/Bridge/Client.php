@@ -57,10 +57,11 @@ class Client {
 				array( 'status' => 503 )
 			);
 		}
-		if ( strlen( $this->secret ) < 32 ) {
+		$problem = Signature::secret_problem( $this->secret );
+		if ( null !== $problem ) {
 			return new WP_Error(
 				'orbit_bridge_not_configured',
-				__( 'The bridge secret is not set or shorter than 32 characters. Define K8OR_ORBIT_BRIDGE_SECRET in wp-config.php (the same value as the bridge\'s ORBIT_BRIDGE_SECRET) or enter it on Orbit → Settings.', 'k8or-orbit' ),
+				$problem . ' ' . __( '(wp-config.php, or Orbit → Settings.)', 'k8or-orbit' ),
 				array( 'status' => 503 )
 			);
 		}

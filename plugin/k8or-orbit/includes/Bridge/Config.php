@@ -1,6 +1,6 @@
 <?php
 /**
- * Where the bridge and the live NATS listener are and how to authenticate.
+ * Where the bridge and the live NATS listener are, and the secret of the signed link.
  *
  * @package K8or\Orbit
  */
@@ -22,8 +22,6 @@ final class Config {
 		'bridgeUrl'        => 'K8OR_ORBIT_BRIDGE_URL',
 		'bridgeSecret'     => 'K8OR_ORBIT_BRIDGE_SECRET',
 		'natsWebsocketUrl' => 'K8OR_ORBIT_NATS_WEBSOCKET_URL',
-		'natsLiveUser'     => 'K8OR_ORBIT_NATS_LIVE_USER',
-		'natsLivePassword' => 'K8OR_ORBIT_NATS_LIVE_PASSWORD',
 	);
 
 	/**

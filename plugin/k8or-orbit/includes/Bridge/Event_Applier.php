@@ -95,8 +95,16 @@ final class Event_Applier {
 		}
 
 		$prepared = array();
+		$latest = time() + Signature::WINDOW_SECONDS;
 		foreach ( $body['events'] as $index => $event ) {
-			$facts = $this->facts( $event );
+			// State from a future time would win over every real update until that time comes.
+			$facts = strtotime( (string) $event['time'] ) > $latest
+				? new WP_Error(
+					'orbit_event_from_the_future',
+					/* translators: %d: seconds. */
+					sprintf( __( 'its time lies more than %d seconds in the future; check the bridge clock (NTP).', 'k8or-orbit' ), Signature::WINDOW_SECONDS )
+				)
+				: $this->facts( $event );
 			if ( is_wp_error( $facts ) ) {
 				return $this->invalid(
 					sprintf(

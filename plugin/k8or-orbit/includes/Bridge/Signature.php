@@ -25,6 +25,55 @@ final class Signature {
 
 	private const REQUEST_ID_PATTERN = '/^[A-Za-z0-9._-]{8,128}$/';
 
+	/** The rule WordPress and the bridge share for a usable secret (length, published examples). */
+	private const SECRET_RULE_FILE = 'shared/published-example-secrets.json';
+
+	/**
+	 * Why a shared secret must not be used, or null when it may.
+	 *
+	 * Too short, or equal to a value published as an example (anyone who read the repository
+	 * could sign with it). The rule is read from the file the bridge reads too.
+	 *
+	 * @param string $secret The configured secret.
+	 */
+	public static function secret_problem( string $secret ): ?string {
+		$rule = self::secret_rule();
+		$make = sprintf(
+			/* translators: %s: a command that prints a random secret. */
+			__( 'Make one with `%s` and set the same value as K8OR_ORBIT_BRIDGE_SECRET here and ORBIT_BRIDGE_SECRET on the bridge.', 'k8or-orbit' ),
+			$rule['howToMake']
+		);
+		if ( '' === $secret ) {
+			return __( 'No shared secret is configured.', 'k8or-orbit' ) . ' ' . $make;
+		}
+		if ( in_array( $secret, $rule['values'], true ) ) {
+			return __( 'The shared secret is a published example value, which anyone can sign with.', 'k8or-orbit' ) . ' ' . $make;
+		}
+		if ( strlen( $secret ) < $rule['minimumLength'] ) {
+			/* translators: %d: minimum length. */
+			return sprintf( __( 'The shared secret is shorter than %d characters.', 'k8or-orbit' ), $rule['minimumLength'] ) . ' ' . $make;
+		}
+		return null;
+	}
+
+	/**
+	 * The shared secret rule, read once per request.
+	 *
+	 * @return array{minimumLength: int, howToMake: string, values: list<string>}
+	 */
+	private static function secret_rule(): array {
+		static $rule = null;
+		if ( null === $rule ) {
+			$decoded = json_decode( (string) file_get_contents( dirname( __DIR__, 2 ) . '/' . self::SECRET_RULE_FILE ), true );
+			$rule    = array(
+				'minimumLength' => max( 32, (int) ( $decoded['minimumLength'] ?? 32 ) ),
+				'howToMake'     => (string) ( $decoded['howToMake'] ?? 'openssl rand -hex 32' ),
+				'values'        => array_values( array_filter( (array) ( $decoded['values'] ?? array() ), 'is_string' ) ),
+			);
+		}
+		return $rule;
+	}
+
 	/**
 	 * The five canonical lines.
 	 *
@@ -64,6 +113,11 @@ final class Signature {
 	 * @return array<string, string>
 	 */
 	public static function headers( string $secret, string $method, string $path, string $body, ?int $now = null, ?string $request_id = null ): array {
+		$problem = self::secret_problem( $secret );
+		if ( null !== $problem ) {
+			// Callers check first (Client answers with the problem); this guards any other signer.
+			throw new \DomainException( esc_html( $problem ) );
+		}
 		$timestamp  = (string) ( $now ?? time() );
 		$request_id = $request_id ?? self::uuid4();
 		return array(
@@ -92,8 +146,9 @@ final class Signature {
 		$signature  = (string) ( $headers[ strtolower( self::HEADER_SIGNATURE ) ] ?? '' );
 		$now        = $now ?? time();
 
-		if ( '' === $secret ) {
-			return self::failure( 'orbit_signature_not_configured', __( 'No shared secret is configured on this side; set K8OR_ORBIT_BRIDGE_SECRET (at least 32 characters, the same as the bridge\'s ORBIT_BRIDGE_SECRET).', 'k8or-orbit' ) );
+		$problem = self::secret_problem( $secret );
+		if ( null !== $problem ) {
+			return self::failure( 'orbit_signature_not_configured', $problem );
 		}
 		if ( '' === $timestamp || '' === $request_id || '' === $signature ) {
 			return self::failure( 'orbit_signature_missing', __( 'The request is not signed: X-Orbit-Timestamp, X-Orbit-Request-Id and X-Orbit-Signature are required.', 'k8or-orbit' ) );

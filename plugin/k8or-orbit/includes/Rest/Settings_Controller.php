@@ -114,9 +114,8 @@ final class Settings_Controller extends Controller {
 				$view[ $key ] = Config::get( $key );
 			}
 		}
-		$view['bridgeSecretSet']     = '' !== Config::get( 'bridgeSecret' );
-		$view['natsLivePasswordSet'] = '' !== Config::get( 'natsLivePassword' );
-		$view['fixed']               = Config::fixed_keys();
+		$view['bridgeSecretSet'] = '' !== Config::get( 'bridgeSecret' );
+		$view['fixed']           = Config::fixed_keys();
 		return $view;
 	}
 
@@ -184,8 +183,6 @@ final class Settings_Controller extends Controller {
 				'bridgeUrl'                => $string( __( 'Bridge base URL.', 'k8or-orbit' ) ),
 				'bridgeSecret'             => $secret( __( 'Shared signing secret (write-only, at least 32 characters).', 'k8or-orbit' ) ),
 				'natsWebsocketUrl'         => $string( __( 'NATS websocket URL for live progress.', 'k8or-orbit' ) ),
-				'natsLiveUser'             => $string( __( 'Subscribe-only NATS user.', 'k8or-orbit' ), 64 ),
-				'natsLivePassword'         => $secret( __( 'Its password (write-only).', 'k8or-orbit' ) ),
 				'environments'             => array(
 					'description' => __( 'Environments in promotion order.', 'k8or-orbit' ),
 					'type'        => 'array',
@@ -199,7 +196,6 @@ final class Settings_Controller extends Controller {
 					'context'     => $both,
 				),
 				'bridgeSecretSet'          => $flag( __( 'Whether a bridge secret is set.', 'k8or-orbit' ) ),
-				'natsLivePasswordSet'      => $flag( __( 'Whether a live password is set.', 'k8or-orbit' ) ),
 				'fixed'                    => array(
 					'description' => __( 'Settings fixed by constants or environment variables.', 'k8or-orbit' ),
 					'type'        => 'array',

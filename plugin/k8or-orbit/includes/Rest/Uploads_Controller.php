@@ -192,7 +192,7 @@ final class Uploads_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function get_item( $request ) {
-		return $this->relay( $this->bridge()->request( 'GET', '/v1/uploads/' . rawurlencode( $request['id'] ) ), $this->get_item_schema() );
+		return $this->relay( $this->bridge()->request( 'GET', $this->upload_path( $request['id'] ) ), $this->get_item_schema() );
 	}
 
 	/**
@@ -202,7 +202,8 @@ final class Uploads_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function delete_item( $request ) {
-		$answer = $this->bridge()->request( 'DELETE', '/v1/uploads/' . rawurlencode( $request['id'] ) );
+		// Administrators may cancel anyone's upload; everyone else only their own (the bridge checks).
+		$answer = $this->bridge()->request( 'DELETE', $this->upload_path( $request['id'], current_user_can( 'manage_options' ) ) );
 		if ( is_wp_error( $answer ) ) {
 			return $answer;
 		}
@@ -216,7 +217,21 @@ final class Uploads_Controller extends Controller {
 	 * @return WP_REST_Response|\WP_Error
 	 */
 	public function complete_item( $request ) {
-		$app = $request['app'];
+		$app   = $request['app'];
+		$first = Settings::environment_names()[0] ?? '';
+		if ( $first !== $app['environment'] ) {
+			// Any later environment is reached by promotion, which checks orbit_deploy_<env> and the order.
+			return new WP_Error(
+				'orbit_upload_first_environment_only',
+				sprintf(
+					/* translators: 1: the requested environment, 2: the first environment. */
+					__( 'An upload goes into the first environment only: %1$s was asked for, uploads go to %2$s. Promote the app to later environments afterwards.', 'k8or-orbit' ),
+					$app['environment'],
+					$first
+				),
+				array( 'status' => 400 )
+			);
+		}
 		return $this->relay(
 			$this->bridge()->request(
 				'POST',
@@ -243,6 +258,22 @@ final class Uploads_Controller extends Controller {
 				'complete-' . $request['id']
 			),
 			$this->get_item_schema()
+		);
+	}
+
+	/**
+	 * The bridge path of an upload, naming who asks (the bridge keeps uploads to their owner).
+	 *
+	 * @param string $upload_id     Upload id.
+	 * @param bool   $administrator Whether the user may act on anyone's upload.
+	 */
+	private function upload_path( string $upload_id, bool $administrator = false ): string {
+		return add_query_arg(
+			array(
+				'actorId'       => get_current_user_id(),
+				'administrator' => $administrator ? '1' : '0',
+			),
+			'/v1/uploads/' . rawurlencode( $upload_id )
 		);
 	}
 

@@ -7,6 +7,7 @@
 
 namespace K8or\Orbit\Settings;
 
+use K8or\Orbit\Bridge\Signature;
 use K8or\Orbit\Contract\Contract;
 use WP_Error;
 
@@ -23,7 +24,6 @@ final class Settings {
 
 	public const MAX_ENVIRONMENTS = 10;
 
-	public const MIN_SECRET_LENGTH = 32;
 
 	/** A Kubernetes namespace is a DNS-1123 label (a Kubernetes rule, not one the parts share). */
 	public const NAMESPACE_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
@@ -31,7 +31,7 @@ final class Settings {
 	/**
 	 * The settings as stored, completed with defaults.
 	 *
-	 * @return array{bridgeUrl: string, bridgeSecret: string, natsWebsocketUrl: string, natsLiveUser: string, natsLivePassword: string, environments: list<array<string, mixed>>, removeContentOnUninstall: bool}
+	 * @return array{bridgeUrl: string, bridgeSecret: string, natsWebsocketUrl: string, environments: list<array<string, mixed>>, removeContentOnUninstall: bool}
 	 */
 	public static function get(): array {
 		$stored = get_option( self::OPTION, array() );
@@ -47,8 +47,6 @@ final class Settings {
 			'bridgeUrl'                => '',
 			'bridgeSecret'             => '',
 			'natsWebsocketUrl'         => '',
-			'natsLiveUser'             => '',
-			'natsLivePassword'         => '',
 			'environments'             => array(
 				self::environment( 'dev', false, 'CRITICAL', false ),
 				self::environment( 'test', true, 'HIGH', false ),
@@ -64,7 +62,7 @@ final class Settings {
 	 * @return list<string>
 	 */
 	public static function secret_keys(): array {
-		return array( 'bridgeSecret', 'natsLivePassword' );
+		return array( 'bridgeSecret' );
 	}
 
 	/**
@@ -128,20 +126,15 @@ final class Settings {
 			$result['bridgeUrl'] = untrailingslashit( $url );
 		}
 
-		foreach ( array( 'bridgeSecret', 'natsLivePassword' ) as $secret_key ) {
+		foreach ( self::secret_keys() as $secret_key ) {
 			if ( ! isset( $changes[ $secret_key ] ) || '' === (string) $changes[ $secret_key ] ) {
 				continue;
 			}
 			$secret = (string) $changes[ $secret_key ];
-			if ( 'bridgeSecret' === $secret_key && strlen( $secret ) < self::MIN_SECRET_LENGTH ) {
-				$errors->add(
-					'orbit_invalid_bridge_secret',
-					sprintf(
-						/* translators: %d: minimum length. */
-						__( 'Bridge secret: use at least %d characters, the same value as the bridge\'s ORBIT_BRIDGE_SECRET.', 'k8or-orbit' ),
-						self::MIN_SECRET_LENGTH
-					)
-				);
+			$problem = 'bridgeSecret' === $secret_key ? Signature::secret_problem( $secret ) : null;
+			if ( null !== $problem ) {
+				/* translators: %s: why the secret cannot be used and how to make one. */
+				$errors->add( 'orbit_invalid_bridge_secret', sprintf( __( 'Bridge secret: %s', 'k8or-orbit' ), $problem ) );
 			} elseif ( strlen( $secret ) > 512 || preg_match( '/[\x00-\x1f]/', $secret ) ) {
 				$errors->add( 'orbit_invalid_secret', __( 'Secrets may not contain control characters or be longer than 512 characters.', 'k8or-orbit' ) );
 			}
@@ -157,14 +150,6 @@ final class Settings {
 				);
 			}
 			$result['natsWebsocketUrl'] = $url;
-		}
-
-		if ( array_key_exists( 'natsLiveUser', $changes ) ) {
-			$user = trim( (string) $changes['natsLiveUser'] );
-			if ( '' !== $user && ! preg_match( '/^[A-Za-z0-9._-]{1,64}$/', $user ) ) {
-				$errors->add( 'orbit_invalid_nats_live_user', __( 'NATS live user: use 1–64 letters, digits, dots, dashes or underscores.', 'k8or-orbit' ) );
-			}
-			$result['natsLiveUser'] = $user;
 		}
 
 		if ( array_key_exists( 'removeContentOnUninstall', $changes ) ) {

@@ -215,6 +215,37 @@ describe( 'signed callbacks', () => {
 			publicList.body.map( ( app: { name: string } ) => app.name )
 		).toEqual( [ appName ] );
 	} );
+	it( 'refuses an event dated in the future, so no such event can freeze an app against real updates', async () => {
+		const appName = uniqueAppName();
+		const created = uploadEvent( appName, randomUUID() );
+		const first = JSON.stringify( { events: [ created ] } );
+		const answer = await postCallback( first, sign( first ) );
+		expect( answer.status ).toBe( 200 );
+		createdPosts.push( answer.body.app.id );
+
+		const future = {
+			...uploadEvent( appName, randomUUID() ),
+			time: new Date( Date.now() + 24 * 3600 * 1000 ).toISOString(),
+		};
+		( future.data.app as { image: { tag: string } } ).image.tag = '9.9.9';
+		const forged = JSON.stringify( { events: [ future ] } );
+		const refused = await postCallback( forged, sign( forged ) );
+		expect( refused.status ).toBe( 400 );
+		expect( refused.body.message ).toMatch( /in the future/ );
+
+		// A real update made now still wins.
+		const update = uploadEvent( appName, randomUUID() );
+		( update.data.app as { image: { tag: string } } ).image.tag = '2.0.0';
+		const body = JSON.stringify( { events: [ update ] } );
+		expect( ( await postCallback( body, sign( body ) ) ).status ).toBe(
+			200
+		);
+		const listed = await call(
+			restUrl( stack, '/k8or-orbit/v1/apps', { name: appName } )
+		);
+		expect( listed.body[ 0 ]?.image?.tag ).toBe( '2.0.0' );
+	} );
+
 	it( 'hides an app deleted by a callback from visitors but keeps it for operators', async () => {
 		const appName = uniqueAppName();
 		const jobId = randomUUID();

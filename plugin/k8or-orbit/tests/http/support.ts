@@ -14,6 +14,7 @@ export interface StackUser {
 export interface Stack {
 	wordpress: { url: string; users: StackUser[] };
 	bridge: { url: string; secret: string };
+	nats: { url: string; websocketUrl: string; accountSeed: string };
 }
 
 export function loadStack(): Stack {

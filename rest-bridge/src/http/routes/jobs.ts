@@ -66,6 +66,7 @@ function describeJob( job: JobRecord ) {
 		kind: job.kind,
 		appName: job.appName,
 		environment: job.environment,
+		actor: job.actor,
 		status: job.status,
 		steps: job.stepNames.map( ( name ) => ( {
 			name,

@@ -70,6 +70,34 @@ function completeBody( environments: string[] ) {
 	} );
 }
 
+/** Every part is partSize bytes but the last, which holds the rest. */
+function partLength( upload: UploadSession, partNumber: number ): number {
+	return partNumber < upload.partCount
+		? upload.partSize
+		: upload.size - ( upload.partCount - 1 ) * upload.partSize;
+}
+
+/** Who asks, as WordPress vouches in the signed query: the user, and whether an administrator. */
+const askedBy = z.object( {
+	actorId: z.coerce.number().int().min( 1 ),
+	administrator: z.enum( [ '0', '1' ] ).default( '0' ),
+} );
+
+/** An upload belongs to the user who started it. */
+function requireOwner(
+	upload: UploadSession,
+	actorId: number,
+	what: string
+): void {
+	if ( upload.actor.id !== actorId ) {
+		throw new HttpError(
+			403,
+			'orbit_upload_not_yours',
+			`This upload was started by ${ upload.actor.login }; only they can ${ what } it (an administrator can cancel it).`
+		);
+	}
+}
+
 export interface UploadRouteOptions {
 	config: BridgeConfig;
 	names: ResourceNames;
@@ -95,6 +123,7 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 					upload.key,
 					upload.s3UploadId,
 					partNumber,
+					partLength( upload, partNumber ),
 					expiry
 				),
 			} ) )
@@ -182,6 +211,11 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 		'/v1/uploads/:uploadId',
 		async ( request ) => {
 			const upload = await loadUpload( request.params.uploadId );
+			requireOwner(
+				upload,
+				askedBy.parse( request.query ).actorId,
+				'resume'
+			);
 			const listed =
 				upload.status === 'open'
 					? await objects.listParts(
@@ -219,6 +253,15 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 		async ( request, reply ) => {
 			const upload = await loadUpload( request.params.uploadId );
 			const body = completion.parse( request.body );
+			requireOwner( upload, body.actor.id, 'complete' );
+			const [ firstEnvironment ] = config.environments;
+			if ( body.app.environment !== firstEnvironment ) {
+				throw new HttpError(
+					400,
+					'orbit_upload_first_environment_only',
+					`An upload goes into the first environment only: ${ body.app.environment } was asked for, uploads go to ${ firstEnvironment }. Promote the app to later environments afterwards.`
+				);
+			}
 			if ( body.app.name !== upload.appName ) {
 				throw new HttpError(
 					400,
@@ -301,6 +344,10 @@ export const uploadRoutes: FastifyPluginAsync< UploadRouteOptions > = async (
 		'/v1/uploads/:uploadId',
 		async ( request, reply ) => {
 			const upload = await loadUpload( request.params.uploadId );
+			const asker = askedBy.parse( request.query );
+			if ( asker.administrator !== '1' ) {
+				requireOwner( upload, asker.actorId, 'cancel' );
+			}
 			if ( ! ( await uploads.abort( upload.uploadId ) ) ) {
 				throw new HttpError(
 					409,

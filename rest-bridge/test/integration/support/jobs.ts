@@ -50,7 +50,7 @@ export async function upload(
 	const resumed = await signed(
 		bridgeUrl,
 		'GET',
-		`/v1/uploads/${ uploadId }`
+		`/v1/uploads/${ uploadId }?actorId=${ ACTOR.id }`
 	);
 	expect( resumed.status, JSON.stringify( resumed.body ) ).toBe( 200 );
 	if ( resumed.body.partsListed ) {

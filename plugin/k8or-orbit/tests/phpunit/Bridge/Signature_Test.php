@@ -98,6 +98,20 @@ final class Signature_Test extends TestCase {
 		$this->assertWPErrorCode( 'orbit_signature_not_configured', Signature::verify( '', 'POST', self::ROUTE, $headers, '', 1764277200 ) );
 	}
 
+	public function test_refuses_a_published_example_secret_or_a_short_one_with_how_to_make_one(): void {
+		$example = 'example-only-signing-secret-not-for-real-use-0001';
+		$forged  = Signature::headers( self::SECRET, 'POST', self::ROUTE, '{}', 1764277200 );
+		$forged['X-Orbit-Signature'] = Signature::sign( $example, 'POST', self::ROUTE, $forged['X-Orbit-Timestamp'], $forged['X-Orbit-Request-Id'], '{}' );
+		$result = Signature::verify( $example, 'POST', self::ROUTE, $forged, '{}', 1764277200 );
+		$this->assertWPErrorCode( 'orbit_signature_not_configured', $result );
+		$this->assertStringContainsString( 'openssl rand', $result->get_error_message() );
+		$this->assertStringContainsString( 'example', Signature::secret_problem( $example ) );
+		$this->assertStringContainsString( '32', Signature::secret_problem( 'thirty-one-characters-long-1234' ) );
+		$this->assertNull( Signature::secret_problem( self::SECRET ) );
+		$this->expectException( \DomainException::class );
+		Signature::headers( $example, 'POST', self::ROUTE, '{}' );
+	}
+
 	/**
 	 * Asserts a 401 WP_Error with a code.
 	 *

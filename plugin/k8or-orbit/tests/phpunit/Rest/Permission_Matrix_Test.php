@@ -82,7 +82,7 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/versions'     => array( 'public', '/k8or-orbit/v1/apps/{app}/versions' ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job' ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})/events' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job/events' ),
-			'GET /k8or-orbit/v1/live'                            => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/live' ),
+			'GET /k8or-orbit/v1/live'                            => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/live', array( 'job' => '00000000-0000-4000-8000-000000000000' ) ),
 			'GET /k8or-orbit/v1/settings'                        => array( array( 'orbit_manage_settings' ), '/k8or-orbit/v1/settings' ),
 			'PUT /k8or-orbit/v1/settings'                        => array( array( 'orbit_manage_settings' ), '/k8or-orbit/v1/settings', array() ),
 			'POST /k8or-orbit/v1/bridge/events'                  => array( 'signed', '/k8or-orbit/v1/bridge/events', array( 'events' => array() ) ),

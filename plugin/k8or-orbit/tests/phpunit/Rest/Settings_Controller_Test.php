@@ -26,18 +26,17 @@ final class Settings_Controller_Test extends Orbit_Test_Case {
 
 	public function test_secrets_are_stored_but_never_returned(): void {
 		$this->act_as( 'administrator' );
-		$secret = 'live-password-' . wp_generate_password( 20, false );
-		$body   = array( 'natsLivePassword' => $secret );
-		if ( ! in_array( 'natsLivePassword', Config::fixed_keys(), true ) ) {
+		$secret = 'bridge-secret-' . wp_generate_password( 40, false );
+		$body   = array( 'bridgeSecret' => $secret );
+		if ( ! in_array( 'bridgeSecret', Config::fixed_keys(), true ) ) {
 			$response = $this->put( $body );
 			$this->assertSame( 200, $response->get_status(), wp_json_encode( $response->get_data() ) );
-			$this->assertSame( $secret, Settings::get()['natsLivePassword'] );
+			$this->assertSame( $secret, Settings::get()['bridgeSecret'] );
 			$this->assertStringNotContainsString( $secret, wp_json_encode( $response->get_data() ) );
-			$this->assertTrue( $response->get_data()['natsLivePasswordSet'] );
+			$this->assertTrue( $response->get_data()['bridgeSecretSet'] );
 		}
 		$read = $this->dispatch( new WP_REST_Request( 'GET', '/k8or-orbit/v1/settings' ) )->get_data();
 		$this->assertArrayNotHasKey( 'bridgeSecret', $read );
-		$this->assertArrayNotHasKey( 'natsLivePassword', $read );
 		$this->assertStringNotContainsString( $secret, wp_json_encode( $read ) );
 		if ( '' !== Config::bridge_secret() ) {
 			$this->assertStringNotContainsString( Config::bridge_secret(), wp_json_encode( $read ) );
@@ -98,7 +97,7 @@ final class Settings_Controller_Test extends Orbit_Test_Case {
 		}
 		$this->act_as( 'administrator' );
 		$key      = $fixed[0];
-		$response = $this->put( array( $key => 'bridgeSecret' === $key || 'natsLivePassword' === $key ? str_repeat( 'z', 40 ) : 'http://127.0.0.2:1' ) );
+		$response = $this->put( array( $key => 'bridgeSecret' === $key ? str_repeat( 'z', 40 ) : 'http://127.0.0.2:1' ) );
 		$this->assertSame( 400, $response->get_status() );
 		$this->assertSame( 'orbit_setting_fixed', $response->get_data()['code'] );
 	}
