@@ -23,7 +23,7 @@ import { deployJob } from './jobs/deploy.js';
 import { JobEngine } from './jobs/engine.js';
 import type { JobHooks } from './jobs/hooks.js';
 import { scanJob } from './jobs/scan.js';
-import type { JobServices } from './jobs/services.js';
+import type { JobServices } from './job-model/services.js';
 import { uploadJob } from './jobs/upload.js';
 import { resourceNames } from './resources.js';
 

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 
-import {
-	readArchiveImage,
-	type ArchiveImage,
-	type ImageBlob,
-	type RandomAccessArchive,
+import { readArchiveImage } from '../image/archive-image.js';
+import type {
+	ArchiveImage,
+	ImageBlob,
+	RandomAccessArchive,
 } from '../image/random-access-archive.js';
 
 /** OCI repository path components (distribution's reference grammar). */

@@ -2,7 +2,7 @@ import { CONTRACT, type DeclaredJobKind } from '@k8or-orbit/contract';
 import type { CallbackAnswer } from '../adapters/wordpress.js';
 import type { BridgeEvent, EventOutcome } from '../events/event.js';
 import type { JobRecord, StepState } from '../job-model/job.js';
-import type { JobServices } from './services.js';
+import type { JobServices } from '../job-model/services.js';
 
 export interface StepContext {
 	job: JobRecord;

@@ -14,7 +14,7 @@ import {
 	type StepContext,
 } from './definition.js';
 import { PermanentJobError } from './errors.js';
-import type { JobServices } from './services.js';
+import type { JobServices } from '../job-model/services.js';
 
 export interface PushedImageRef {
 	reference: string;

@@ -17,7 +17,7 @@ import { JobLease } from './lease.js';
 import type { Logger } from './logger.js';
 import { retryDelayMs, sleep } from './retry.js';
 import { StepRunner } from './runner.js';
-import type { JobServices } from './services.js';
+import type { JobServices } from '../job-model/services.js';
 
 export interface EngineOptions {
 	store: JobStore;

@@ -13,7 +13,7 @@ import type { JobHooks } from './hooks.js';
 import { LeaseLostError, type HeldLease, type JobLease } from './lease.js';
 import type { Logger } from './logger.js';
 import { retryDelayMs } from './retry.js';
-import type { JobServices } from './services.js';
+import type { JobServices } from '../job-model/services.js';
 
 export interface RunnerOptions {
 	store: Pick<

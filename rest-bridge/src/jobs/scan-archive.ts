@@ -12,8 +12,9 @@ import {
 	type Finding,
 } from '../scan/summary.js';
 import { reportKeys } from '../storage/keys.js';
-import type { StepContext } from './definition.js';
-import type { JobServices } from './services.js';
+import { SCAN_JOB } from '../job-model/kinds.js';
+import { contractSteps, type StepContext } from './definition.js';
+import type { JobServices } from '../job-model/services.js';
 
 /** The scan state of an image, in the catalog's terms (docs/contract.json, ScanResult). */
 export type ScanRecord = ScanResult;
@@ -25,6 +26,8 @@ export interface ScanOutcome {
 }
 
 const MAX_FINDINGS = 5000;
+// The upload and the scan job share this step; the contract gives both the same scan events.
+const [ SCAN_STARTED, SCANNED ] = contractSteps( SCAN_JOB ).scan.events;
 
 /**
  * Scans an archive stored in S3: the full report goes to the reports bucket,
@@ -40,7 +43,7 @@ export async function scanStoredArchive(
 ): Promise< ScanOutcome > {
 	const { job } = context;
 	const reports = services.names.buckets.reports;
-	await context.emit( 'image-scan-started', 'started', {} );
+	await context.emit( SCAN_STARTED, 'started', {} );
 	let record: ScanRecord;
 	let findings: Finding[] = [];
 	if ( ! services.scanner.configured ) {
@@ -126,7 +129,7 @@ export async function scanStoredArchive(
 		);
 	}
 	await context.emit(
-		'image-scanned',
+		SCANNED,
 		'succeeded',
 		// Not `scan`: WordPress applies `data.scan` to the post, and an upload
 		// must not touch the post before its database-update step.

@@ -5,10 +5,21 @@ import {
 	saveStoredImage,
 	type StoredImageMetadata,
 } from '../storage/stored-image.js';
-import type { JobDefinition, StepContext } from './definition.js';
+import { CONTRACT } from '@k8or-orbit/contract';
+import {
+	contractSteps,
+	type JobDefinition,
+	type StepContext,
+} from './definition.js';
 import { PermanentJobError } from './errors.js';
 import { scanStoredArchive, type ScanOutcome } from './scan-archive.js';
-import type { JobServices } from './services.js';
+import type { JobServices } from '../job-model/services.js';
+
+const STEP = contractSteps( SCAN_JOB );
+// Event names as the contract gives them, step by step.
+const [ REQUESTED ] = STEP.locate.events;
+const [ UPDATE_STARTED, UPDATED ] = STEP.publish.events;
+const [ COMPLETED ] = STEP.finish.events;
 
 /**
  * Re-scans one stored version of an app (the newest unless the job names
@@ -16,30 +27,30 @@ import type { JobServices } from './services.js';
  */
 export const scanJob: JobDefinition = {
 	kind: SCAN_JOB,
-	failureEvent: 'scan-failed',
+	failureEvent: CONTRACT.jobs.scan.failureEvent,
 	steps: [
 		{
-			name: 'locate',
-			emits: [ 'scan-requested' ],
+			name: STEP.locate.name,
+			emits: STEP.locate.events,
 			checkpoints:
 				"the version, where its archive is, its config digest and whether it is the app's current image",
 			run: locate,
 		},
 		{
-			name: 'scan',
-			emits: [ 'image-scan-started', 'image-scanned' ],
+			name: STEP.scan.name,
+			emits: STEP.scan.events,
 			checkpoints: 'the scan record (also saved with the version)',
 			run: scan,
 		},
 		{
-			name: 'publish',
-			emits: [ 'database-update-started', 'database-updated' ],
+			name: STEP.publish.name,
+			emits: STEP.publish.events,
 			checkpoints: null,
 			run: publish,
 		},
 		{
-			name: 'finish',
-			emits: [ 'scan-completed' ],
+			name: STEP.finish.name,
+			emits: STEP.finish.events,
 			checkpoints: null,
 			run: finish,
 		},
@@ -83,7 +94,7 @@ async function locate(
 				: `${ job.appName } has no version ${ version } in ${ job.environment }; pick one the versions list shows.`
 		);
 	}
-	await context.emit( 'scan-requested', 'started', {
+	await context.emit( REQUESTED, 'started', {
 		version: image.version,
 		configDigest: image.configDigest,
 		archiveDigest: image.storage.digest,
@@ -132,21 +143,21 @@ async function scan( context: StepContext, services: JobServices ) {
 async function publish( context: StepContext ) {
 	const { scan: scanned, verdicts } = context.output< ScanOutcome >( 'scan' );
 	const { version, current } = located( context.job );
-	const started = await context.emit( 'database-update-started', 'started', {
+	const started = await context.emit( UPDATE_STARTED, 'started', {
 		scan: scanned,
 		// The verdicts are the app's current image's; an older version's scan leaves them alone.
 		...( current ? { verdicts } : {} ),
 		...( version === undefined ? {} : { version } ),
 	} );
 	const answer = await context.deliver( started );
-	await context.emit( 'database-updated', 'succeeded', {
+	await context.emit( UPDATED, 'succeeded', {
 		postId: answer?.app?.id ?? null,
 	} );
 	return null;
 }
 
 async function finish( context: StepContext ) {
-	await context.emit( 'scan-completed', 'succeeded', {
+	await context.emit( COMPLETED, 'succeeded', {
 		version: located( context.job ).version,
 		status: context.output< ScanOutcome >( 'scan' ).scan.status,
 	} );

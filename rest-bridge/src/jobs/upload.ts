@@ -6,11 +6,16 @@ import type { JobRecord } from '../job-model/job.js';
 import { UPLOAD_JOB, type UploadJobInput } from '../job-model/kinds.js';
 import { appKeys } from '../storage/keys.js';
 import { findStoredImage, saveStoredImage } from '../storage/stored-image.js';
-import type { JobDefinition, StepContext } from './definition.js';
+import { CONTRACT } from '@k8or-orbit/contract';
+import {
+	contractSteps,
+	type JobDefinition,
+	type StepContext,
+} from './definition.js';
 import { PermanentJobError, storageFullError } from './errors.js';
 import { imageTag, renderKustomization } from './kustomization.js';
 import { scanStoredArchive, type ScanOutcome } from './scan-archive.js';
-import type { JobServices } from './services.js';
+import type { JobServices } from '../job-model/services.js';
 import {
 	catalogImage,
 	digestingPassThrough,
@@ -21,67 +26,76 @@ import {
 
 const input = ( job: JobRecord ) => job.input as unknown as UploadJobInput;
 
+const STEP = contractSteps( UPLOAD_JOB );
+// Event names as the contract gives them, step by step.
+const [ INITIATED, RECEIVED ] = STEP.receive.events;
+const [ TEMPORARY_STORED ] = STEP[ 'store-temporary' ].events;
+const [ VALIDATION_STARTED, VALIDATED ] = STEP.validate.events;
+const [ IMAGE_STORED ] = STEP[ 'store-image' ].events;
+const [ USER_DATA_SAVED, METADATA_SAVED, USER_INPUT_SAVED ] =
+	STEP[ 'save-metadata' ].events;
+const [ KUSTOMIZATION_STARTED, KUSTOMIZATION_COMPLETED ] =
+	STEP.kustomize.events;
+const [ UPDATE_STARTED, UPDATED ] = STEP.publish.events;
+const [ COMPLETED ] = STEP.finish.events;
+
 /** Takes a completed multipart upload to a validated, scanned, stored and published image. */
 export const uploadJob: JobDefinition = {
 	kind: UPLOAD_JOB,
-	failureEvent: 'upload-failed',
+	failureEvent: CONTRACT.jobs.upload.failureEvent,
 	steps: [
 		{
-			name: 'receive',
-			emits: [ 'upload-initiated', 'image-received' ],
+			name: STEP.receive.name,
+			emits: STEP.receive.events,
 			checkpoints: null,
 			run: receive,
 		},
 		{
-			name: 'store-temporary',
-			emits: [ 'temporary-image-stored' ],
+			name: STEP[ 'store-temporary' ].name,
+			emits: STEP[ 'store-temporary' ].events,
 			checkpoints: 'the size of the assembled archive',
 			run: storeTemporary,
 		},
 		{
-			name: 'validate',
-			emits: [ 'image-validation-started', 'image-validated' ],
+			name: STEP.validate.name,
+			emits: STEP.validate.events,
 			checkpoints: 'the image facts, archive digest and size',
 			run: validate,
 		},
 		{
-			name: 'scan',
-			emits: [ 'image-scan-started', 'image-scanned' ],
+			name: STEP.scan.name,
+			emits: STEP.scan.events,
 			checkpoints: 'the scan record',
 			run: scanArchive,
 		},
 		{
-			name: 'store-image',
-			emits: [ 'image-stored' ],
+			name: STEP[ 'store-image' ].name,
+			emits: STEP[ 'store-image' ].events,
 			checkpoints:
 				"where the version's archive is stored in the environment",
 			run: storeImage,
 		},
 		{
-			name: 'save-metadata',
-			emits: [
-				'user-data-saved',
-				'image-metadata-saved',
-				'user-input-saved',
-			],
+			name: STEP[ 'save-metadata' ].name,
+			emits: STEP[ 'save-metadata' ].events,
 			checkpoints: null,
 			run: saveMetadata,
 		},
 		{
-			name: 'kustomize',
-			emits: [ 'kustomization-started', 'kustomization-completed' ],
+			name: STEP.kustomize.name,
+			emits: STEP.kustomize.events,
 			checkpoints: null,
 			run: kustomize,
 		},
 		{
-			name: 'publish',
-			emits: [ 'database-update-started', 'database-updated' ],
+			name: STEP.publish.name,
+			emits: STEP.publish.events,
 			checkpoints: 'the WordPress post id',
 			run: publish,
 		},
 		{
-			name: 'finish',
-			emits: [ 'upload-completed' ],
+			name: STEP.finish.name,
+			emits: STEP.finish.events,
 			checkpoints: null,
 			run: finish,
 		},
@@ -94,7 +108,7 @@ const environmentBucket = ( job: JobRecord, { names }: JobServices ) =>
 
 async function receive( context: StepContext, { objects }: JobServices ) {
 	const upload = input( context.job );
-	await context.emit( 'upload-initiated', 'started', {
+	await context.emit( INITIATED, 'started', {
 		uploadId: upload.uploadId,
 		filename: upload.filename,
 		size: upload.size,
@@ -119,7 +133,7 @@ async function receive( context: StepContext, { objects }: JobServices ) {
 			throw storageFullError( error ) ?? error;
 		}
 	}
-	await context.emit( 'image-received', 'succeeded', {
+	await context.emit( RECEIVED, 'succeeded', {
 		filename: upload.filename,
 	} );
 	return null;
@@ -149,7 +163,7 @@ async function storeTemporary(
 			`The uploaded archive is ${ head.size } bytes but ${ upload.size } were declared; upload the file again.`
 		);
 	}
-	await context.emit( 'temporary-image-stored', 'succeeded', {
+	await context.emit( TEMPORARY_STORED, 'succeeded', {
 		bucket: upload.bucket,
 		key: upload.key,
 		size: head.size,
@@ -162,7 +176,7 @@ async function validate(
 	{ objects, config }: JobServices
 ): Promise< ValidatedImage > {
 	const upload = input( context.job );
-	await context.emit( 'image-validation-started', 'started', {} );
+	await context.emit( VALIDATION_STARTED, 'started', {} );
 	const counter = digestingPassThrough();
 	const toValidator = new PassThrough();
 	const source = await objects.getObjectStream( upload.bucket, upload.key );
@@ -187,7 +201,7 @@ async function validate(
 		throw error;
 	}
 	const { digest, bytes } = counter.result();
-	await context.emit( 'image-validated', 'succeeded', {
+	await context.emit( VALIDATED, 'succeeded', {
 		format: facts.format,
 		configDigest: facts.configDigest,
 		archiveDigest: digest,
@@ -245,7 +259,7 @@ async function storeImage(
 		key,
 		digest: validated.archiveDigest,
 	};
-	await context.emit( 'image-stored', 'succeeded', {
+	await context.emit( IMAGE_STORED, 'succeeded', {
 		...stored,
 		version: upload.version,
 	} );
@@ -271,7 +285,7 @@ async function saveMetadata( context: StepContext, services: JobServices ) {
 		} ),
 		'application/json'
 	);
-	await context.emit( 'user-data-saved', 'succeeded', {
+	await context.emit( USER_DATA_SAVED, 'succeeded', {
 		title: app.title,
 	} );
 	// The newest upload is the app's current image, whichever job finishes first.
@@ -288,7 +302,7 @@ async function saveMetadata( context: StepContext, services: JobServices ) {
 		},
 		{ current: ( newest?.uploadedAt ?? '' ) <= job.createdAt }
 	);
-	await context.emit( 'image-metadata-saved', 'succeeded', {
+	await context.emit( METADATA_SAVED, 'succeeded', {
 		configDigest: validated.facts.configDigest,
 	} );
 	await objects.putObject(
@@ -297,7 +311,7 @@ async function saveMetadata( context: StepContext, services: JobServices ) {
 		json( app.deployInputs ),
 		'application/json'
 	);
-	await context.emit( 'user-input-saved', 'succeeded', {} );
+	await context.emit( USER_INPUT_SAVED, 'succeeded', {} );
 	return null;
 }
 
@@ -305,7 +319,7 @@ async function kustomize( context: StepContext, services: JobServices ) {
 	const { objects } = services;
 	const { job } = context;
 	const { app } = input( job );
-	await context.emit( 'kustomization-started', 'started', {} );
+	await context.emit( KUSTOMIZATION_STARTED, 'started', {} );
 	const validated = context.output< ValidatedImage >( 'validate' );
 	const files = renderKustomization(
 		app,
@@ -320,7 +334,7 @@ async function kustomize( context: StepContext, services: JobServices ) {
 			'application/yaml'
 		);
 	}
-	await context.emit( 'kustomization-completed', 'succeeded', {
+	await context.emit( KUSTOMIZATION_COMPLETED, 'succeeded', {
 		files: Object.keys( files ),
 	} );
 	return null;
@@ -331,7 +345,7 @@ async function publish( context: StepContext ) {
 	const { app, version } = input( job );
 	const validated = context.output< ValidatedImage >( 'validate' );
 	const { scan, verdicts } = context.output< ScanOutcome >( 'scan' );
-	const started = await context.emit( 'database-update-started', 'started', {
+	const started = await context.emit( UPDATE_STARTED, 'started', {
 		app: {
 			name: app.name,
 			title: app.title,
@@ -352,7 +366,7 @@ async function publish( context: StepContext ) {
 			'WordPress accepted the app event but did not name the post'
 		);
 	}
-	await context.emit( 'database-updated', 'succeeded', {
+	await context.emit( UPDATED, 'succeeded', {
 		postId: answer.app.id,
 		appName: answer.app.name,
 	} );
@@ -362,7 +376,7 @@ async function publish( context: StepContext ) {
 async function finish( context: StepContext, { objects }: JobServices ) {
 	const upload = input( context.job );
 	await objects.deleteObject( upload.bucket, upload.key );
-	await context.emit( 'upload-completed', 'succeeded', {
+	await context.emit( COMPLETED, 'succeeded', {
 		version: upload.version,
 		archiveDigest:
 			context.output< ValidatedImage >( 'validate' ).archiveDigest,

@@ -6,7 +6,7 @@ import { EventDelivery } from '../../src/jobs/delivery.js';
 import { EventRecorder } from '../../src/jobs/event-recorder.js';
 import { JobLease } from '../../src/jobs/lease.js';
 import { StepRunner } from '../../src/jobs/runner.js';
-import type { JobServices } from '../../src/jobs/services.js';
+import type { JobServices } from '../../src/job-model/services.js';
 import { MemoryJobStore, newJobRecord } from '../support/memory-job-store.js';
 
 const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
+import { readArchiveImage } from '../../../src/image/archive-image.js';
 import {
 	indexArchive,
-	readArchiveImage,
 	type RandomAccessArchive,
 } from '../../../src/image/random-access-archive.js';
 
