@@ -74,7 +74,10 @@ test( 'the scan report charts and lists what the scanner found', async ( {
 	await expect(
 		page.getByText( vulnerabilities[ 0 ]!.VulnerabilityID ).first()
 	).toBeVisible();
-	await expect( page.locator( '.k8or-orbit-gates > li' ) ).toHaveCount( 3 );
+	// One verdict per environment, each naming its environment.
+	const verdicts = page.locator( '.k8or-orbit-gates .k8or-orbit-verdict' );
+	await expect( verdicts ).toHaveCount( 3 );
+	await expect( verdicts.first() ).toHaveText( /^dev: / );
 	await page.screenshot( {
 		path: screenshotPath( 'scan-report' ),
 		fullPage: true,
