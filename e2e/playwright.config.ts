@@ -5,6 +5,8 @@ import path from 'node:path';
 
 import { defineConfig } from '@playwright/test';
 
+import { chromiumLaunchOptions } from './support/chromium.mjs';
+
 const artifacts = path.resolve( __dirname, '..', 'artifacts' );
 
 export default defineConfig( {
@@ -22,17 +24,6 @@ export default defineConfig( {
 		headless: true,
 		screenshot: 'only-on-failure',
 		trace: 'retain-on-failure',
-		launchOptions: {
-			executablePath: process.env.ORBIT_CHROMIUM ?? '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-			],
-		},
+		launchOptions: chromiumLaunchOptions,
 	},
 } );

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { Page } from '@playwright/test';
+export { logIn } from './chromium.mjs';
 
 export interface StackUser {
 	id: number;
@@ -50,14 +50,6 @@ export function userWithRole(
 		throw new Error( `The stack has no ${ role } login.` );
 	}
 	return user;
-}
-
-export async function logIn( page: Page, stack: Stack, user: StackUser ) {
-	await page.goto( `${ stack.wordpress.url }/wp-login.php` );
-	await page.locator( '#user_login' ).fill( user.login );
-	await page.locator( '#user_pass' ).fill( user.password );
-	await page.locator( '#wp-submit' ).click();
-	await page.waitForURL( /\/wp-admin\// );
 }
 
 /** Screenshots a person can look at after the run, in the git-ignored artifacts folder. */
