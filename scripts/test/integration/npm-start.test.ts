@@ -1,7 +1,7 @@
 /**
  * `npm start` as a new user runs it: the whole stack comes up on its own ports, every service
  * answers through its real client, a killed service comes back by itself, SIGTERM leaves
- * nothing behind, and a second start keeps the data. Runs beside the test stack on ports shifted by 30000.
+ * nothing behind, and a second start keeps the data. Runs beside the test stack on ports shifted 20000 beyond the test stack's own.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +11,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, describe, expect, it } from 'vitest';
+
+// @ts-expect-error -- plain ESM scripts without type declarations.
+import { TEST_PORT_OFFSET } from '../../lib/config.mjs';
 
 import {
 	type StackDescription,
@@ -38,10 +41,13 @@ const PORT_VARIABLES = {
 	ORBIT_GITOPS_PORT: 8418,
 	ORBIT_BRIDGE_PORT: 8787,
 };
+// Beside another checkout's test run too: each has its own test-stack offset.
+const portOffset =
+	Number( process.env.ORBIT_TEST_PORT_OFFSET ?? TEST_PORT_OFFSET ) + 20000;
 const ports = Object.fromEntries(
 	Object.entries( PORT_VARIABLES ).map( ( [ name, port ] ) => [
 		name,
-		String( port + 30000 ),
+		String( port + portOffset ),
 	] )
 );
 // The test suite's own stack variables must not leak into this second stack.
