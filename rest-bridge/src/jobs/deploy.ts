@@ -35,6 +35,15 @@ export interface EnvironmentState {
 	message: string;
 }
 
+/** The state while the deploy runs; `jobId` lets WordPress undo it when this job fails. */
+export interface DeployingState {
+	status: 'deploying';
+	revision: number;
+	jobId: string;
+	actor: Actor;
+	message: string;
+}
+
 const input = ( job: JobRecord ) => job.input as unknown as DeployJobInput;
 
 const STEP = contractSteps( DEPLOY_JOB );
@@ -133,10 +142,20 @@ export const deployJob: JobDefinition = {
 async function receive( context: StepContext ) {
 	const { job } = context;
 	const deploy = input( job );
+	// WordPress shows the environment as deploying until the job's state replaces
+	// it, and puts back the state before it if the job fails.
+	const deploying: DeployingState = {
+		status: 'deploying',
+		revision: deploy.revision,
+		jobId: job.jobId,
+		actor: job.actor,
+		message: `Deploying revision ${ deploy.revision }.`,
+	};
 	await context.emit( INITIATED, 'started', {
 		revision: deploy.revision,
 		...( deploy.version ? { version: deploy.version } : {} ),
 		...( deploy.rollbackOf ? { rollbackOf: deploy.rollbackOf } : {} ),
+		environments: { [ job.environment ]: deploying },
 	} );
 	// Names only: variable values may be secrets, and events reach every job reader.
 	await context.emit( DETAIL_RECEIVED, 'succeeded', {

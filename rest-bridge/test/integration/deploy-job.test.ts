@@ -246,7 +246,19 @@ describe( 'deploying an uploaded app', () => {
 			reference
 		);
 
-		// WordPress heard "committed" with the revision, the image and the commit.
+		// WordPress heard "deploying" as the job began, naming the job that may undo it…
+		const initiated = wordpress
+			.eventsOf( jobId )
+			.find( ( e ) => e.name === 'deployment-initiated' );
+		expect( initiated?.data.environments ).toEqual( {
+			dev: expect.objectContaining( {
+				status: 'deploying',
+				revision: 1,
+				jobId,
+				actor: ACTOR,
+			} ),
+		} );
+		// …then "committed" with the revision, the image and the commit.
 		const status = wordpress
 			.eventsOf( jobId )
 			.find( ( e ) => e.name === 'deployment-status-updated' );

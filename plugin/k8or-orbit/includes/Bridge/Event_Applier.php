@@ -254,6 +254,9 @@ final class Event_Applier {
 		if ( isset( $facts['environments'] ) ) {
 			$results[] = $this->apply_environments( $post->ID, $facts['environments'], $time );
 		}
+		if ( self::is_failure_event( (string) $event['name'] ) ) {
+			$results[] = $this->undo_environment( $post->ID, (string) $event['environment'], (string) $event['jobId'], $time );
+		}
 		if ( isset( $facts['deleted'] ) ) {
 			$stored = App_Meta::read( $post->ID, App_Meta::DELETED );
 			if ( $this->is_not_older( $time, $stored['at'] ?? '' ) ) {
@@ -378,12 +381,60 @@ final class Event_Applier {
 		$stored  = App_Meta::read( $post_id, App_Meta::ENVIRONMENTS );
 		$changed = false;
 		foreach ( $environments as $name => $state ) {
-			if ( $this->is_not_older( $time, $stored[ $name ]['updatedAt'] ?? '' ) ) {
-				$stored[ $name ] = array_merge( (array) $state, array( 'updatedAt' => $time ) );
-				$changed         = true;
+			if ( ! $this->is_not_older( $time, $stored[ $name ]['updatedAt'] ?? '' ) ) {
+				continue;
 			}
+			$state = array_merge( (array) $state, array( 'updatedAt' => $time ) );
+			// A job that starts changing the environment keeps what was there, to put it back if the job fails.
+			if ( isset( $state['jobId'] ) ) {
+				$before = $stored[ $name ] ?? array();
+				$before = isset( $before['jobId'] ) ? ( $before['previous'] ?? array() ) : $before;
+				unset( $state['previous'] );
+				if ( array() !== $before ) {
+					$state['previous'] = $before;
+				}
+			}
+			$stored[ $name ] = $state;
+			$changed         = true;
 		}
 		return $changed ? App_Meta::write( $post_id, App_Meta::ENVIRONMENTS, $stored ) : true;
+	}
+
+	/**
+	 * A failed job leaves the environment as it was before the job started.
+	 *
+	 * @param int    $post_id     Post id.
+	 * @param string $environment The job's environment.
+	 * @param string $job_id      The failed job.
+	 * @param string $time        Time of the failure event.
+	 * @return true|WP_Error
+	 */
+	private function undo_environment( int $post_id, string $environment, string $job_id, string $time ) {
+		$stored = App_Meta::read( $post_id, App_Meta::ENVIRONMENTS );
+		if ( ( $stored[ $environment ]['jobId'] ?? '' ) !== $job_id ) {
+			return true;
+		}
+		$before = $stored[ $environment ]['previous'] ?? null;
+		if ( is_array( $before ) ) {
+			$stored[ $environment ] = array_merge( $before, array( 'updatedAt' => $time ) );
+		} else {
+			unset( $stored[ $environment ] );
+		}
+		return App_Meta::write( $post_id, App_Meta::ENVIRONMENTS, $stored );
+	}
+
+	/**
+	 * Whether an event is the failure event of a job kind in the contract.
+	 *
+	 * @param string $name Event name.
+	 */
+	private static function is_failure_event( string $name ): bool {
+		foreach ( Contract::data()['jobs'] as $job ) {
+			if ( is_array( $job ) && ( $job['failureEvent'] ?? null ) === $name ) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -270,32 +270,46 @@ final class App_Meta {
 	 * State of the app per environment, keyed by environment name.
 	 */
 	private static function environments_schema(): array {
+		$state = array(
+			'status'     => array(
+				'type' => 'string',
+				'enum' => self::ENVIRONMENT_STATUSES,
+			),
+			'revision'   => array(
+				'type'    => 'integer',
+				'minimum' => 0,
+			),
+			'deployedAt' => self::date_schema(),
+			'replicas'   => array(
+				'type'    => 'integer',
+				'minimum' => 0,
+				'maximum' => 1000,
+			),
+			'rolledBack' => array( 'type' => 'boolean' ),
+			'message'    => array(
+				'type'      => 'string',
+				'maxLength' => 2000,
+			),
+			'updatedAt'  => self::date_schema(),
+		) + self::deploy_state();
+
 		$schema                      = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
 		$schema['patternProperties'] = array(
 			Contract::pattern( 'environmentName' ) => self::object(
 				__( 'State of the app in one environment.', 'k8or-orbit' ),
-				array(
-					'status'     => array(
-						'type' => 'string',
-						'enum' => self::ENVIRONMENT_STATUSES,
+				$state + array(
+					'jobId'    => array(
+						'description' => __( 'The job that is changing the environment now.', 'k8or-orbit' ),
+						'type'        => 'string',
+						'pattern'     => Contract::pattern( 'jobId' ),
+						'context'     => array( 'edit' ),
 					),
-					'revision'   => array(
-						'type'    => 'integer',
-						'minimum' => 0,
+					'previous' => self::object(
+						__( 'The state before the running job, put back if it fails.', 'k8or-orbit' ),
+						$state,
+						array( 'edit' )
 					),
-					'deployedAt' => self::date_schema(),
-					'replicas'   => array(
-						'type'    => 'integer',
-						'minimum' => 0,
-						'maximum' => 1000,
-					),
-					'rolledBack' => array( 'type' => 'boolean' ),
-					'message'    => array(
-						'type'      => 'string',
-						'maxLength' => 2000,
-					),
-					'updatedAt'  => self::date_schema(),
-				) + self::deploy_state()
+				)
 			),
 		);
 		$schema['maxProperties']     = Settings::MAX_ENVIRONMENTS;

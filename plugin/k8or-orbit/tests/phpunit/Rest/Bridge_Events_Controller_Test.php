@@ -91,6 +91,62 @@ final class Bridge_Events_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( 'unavailable', App_Meta::read( $post_id, App_Meta::SCAN )['status'] );
 	}
 
+	public function test_a_deploy_shows_deploying_and_a_failed_one_leaves_the_environment_as_it_was(): void {
+		$name      = $this->app_name();
+		$committed = array(
+			'status'   => 'committed',
+			'revision' => 2,
+			'commit'   => str_repeat( 'c', 40 ),
+		);
+		$post_id   = $this->app( array( 'post_name' => $name ), array( App_Meta::ENVIRONMENTS => array( 'dev' => $committed + array( 'updatedAt' => '2026-11-27T20:00:00.000Z' ) ) ) );
+		$deploying = fn ( string $job, string $time, string $environment = 'dev' ) => array_merge(
+			$this->event( $job, 1, $name, $time, array( 'environments' => array( $environment => array( 'status' => 'deploying', 'revision' => 3, 'jobId' => $job ) ) ) ),
+			array(
+				'name'        => 'deployment-initiated',
+				'environment' => $environment,
+			)
+		);
+		$failed    = fn ( string $job, string $time, string $environment = 'dev' ) => array_merge(
+			$this->event( $job, 9, $name, $time ),
+			array(
+				'name'        => 'deployment-failed',
+				'outcome'     => 'failed',
+				'environment' => $environment,
+			)
+		);
+
+		$failing = $this->job_id();
+		$this->dispatch( $this->signed_callback( array( 'events' => array( $deploying( $failing, '2026-11-27T21:00:00.000Z' ) ) ) ) );
+		$state = App_Meta::read( $post_id, App_Meta::ENVIRONMENTS )['dev'];
+		$this->assertSame( 'deploying', $state['status'] );
+		$this->assertSame( 3, $state['revision'] );
+
+		// Another job's failure is not this deploy's.
+		$this->dispatch( $this->signed_callback( array( 'events' => array( $failed( $this->job_id(), '2026-11-27T21:00:30.000Z' ) ) ) ) );
+		$this->assertSame( 'deploying', App_Meta::read( $post_id, App_Meta::ENVIRONMENTS )['dev']['status'] );
+
+		$this->dispatch( $this->signed_callback( array( 'events' => array( $failed( $failing, '2026-11-27T21:01:00.000Z' ) ) ) ) );
+		$state = App_Meta::read( $post_id, App_Meta::ENVIRONMENTS )['dev'];
+		$this->assertSame( 'committed', $state['status'], 'the state before the deploy is back' );
+		$this->assertSame( 2, $state['revision'] );
+		$this->assertSame( $committed['commit'], $state['commit'] );
+		$this->assertArrayNotHasKey( 'previous', $state );
+
+		// A deploy that succeeds replaces the state, and nothing of the old one stays behind.
+		$succeeding = $this->job_id();
+		$this->dispatch( $this->signed_callback( array( 'events' => array( $deploying( $succeeding, '2026-11-27T21:02:00.000Z' ) ) ) ) );
+		$this->dispatch( $this->signed_callback( array( 'events' => array( $this->event( $succeeding, 14, $name, '2026-11-27T21:03:00.000Z', array( 'environments' => array( 'dev' => array( 'status' => 'committed', 'revision' => 3 ) ) ) ) ) ) ) );
+		$state = App_Meta::read( $post_id, App_Meta::ENVIRONMENTS )['dev'];
+		$this->assertSame( array( 'committed', 3 ), array( $state['status'], $state['revision'] ) );
+		$this->assertArrayNotHasKey( 'previous', $state );
+
+		// A first deploy that fails leaves the environment not deployed.
+		$first = $this->job_id();
+		$this->dispatch( $this->signed_callback( array( 'events' => array( $deploying( $first, '2026-11-27T21:04:00.000Z', 'test' ) ) ) ) );
+		$this->dispatch( $this->signed_callback( array( 'events' => array( $failed( $first, '2026-11-27T21:05:00.000Z', 'test' ) ) ) ) );
+		$this->assertArrayNotHasKey( 'test', App_Meta::read( $post_id, App_Meta::ENVIRONMENTS ) );
+	}
+
 	public function test_deleted_and_restored_by_events(): void {
 		$name    = $this->app_name();
 		$post_id = $this->app( array( 'post_name' => $name ) );
