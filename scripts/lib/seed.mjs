@@ -85,7 +85,7 @@ async function buildArchive( app, workDir ) {
 	);
 }
 
-async function callWordpress( stack, user, route, init = {} ) {
+export async function callWordpress( stack, user, route, init = {} ) {
 	const response = await fetch( `${ stack.wordpress.restUrl }${ route }`, {
 		...init,
 		headers: {

@@ -26,6 +26,7 @@ import {
 	StackProbe,
 	type FaultStack,
 } from '../support/fault-probes';
+import { deployDriver } from '../support/deploy-driver';
 import { uploadDriver } from '../support/upload-driver';
 import {
 	exec,
@@ -42,9 +43,9 @@ const archive = path.join( work, 'faults.tar' );
 const probe = new StackProbe( stack, archive );
 
 /**
- * Each service of the stack, and the event after which its kill lands: the point where the
- * job is about to use it (the registry and the GitOps repository are not used by an upload:
- * the job must not notice them go).
+ * Each service of the stack, and per kind of job the event after which its kill lands: the
+ * point where the job is about to use it, or where it must not notice it go (an upload uses
+ * neither the registry nor the GitOps repository).
  */
 const FAULTS: Array< {
 	service: string;
@@ -54,47 +55,59 @@ const FAULTS: Array< {
 	{
 		service: 'bridge',
 		label: 'the rest-bridge',
-		killAfter: { upload: 'image-validated' },
+		killAfter: { upload: 'image-validated', deploy: 'image-pushed' },
 	},
 	{
 		service: 'nats',
 		label: 'NATS',
-		killAfter: { upload: 'image-validation-started' },
+		killAfter: {
+			upload: 'image-validation-started',
+			deploy: 'image-push-started',
+		},
 	},
 	{
 		service: 's3',
 		label: 'the S3 server',
-		killAfter: { upload: 'temporary-image-stored' },
+		killAfter: {
+			upload: 'temporary-image-stored',
+			deploy: 'image-retrieval-started',
+		},
 	},
 	{
 		service: 'dynamodb',
 		label: 'the DynamoDB server',
-		killAfter: { upload: 'image-validation-started' },
+		killAfter: {
+			upload: 'image-validation-started',
+			deploy: 'manifest-retrieval-started',
+		},
 	},
 	{
 		service: 'registry',
 		label: 'the OCI registry',
-		killAfter: { upload: 'image-validated' },
+		killAfter: { upload: 'image-validated', deploy: 'image-push-started' },
 	},
 	{
 		service: 'gitops',
 		label: 'the GitOps git server',
-		killAfter: { upload: 'image-validated' },
+		killAfter: {
+			upload: 'image-validated',
+			deploy: 'manifest-push-started',
+		},
 	},
 	{
 		service: 'wordpress',
 		label: 'PHP (WordPress)',
-		killAfter: { upload: 'image-scanned' },
+		killAfter: { upload: 'image-scanned', deploy: 'deploy-list-updated' },
 	},
 	{
 		service: 'mariadb',
 		label: 'MariaDB',
-		killAfter: { upload: 'image-scanned' },
+		killAfter: { upload: 'image-scanned', deploy: 'manifest-pushed' },
 	},
 ];
 
-/** One driver per kind of job; a deploy driver joins here once deploy jobs exist. */
-const JOB_DRIVERS: JobDriver[] = [ uploadDriver ];
+/** One driver per kind of job. */
+const JOB_DRIVERS: JobDriver[] = [ uploadDriver, deployDriver ];
 
 beforeAll( async () => {
 	const image = await buildImage( {
@@ -222,6 +235,45 @@ function filesUnder( dir: string ): string[] {
 		)
 		.sort();
 }
+
+describe( 'a slow disk', () => {
+	it( 'holds an upload while the S3 server waits on its disk, and the upload then finishes once', async () => {
+		const before = await probe.snapshot();
+		const restartsBefore = probe.supervised( 's3' ).restarts;
+		const job = await uploadDriver.start( probe, 'slow-disk' );
+		const live = await probe.followLive( job );
+		try {
+			await probe.waitForEvent( job.jobId, 'image-received' );
+			const stalledAt = Date.now();
+			const pid = await probe.stall( 's3', 15_000 );
+
+			const finished = await probe.waitForJob( job.jobId );
+			expect( finished.status, JSON.stringify( finished.error ) ).toBe(
+				'succeeded'
+			);
+			// Slow is not dead: the same process served the rest, nothing was restarted.
+			expect( probe.supervised( 's3' ) ).toMatchObject( {
+				pid,
+				restarts: restartsBefore,
+			} );
+			const events = await probe.jobEvents( job.jobId );
+			expect( events.map( ( e ) => e.name ) ).toEqual(
+				uploadDriver.events
+			);
+			expect( await probe.appliedSeqs( job.jobId ) ).toEqual(
+				uploadDriver.events.map( ( _, index ) => index + 1 )
+			);
+			const after = await probe.snapshot();
+			expect( probe.expectKept( before, after ) ).toBe( true );
+			await uploadDriver.checkFinished( probe, job, before, after );
+			expect(
+				await live.arrival( uploadDriver.events.at( -1 ) ?? '' )
+			).toBeGreaterThan( stalledAt + 15_000 );
+		} finally {
+			await live.close();
+		}
+	} );
+} );
 
 describe( 'a full disk', () => {
 	it( 'fails an upload that the S3 server cannot store with "no space left on …", leaving nothing half-written', async ( context ) => {

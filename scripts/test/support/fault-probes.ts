@@ -23,6 +23,7 @@ import {
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { jwtAuthenticator, wsconnect } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 
 import {
@@ -87,6 +88,18 @@ export interface JobDriver {
 		before: Snapshot,
 		after: Snapshot
 	) => Promise< void >;
+}
+
+/** The job record is finished, every step done, and no replica holds it any more. */
+export async function expectJobReleased( probe: StackProbe, jobId: string ) {
+	const record = await probe.jobRecord( jobId );
+	expect( record?.status ).toBe( 'succeeded' );
+	expect( record?.lease ).toBeUndefined();
+	expect(
+		Object.values( record?.steps ?? {} ).every(
+			( step ) => step.status === 'done'
+		)
+	).toBe( true );
 }
 
 interface Supervised {
@@ -176,6 +189,21 @@ export class StackProbe {
 		const { pid } = this.supervised( service );
 		process.kill( pid, 'SIGKILL' );
 		return { pid, at: Date.now() };
+	}
+
+	/**
+	 * Freezes the service for `ms`, as a process blocked on a slow disk is: alive, holding its
+	 * connections, answering nothing until the disk catches up.
+	 */
+	async stall( service: string, ms: number ) {
+		const { pid } = this.supervised( service );
+		process.kill( pid, 'SIGSTOP' );
+		try {
+			await sleep( ms );
+		} finally {
+			process.kill( pid, 'SIGCONT' );
+		}
+		return pid;
 	}
 
 	/** Waits until the supervisor has started the service again and it answers. */

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 
 // @ts-expect-error -- plain ESM scripts without type declarations.
 import { startUpload } from '../../lib/seed.mjs';
-import { type JobDriver, fileSize } from './fault-probes';
+import { type JobDriver, expectJobReleased, fileSize } from './fault-probes';
 
 export const UPLOAD_EVENTS = [
 	'upload-initiated',
@@ -77,15 +77,7 @@ export const uploadDriver: JobDriver = {
 		);
 		// No upload half-kept in temporary storage.
 		expect( await probe.bucketObjects( 'orbit-temporary' ) ).toEqual( {} );
-		// The job record is finished and released.
-		const record = await probe.jobRecord( job.jobId );
-		expect( record?.status ).toBe( 'succeeded' );
-		expect( record?.lease ).toBeUndefined();
-		expect(
-			Object.values( record?.steps ?? {} ).every(
-				( step ) => step.status === 'done'
-			)
-		).toBe( true );
+		await expectJobReleased( probe, job.jobId );
 		// One post for the app in WordPress.
 		expect(
 			await probe.sql(
