@@ -19,4 +19,3 @@ export function refusalMessage(
 			values[ key ] === undefined ? whole : String( values[ key ] )
 	);
 }
-

@@ -27,7 +27,10 @@ function versionOf( repoTags: string[] = [] ): string | undefined {
 type Storage = { objects: ObjectStore; names: ResourceNames };
 
 /** The environment asked for first, then the others in their configured order. */
-const searchOrder = ( environment: string, environments: readonly string[] ) => [
+const searchOrder = (
+	environment: string,
+	environments: readonly string[]
+) => [
 	environment,
 	...environments.filter( ( name ) => name !== environment ),
 ];
@@ -106,9 +109,9 @@ export async function findRevisionSource(
 		return labelled;
 	}
 	for ( const candidate of searchOrder( environment, environments ) ) {
-		const match = ( await listStoredVersions( storage, app, candidate ) ).find(
-			( stored ) => stored.configDigest === image.configDigest
-		);
+		const match = (
+			await listStoredVersions( storage, app, candidate )
+		).find( ( stored ) => stored.configDigest === image.configDigest );
 		if ( match ) {
 			return deploySourceOf( candidate, match );
 		}

@@ -188,7 +188,9 @@ export const deploymentRoutes: FastifyPluginAsync<
 			async ( holder ) => {
 				const job = await jobs.get( holder );
 				return (
-					! job || job.status === 'succeeded' || job.status === 'failed'
+					! job ||
+					job.status === 'succeeded' ||
+					job.status === 'failed'
 				);
 			}
 		);
@@ -281,7 +283,7 @@ export const deploymentRoutes: FastifyPluginAsync<
 			if ( current?.revision === chosen.revision ) {
 				throw refuse( 'orbit_rollback_current_revision', values );
 			}
-			const inputs = deployInputsSchema.safeParse( chosen.inputs );
+			const storedInputs = deployInputsSchema.safeParse( chosen.inputs );
 			const from = await findRevisionSource(
 				services,
 				name,
@@ -292,7 +294,7 @@ export const deploymentRoutes: FastifyPluginAsync<
 					...( chosen.version ? { version: chosen.version } : {} ),
 				}
 			);
-			if ( ! from || ! inputs.success ) {
+			if ( ! from || ! storedInputs.success ) {
 				throw refuse( 'orbit_rollback_image_missing', {
 					...values,
 					version: chosen.version ?? chosen.image.configDigest,
@@ -304,7 +306,7 @@ export const deploymentRoutes: FastifyPluginAsync<
 				started.jobId,
 				{
 					environment: target,
-					inputs: inputs.data,
+					inputs: storedInputs.data,
 					policy: body.policy,
 					actor: body.actor,
 					...( chosen.version ? { version: chosen.version } : {} ),
