@@ -70,7 +70,7 @@ export const CONTRACT = {
 		}
 	},
 	"jobs": {
-		"$comment": "Per job kind: its steps in order, the events each step emits in order (each at most once per job), the event that ends it well and the one that ends it in failure. transfer, delete, restore and rollback are added here when they are built.",
+		"$comment": "Per job kind: its steps in order, the events each step emits in order (each at most once per job), the event that ends it well and the one that ends it in failure. transfer, delete and restore are added here when they are built. A rollback runs the deploy job (see rollback).",
 		"upload": {
 			"steps": [
 				{
@@ -235,6 +235,15 @@ export const CONTRACT = {
 			],
 			"completedEvent": "deployment-completed",
 			"failureEvent": "deployment-failed"
+		}
+	},
+	"rollback": {
+		"$comment": "A rollback (POST /apps/{id}/rollbacks {environment, revision}) redeploys an earlier committed revision of an app in an environment through the deploy job (jobs.deploy, no events of its own; deployment-initiated carries data.rollbackOf): a new revision with the chosen one's image by digest, its inputs and so its manifests, recorded with rolledBackFrom. The environment's state carries rolledBackTo (shown as \"rolled back to revision N\") until the next deploy replaces that state. refusals: the HTTP 409 answers, code → message, with {app}, {environment}, {revision}, {version} and {jobId} filled in.",
+		"refusals": {
+			"orbit_rollback_unknown_revision": "{app} has no committed revision {revision} in {environment} to roll back to; choose one from the revision list.",
+			"orbit_rollback_current_revision": "Revision {revision} is the one {app} runs in {environment} now; choose an earlier revision.",
+			"orbit_rollback_image_missing": "The image of revision {revision} of {app} (version {version}) is no longer stored, so it cannot be rolled back to.",
+			"orbit_deploy_running": "A deploy of {app} to {environment} is running (job {jobId}); wait for it to finish."
 		}
 	},
 	"schemas": {

@@ -1,6 +1,7 @@
 /**
  * Deploying: an operator from the console to dev, an administrator from a page's Deploy block
- * to prod; who sees which button; a policy-blocked image refused with its findings named.
+ * to prod and then rolling prod back from the console's chart view; who sees which button; a
+ * policy-blocked image refused with its findings named.
  * The seeded apps carry Trivy's recorded Alpine 3.9 report: CVE-2019-14697 in musl is CRITICAL,
  * which dev (highest allowed: critical) lets through and test (high) blocks.
  */
@@ -76,6 +77,57 @@ async function review( page: Page ) {
 	).not.toHaveValue( '' );
 	await dialog.getByRole( 'button', { name: 'Review deploy' } ).click();
 	return dialog.getByRole( 'heading', { name: /^Deploy .+\?$/ } );
+}
+
+/**
+ * Runs `body` while prod lets CRITICAL findings through (it allows none by default and the
+ * seeded images carry one), then puts the settings back.
+ *
+ * @param request The API client.
+ * @param body    What to run meanwhile.
+ */
+async function withPermissiveProd(
+	request: APIRequestContext,
+	body: () => Promise< void >
+) {
+	const admin = userWithRole( stack, 'administrator' );
+	const settings = await request.get( rest( '/k8or-orbit/v1/settings' ), {
+		headers: auth( admin ),
+	} );
+	const environments = ( await settings.json() ).environments as Array< {
+		name: string;
+		policy: { maxSeverity: string };
+	} >;
+	const putSettings = async ( list: object[] ) =>
+		expect(
+			(
+				await request.put( rest( '/k8or-orbit/v1/settings' ), {
+					headers: {
+						...auth( admin ),
+						'Content-Type': 'application/json',
+					},
+					data: { environments: list },
+				} )
+			).status()
+		).toBe( 200 );
+	await putSettings(
+		environments.map( ( environment ) =>
+			environment.name === 'prod'
+				? {
+						...environment,
+						policy: {
+							...environment.policy,
+							maxSeverity: 'critical',
+						},
+					}
+				: environment
+		)
+	);
+	try {
+		await body();
+	} finally {
+		await putSettings( environments );
+	}
 }
 
 let blockPageUrl = '';
@@ -214,35 +266,7 @@ test( 'an editor publishes a page with the Deploy block and an administrator dep
 
 	// prod allows no CRITICAL finding by default; for this deploy it allows them.
 	const admin = userWithRole( stack, 'administrator' );
-	const settings = await request.get( rest( '/k8or-orbit/v1/settings' ), {
-		headers: auth( admin ),
-	} );
-	const environments = ( await settings.json() ).environments as Array< {
-		name: string;
-		policy: { maxSeverity: string };
-	} >;
-	const permissive = environments.map( ( environment ) =>
-		environment.name === 'prod'
-			? {
-					...environment,
-					policy: { ...environment.policy, maxSeverity: 'critical' },
-				}
-			: environment
-	);
-	const putSettings = async ( list: object[] ) =>
-		expect(
-			(
-				await request.put( rest( '/k8or-orbit/v1/settings' ), {
-					headers: {
-						...auth( admin ),
-						'Content-Type': 'application/json',
-					},
-					data: { environments: list },
-				} )
-			).status()
-		).toBe( 200 );
-	await putSettings( permissive );
-	try {
+	await withPermissiveProd( request, async () => {
 		const administrator = await asUser( browser, admin );
 		await administrator.page.goto( blockPageUrl );
 		const block = administrator.page.locator(
@@ -277,9 +301,7 @@ test( 'an editor publishes a page with the Deploy block and an administrator dep
 			)
 			.toBe( 'committed' );
 		await administrator.context.close();
-	} finally {
-		await putSettings( environments );
-	}
+	} );
 
 	// The operator sees no prod button, and the REST API refuses the operator prod.
 	const operator = userWithRole( stack, 'orbit_operator' );
@@ -324,6 +346,137 @@ test( 'an editor publishes a page with the Deploy block and an administrator dep
 	await expect(
 		visitor.page.locator( '.wp-block-k8or-orbit-deploy' )
 	).toHaveCount( 0 );
+	await visitor.context.close();
+} );
+
+test( 'an administrator rolls prod back to an earlier revision from the chart view', async ( {
+	page,
+	browser,
+	request,
+} ) => {
+	test.setTimeout( 300_000 );
+	const admin = userWithRole( stack, 'administrator' );
+	const app = await seededApp( request, 'echo-api', admin );
+	const earlier = app.environments.prod?.revision ?? 0;
+	expect(
+		earlier,
+		'the test before deployed echo-api to prod'
+	).toBeGreaterThan( 0 );
+	let newer = 0;
+	await withPermissiveProd( request, async () => {
+		// A newer revision with other inputs, deployed through REST.
+		const deployed = await request.post(
+			rest( `/k8or-orbit/v1/apps/${ app.id }/deployments` ),
+			{
+				headers: {
+					...auth( admin ),
+					'Content-Type': 'application/json',
+				},
+				data: {
+					environment: 'prod',
+					inputs: {
+						replicas: 2,
+						resources: { requests: {}, limits: {} },
+						env: [],
+					},
+				},
+			}
+		);
+		expect( deployed.status() ).toBe( 202 );
+		newer = ( await deployed.json() ).revision;
+		await expect
+			.poll(
+				async () =>
+					( await seededApp( request, 'echo-api' ) ).environments.prod
+						?.revision,
+				{ timeout: 180_000 }
+			)
+			.toBe( newer );
+
+		await logIn( page, stack, admin );
+		await page.goto(
+			`${ stack.wordpress.adminUrl }admin.php?page=k8or-orbit#app/${ app.id }`
+		);
+		await page
+			.getByRole( 'combobox', { name: 'Environment' } )
+			.selectOption( 'prod' );
+		const table = page.getByRole( 'table', { name: 'Revisions in prod' } );
+		await expect(
+			table.getByRole( 'button', { name: `Show revision ${ newer }` } )
+		).toBeVisible();
+		// The revision running now offers no rollback.
+		await expect(
+			table.getByRole( 'button', {
+				name: `Roll back to revision ${ newer }`,
+			} )
+		).toHaveCount( 0 );
+		await table
+			.getByRole( 'button', {
+				name: `Roll back to revision ${ earlier }`,
+			} )
+			.click();
+		const dialog = page.getByRole( 'dialog', {
+			name: 'Roll back echo-api in prod',
+		} );
+		await expect( dialog ).toContainText(
+			`Are you sure you want to roll echo-api in prod back to revision ${ earlier }?`
+		);
+		await dialog
+			.getByRole( 'button', {
+				name: `Roll back to revision ${ earlier }`,
+			} )
+			.click();
+		await expect(
+			dialog.locator( '.k8or-orbit-job' ).getByText( 'The job finished.' )
+		).toBeVisible( { timeout: 180_000 } );
+		await expect(
+			dialog.locator( '.k8or-orbit-deploy-progress__status' )
+		).toHaveText( /^Status: committed, commit [0-9a-f]{12}$/ );
+		await page.screenshot( {
+			path: screenshotPath( 'rollback-committed' ),
+			fullPage: true,
+		} );
+		await dialog.getByRole( 'button', { name: 'Close' } ).click();
+		await expect(
+			page
+				.locator( '.k8or-orbit-app__environment-status' )
+				.filter( { hasText: /^prod:/ } )
+		).toHaveText(
+			new RegExp(
+				`^prod: revision ${
+					newer + 1
+				}, committed .+ by ${ admin.login }, rolled back to revision ${ earlier }, waiting for sync$`
+			)
+		);
+	} );
+
+	// The new revision runs the earlier one's image, by the same digest.
+	const listed = await request.get(
+		rest( `/k8or-orbit/v1/apps/${ app.id }/deployments&environment=prod` ),
+		{ headers: auth( admin ) }
+	);
+	const { items } = ( await listed.json() ) as {
+		items: Array< {
+			revision: number;
+			rolledBackFrom?: number;
+			image?: { digest: string };
+		} >;
+	};
+	const chosen = items.find( ( item ) => item.revision === earlier );
+	expect( items[ 0 ] ).toMatchObject( {
+		revision: newer + 1,
+		rolledBackFrom: earlier,
+		image: { digest: chosen?.image?.digest },
+	} );
+
+	// A visitor reads it on the app's page.
+	const visitor = await asUser( browser, null );
+	await visitor.page.goto( app.link );
+	await expect(
+		visitor.page
+			.locator( '.k8or-orbit-environments tbody tr' )
+			.filter( { hasText: 'prod' } )
+	).toContainText( `Rolled back to revision ${ earlier }` );
 	await visitor.context.close();
 } );
 

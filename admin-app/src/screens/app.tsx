@@ -19,7 +19,9 @@ import {
 	environmentLine,
 	getManifests,
 	listRevisions,
+	RollbackDialog,
 	shortDigest,
+	type DeployStarted,
 	type Manifests,
 	type Revision,
 } from '../../../ui/src/deploy';
@@ -59,18 +61,22 @@ function inputsLine( revision: Revision ): string {
 }
 
 /**
- * The revisions of the app in one environment and the manifests of the one chosen.
+ * The revisions of the app in one environment and the manifests of the one chosen; where the
+ * user may deploy, a "Roll back" on each earlier committed revision.
  *
  * @param props             Component props.
  * @param props.appId       App id.
  * @param props.environment Environment.
+ * @param props.rollBackTo  Opens the rollback confirmation; absent where the user may not deploy.
  */
 function ChartView( {
 	appId,
 	environment,
+	rollBackTo,
 }: {
 	appId: number;
 	environment: string;
+	rollBackTo?: ( revision: Revision ) => void;
 } ) {
 	const [ revisions, setRevisions ] = useState< Revision[] | null >( null );
 	const [ chosen, setChosen ] = useState< number | null >( null );
@@ -123,6 +129,10 @@ function ChartView( {
 	if ( ! revisions ) {
 		return <Spinner />;
 	}
+	// The revision running now is the newest that reached the GitOps repository.
+	const running = revisions.find(
+		( revision ) => revision.status === 'committed'
+	)?.revision;
 	if ( revisions.length === 0 ) {
 		return (
 			<p>
@@ -153,6 +163,11 @@ function ChartView( {
 						<th scope="col">{ __( 'When', 'k8or-orbit' ) }</th>
 						<th scope="col">{ __( 'Commit', 'k8or-orbit' ) }</th>
 						<th scope="col">{ __( 'Manifests', 'k8or-orbit' ) }</th>
+						{ rollBackTo && (
+							<th scope="col">
+								{ __( 'Rollback', 'k8or-orbit' ) }
+							</th>
+						) }
 					</tr>
 				</thead>
 				<tbody>
@@ -196,6 +211,34 @@ function ChartView( {
 									) }
 								</Button>
 							</td>
+							{ rollBackTo && (
+								<td>
+									{ revision.revision === running && (
+										<span className="k8or-orbit-revisions__current">
+											{ __( 'current', 'k8or-orbit' ) }
+										</span>
+									) }
+									{ revision.status === 'committed' &&
+										revision.revision !== running && (
+											<Button
+												variant="secondary"
+												size="small"
+												onClick={ () =>
+													rollBackTo( revision )
+												}
+											>
+												{ sprintf(
+													/* translators: %d: revision. */
+													__(
+														'Roll back to revision %d',
+														'k8or-orbit'
+													),
+													revision.revision
+												) }
+											</Button>
+										) }
+								</td>
+							) }
 						</tr>
 					) ) }
 				</tbody>
@@ -237,6 +280,10 @@ export function AppScreen( {
 		null
 	);
 	const [ reload, setReload ] = useState( 0 );
+	const [ rollingBack, setRollingBack ] = useState< {
+		environment: string;
+		revision: Revision;
+	} | null >( null );
 
 	useEffect( () => {
 		let current = true;
@@ -279,6 +326,22 @@ export function AppScreen( {
 	}
 	const digest = app.image.manifestDigest ?? app.image.configDigest;
 	const shownChart = chartEnvironment ?? environments[ 0 ]?.name ?? null;
+	const mayRollBack =
+		shownChart !== null &&
+		deployable.includes( shownChart ) &&
+		! app.deleted.deleted;
+	const target = {
+		id: app.id,
+		name: app.name,
+		version: app.image.tag,
+		digest,
+	};
+	const reloadWhenEnded = ( started: DeployStarted ) => (
+		<DeployProgress
+			started={ started }
+			onEnded={ () => setReload( ( count ) => count + 1 ) }
+		/>
+	);
 
 	return (
 		<div className="k8or-orbit-app">
@@ -352,17 +415,21 @@ export function AppScreen( {
 						key={ `${ shownChart }-${ reload }` }
 						appId={ app.id }
 						environment={ shownChart }
+						rollBackTo={
+							mayRollBack
+								? ( revision ) =>
+										setRollingBack( {
+											environment: shownChart,
+											revision,
+										} )
+								: undefined
+						}
 					/>
 				</section>
 			) }
 			{ deploying && (
 				<DeployDialog
-					target={ {
-						id: app.id,
-						name: app.name,
-						version: app.image.tag,
-						digest,
-					} }
+					target={ target }
 					environments={ deployable }
 					environment={ deploying }
 					onClose={ () => {
@@ -372,14 +439,19 @@ export function AppScreen( {
 							navigate( { screen: 'app', appId } );
 						}
 					} }
-					renderStarted={ ( started ) => (
-						<DeployProgress
-							started={ started }
-							onEnded={ () =>
-								setReload( ( count ) => count + 1 )
-							}
-						/>
-					) }
+					renderStarted={ reloadWhenEnded }
+				/>
+			) }
+			{ rollingBack && (
+				<RollbackDialog
+					target={ target }
+					environment={ rollingBack.environment }
+					revision={ rollingBack.revision }
+					onClose={ () => {
+						setRollingBack( null );
+						setReload( ( count ) => count + 1 );
+					} }
+					renderStarted={ reloadWhenEnded }
 				/>
 			) }
 		</div>

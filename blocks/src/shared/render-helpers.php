@@ -158,6 +158,20 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	}
 
 	/**
+	 * "Rolled back to revision 2": what an environment shows from a rollback until the next deploy.
+	 *
+	 * @param array<string, mixed> $state One environment's state.
+	 * @return string Plain text, empty when its last deploy was no rollback.
+	 */
+	function k8or_orbit_blocks_rolled_back_label( $state ) {
+		if ( empty( $state['rolledBackTo'] ) ) {
+			return '';
+		}
+		/* translators: %d: revision number. */
+		return sprintf( __( 'Rolled back to revision %d', 'k8or-orbit' ), absint( $state['rolledBackTo'] ) );
+	}
+
+	/**
 	 * Formats an ISO 8601 time from the meta in the site's date and time format.
 	 *
 	 * @param mixed $iso_time Time string.
@@ -208,6 +222,10 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 				/* translators: %d: revision number. */
 				$parts[] = esc_html( sprintf( __( 'revision %d', 'k8or-orbit' ), absint( $state['revision'] ) ) );
 			}
+			$rolled_back = k8or_orbit_blocks_rolled_back_label( $state );
+			if ( '' !== $rolled_back ) {
+				$parts[] = esc_html( $rolled_back );
+			}
 			$time = k8or_orbit_blocks_environment_time( $state );
 			if ( '' !== $time ) {
 				$parts[] = sprintf( '<time datetime="%1$s">%2$s</time>', esc_attr( $time ), esc_html( k8or_orbit_blocks_format_time( $time ) ) );
@@ -234,16 +252,18 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 		}
 		$rows = '';
 		foreach ( $environments as $name => $state ) {
-			$state  = is_array( $state ) ? $state : array();
-			$status = isset( $state['status'] ) && is_string( $state['status'] ) ? $state['status'] : 'none';
-			$rows  .= sprintf(
-				'<tr><th scope="row">%1$s</th><td><span class="k8or-orbit-environment-status is-status-%2$s">%3$s</span></td><td>%4$s</td><td>%5$s</td><td>%6$s</td></tr>',
+			$state       = is_array( $state ) ? $state : array();
+			$status      = isset( $state['status'] ) && is_string( $state['status'] ) ? $state['status'] : 'none';
+			$rolled_back = k8or_orbit_blocks_rolled_back_label( $state );
+			$rows       .= sprintf(
+				'<tr><th scope="row">%1$s</th><td><span class="k8or-orbit-environment-status is-status-%2$s">%3$s</span>%7$s</td><td>%4$s</td><td>%5$s</td><td>%6$s</td></tr>',
 				esc_html( (string) $name ),
 				esc_attr( sanitize_html_class( $status, 'none' ) ),
 				esc_html( k8or_orbit_blocks_environment_status_label( $status ) ),
 				isset( $state['revision'] ) ? esc_html( (string) absint( $state['revision'] ) ) : '&mdash;',
 				isset( $state['replicas'] ) ? esc_html( (string) absint( $state['replicas'] ) ) : '&mdash;',
-				esc_html( k8or_orbit_blocks_format_time( k8or_orbit_blocks_environment_time( $state ) ) )
+				esc_html( k8or_orbit_blocks_format_time( k8or_orbit_blocks_environment_time( $state ) ) ),
+				'' === $rolled_back ? '' : ' <span class="k8or-orbit-environment-status__rolled-back">' . esc_html( $rolled_back ) . '</span>'
 			);
 		}
 		return sprintf(

@@ -33,3 +33,4 @@ if ( ! defined( 'K8OR_ORBIT_VERSION' ) ) {
 }
 
 require __DIR__ . '/phpunit/Orbit_Test_Case.php';
+require __DIR__ . '/phpunit/Bridge_Stand_In.php';

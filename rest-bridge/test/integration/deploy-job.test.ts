@@ -488,3 +488,146 @@ describe( 'two apps deployed to one environment at the same moment', () => {
 		expect( names ).toEqual( expect.arrayContaining( [ APP, other ] ) );
 	} );
 } );
+
+describe( 'rolling back to an earlier revision', () => {
+	interface ListedRevision {
+		revision: number;
+		status: string;
+		version?: string;
+		rolledBackFrom?: number;
+		image?: { reference: string; digest: string; configDigest: string };
+	}
+	const revisionsOf = async ( url: string ) =>
+		(
+			await signed(
+				url,
+				'GET',
+				`/v1/apps/${ APP }/deployments?environment=dev`
+			)
+		).body.items as ListedRevision[];
+	const manifestsOf = async ( url: string, revision: number ) =>
+		(
+			await signed(
+				url,
+				'GET',
+				`/v1/apps/${ APP }/manifests?environment=dev&revision=${ revision }`
+			)
+		).body.files as Record< string, string >;
+	const rollBack = (
+		url: string,
+		revision: number,
+		key: string = randomUUID()
+	) =>
+		signed(
+			url,
+			'POST',
+			`/v1/apps/${ APP }/rollbacks`,
+			{ environment: 'dev', revision, policy: POLICY, actor: ACTOR },
+			( headers ) => ( { ...headers, 'Idempotency-Key': key } )
+		);
+
+	it( 'redeploys the chosen revision of the first version as a new revision after the second version is deployed: same digest, same manifests, its own GitOps commit', async () => {
+		const bridge = await startBridge();
+		const committed = ( await revisionsOf( bridge.url ) ).some(
+			( revision ) => revision.status === 'committed'
+		);
+		if ( ! committed ) {
+			// Run alone, without the tests above: the first version deployed first.
+			const first = await deploy( bridge.url );
+			await waitForJob( bridge.url, first.body.jobId, 'succeeded' );
+		}
+		const [ chosen ] = ( await revisionsOf( bridge.url ) ).filter(
+			( revision ) => revision.status === 'committed'
+		);
+		expect( chosen?.image?.configDigest ).toBe( image.configDigest );
+		const chosenManifests = await manifestsOf(
+			bridge.url,
+			chosen!.revision
+		);
+
+		// A second version with other bytes, deployed with other inputs.
+		const second = await buildDockerArchive(
+			mkdtempSync( join( services.tempDir, 'second-' ) ),
+			512 * 1024
+		);
+		const uploaded = await upload(
+			bridge.url,
+			readFileSync( second.archive ),
+			APP,
+			undefined,
+			'2.0.0'
+		);
+		await waitForJob( bridge.url, uploaded.jobId, 'succeeded' );
+		const newer = await deploy( bridge.url, {
+			version: '2.0.0',
+			inputs: { ...INPUTS, replicas: 3 },
+		} );
+		expect( newer.status, JSON.stringify( newer.body ) ).toBe( 202 );
+		await waitForJob( bridge.url, newer.body.jobId, 'succeeded' );
+		const [ current ] = await revisionsOf( bridge.url );
+		expect( current?.image?.configDigest ).toBe( second.configDigest );
+
+		// Refused: the revision running now, one that does not exist.
+		const same = await rollBack( bridge.url, newer.body.revision );
+		expect( same.status ).toBe( 409 );
+		expect( same.body.code ).toBe( 'orbit_rollback_current_revision' );
+		const unknown = await rollBack( bridge.url, 9999 );
+		expect( unknown.status ).toBe( 409 );
+		expect( unknown.body.code ).toBe( 'orbit_rollback_unknown_revision' );
+		expect( unknown.body.message ).toContain( 'revision 9999' );
+
+		const key = randomUUID();
+		const started = await rollBack( bridge.url, chosen!.revision, key );
+		expect( started.status, JSON.stringify( started.body ) ).toBe( 202 );
+		expect( started.body.revision ).toBe( newer.body.revision + 1 );
+		expect(
+			( await rollBack( bridge.url, chosen!.revision, key ) ).body
+		).toEqual( started.body );
+		const meanwhile = await rollBack( bridge.url, chosen!.revision );
+		expect( meanwhile.status ).toBe( 409 );
+		expect( meanwhile.body.code ).toBe( 'orbit_deploy_running' );
+		const { jobId } = started.body;
+		await waitForJob( bridge.url, jobId, 'succeeded' );
+
+		const events = [
+			...( await allEvents( bridge.url, `/v1/jobs/${ jobId }/events` ) ),
+		].reverse();
+		expect( events.map( ( e ) => e.name ) ).toEqual( DEPLOY_EVENTS );
+		expect( events[ 0 ]?.data.rollbackOf ).toBe( chosen!.revision );
+
+		const [ rolledBack ] = await revisionsOf( bridge.url );
+		expect( rolledBack ).toMatchObject( {
+			revision: started.body.revision,
+			status: 'committed',
+			rolledBackFrom: chosen!.revision,
+			image: chosen!.image,
+		} );
+		expect(
+			await manifestsOf( bridge.url, started.body.revision )
+		).toEqual( chosenManifests );
+
+		const commit = String(
+			events.find( ( e ) => e.name === 'manifest-pushed' )?.data.commit
+		);
+		expect( commitsOf( jobId ) ).toEqual( [ commit ] );
+		const dir = clone();
+		expect(
+			readFileSync(
+				join( dir, `environments/dev/apps/${ APP }/deployment.yaml` ),
+				'utf8'
+			)
+		).toBe( chosenManifests[ 'deployment.yaml' ] );
+
+		const status = wordpress
+			.eventsOf( jobId )
+			.find( ( e ) => e.name === 'deployment-status-updated' );
+		expect( status?.data.environments ).toEqual( {
+			dev: expect.objectContaining( {
+				revision: started.body.revision,
+				rolledBackTo: chosen!.revision,
+				image: chosen!.image!.reference,
+			} ),
+		} );
+		await bridge.kill( 'SIGTERM' );
+	} );
+} );

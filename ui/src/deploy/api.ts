@@ -37,7 +37,10 @@ export const previewDeploy = (
 	apiFetch< DeployPreview >( {
 		path: addQueryArgs(
 			`${ NAMESPACE }/apps/${ appId }/deployments/preview`,
-			{ environment, inputs: JSON.stringify( inputs ) }
+			{
+				environment,
+				inputs: JSON.stringify( inputs ),
+			}
 		),
 	} );
 
@@ -61,6 +64,34 @@ export const startDeploy = (
 		headers: { 'Idempotency-Key': idempotencyKey },
 		data: { environment, inputs },
 	} );
+
+/**
+ * Rolls the app in an environment back to an earlier revision: a deploy of what that revision
+ * ran, as a new revision. The route reads the image and inputs from the revision itself.
+ *
+ * @param appId          App id.
+ * @param environment    Where.
+ * @param revision       The earlier revision.
+ * @param idempotencyKey Key of this confirmation.
+ */
+export const startRollback = (
+	appId: number,
+	environment: string,
+	revision: number,
+	idempotencyKey: string
+) =>
+	apiFetch< { jobId: string; revision: number } >( {
+		path: `${ NAMESPACE }/apps/${ appId }/rollbacks`,
+		method: 'POST',
+		headers: { 'Idempotency-Key': idempotencyKey },
+		data: { environment, revision },
+	} );
+
+/** A fresh Idempotency-Key: one per confirmation, so a repeated click starts no second job. */
+export const newIdempotencyKey = () =>
+	typeof crypto !== 'undefined' && 'randomUUID' in crypto
+		? crypto.randomUUID()
+		: `deploy-${ Date.now() }-${ Math.random().toString( 36 ).slice( 2 ) }`;
 
 export const getManifests = (
 	appId: number,

@@ -9,7 +9,13 @@ import type { ReactNode } from 'react';
 /**
  * Internal dependencies
  */
-import { listRevisions, previewDeploy, refusal, startDeploy } from './api';
+import {
+	listRevisions,
+	newIdempotencyKey,
+	previewDeploy,
+	refusal,
+	startDeploy,
+} from './api';
 import { DeployForm } from './deploy-form';
 import { shortDigest } from './format';
 import {
@@ -50,11 +56,6 @@ type Step =
 	| { name: 'form' }
 	| { name: 'confirm'; preview: DeployPreview; key: string }
 	| { name: 'started'; started: DeployStarted };
-
-const newKey = () =>
-	typeof crypto !== 'undefined' && 'randomUUID' in crypto
-		? crypto.randomUUID()
-		: `deploy-${ Date.now() }-${ Math.random().toString( 36 ).slice( 2 ) }`;
 
 /**
  * Deploy form → confirmation with the policy verdict and the manifest diff → the job.
@@ -118,7 +119,7 @@ export function DeployDialog( {
 				inputsFromValues( values )
 			);
 			setRefusedDeploy( null );
-			setStep( { name: 'confirm', preview, key: newKey() } );
+			setStep( { name: 'confirm', preview, key: newIdempotencyKey() } );
 		} catch ( error ) {
 			const refused = refusal( error );
 			setErrors( refused.fields );

@@ -65,7 +65,21 @@ export function timeAgo( iso: string, now = Date.now() ): string {
 }
 
 /**
- * "dev: revision 3, committed 2 min ago by operator, waiting for sync".
+ * "rolled back to revision 2": what an environment shows from a rollback until the next deploy.
+ *
+ * @param revision The revision rolled back to.
+ */
+export function rolledBackLabel( revision: number ): string {
+	return sprintf(
+		/* translators: %d: revision. */
+		__( 'rolled back to revision %d', 'k8or-orbit' ),
+		revision
+	);
+}
+
+/**
+ * "dev: revision 3, committed 2 min ago by operator, waiting for sync", with
+ * "rolled back to revision 2" after a rollback.
  *
  * @param environment Environment name.
  * @param state       The app's state there.
@@ -101,6 +115,9 @@ export function environmentLine(
 			);
 	}
 	parts.push( status );
+	if ( state.rolledBackTo ) {
+		parts.push( rolledBackLabel( state.rolledBackTo ) );
+	}
 	if ( state.status === 'committed' ) {
 		parts.push( __( 'waiting for sync', 'k8or-orbit' ) );
 	}

@@ -6,5 +6,6 @@ export * from './deploy-dialog';
 export * from './format';
 export * from './inputs';
 export * from './manifest-diff';
+export * from './rollback-dialog';
 export * from './types';
 export * from './verdict';

@@ -8,13 +8,10 @@
 namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Access\Capabilities;
-use K8or\Orbit\Bridge\Client;
 use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Deploy\Deploy_Inputs;
 use K8or\Orbit\Deploy\Environment_Policy;
-use K8or\Orbit\Settings\Settings;
-use WP_Error;
 use WP_Post;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -27,9 +24,7 @@ defined( 'ABSPATH' ) || exit;
  * sends the environment's policy along. Inputs (environment values may be secrets) are shown
  * only to users with orbit_read_jobs.
  */
-final class Deployments_Controller extends Controller {
-
-	private const IDEMPOTENCY_KEY = '/^[A-Za-z0-9._:-]{8,128}$/';
+final class Deployments_Controller extends Deploy_Controller {
 
 	/**
 	 * Registers the routes.
@@ -101,16 +96,6 @@ final class Deployments_Controller extends Controller {
 	}
 
 	/**
-	 * Deploying (and previewing a deploy) needs the environment's deploy capability.
-	 *
-	 * @param WP_REST_Request $request Request with a valid environment.
-	 * @return bool|WP_Error
-	 */
-	public function create_item_permissions_check( $request ) {
-		return $this->require_any( Capabilities::deploy( (string) $request['environment'] ) );
-	}
-
-	/**
 	 * The revisions of the app in the environment, newest first, and the inputs to prefill a form with.
 	 *
 	 * @param WP_REST_Request $request Request.
@@ -156,7 +141,6 @@ final class Deployments_Controller extends Controller {
 		if ( is_wp_error( $inputs ) ) {
 			return $inputs;
 		}
-		$idempotency = (string) $request->get_header( 'Idempotency-Key' );
 		$body        = array(
 			'environment' => $environment,
 			'inputs'      => $inputs,
@@ -173,7 +157,7 @@ final class Deployments_Controller extends Controller {
 			'POST',
 			$this->bridge_path( $post ),
 			$body,
-			preg_match( self::IDEMPOTENCY_KEY, $idempotency ) ? $idempotency : wp_generate_uuid4()
+			$this->idempotency_key( $request )
 		);
 		if ( is_wp_error( $answer ) ) {
 			return $this->refusal( $answer );
@@ -219,53 +203,6 @@ final class Deployments_Controller extends Controller {
 	}
 
 	/**
-	 * The app, unless it is deleted (a deleted app is restored first).
-	 *
-	 * @param WP_REST_Request $request Request.
-	 * @return WP_Post|WP_Error
-	 */
-	private function deployable_app( WP_REST_Request $request ) {
-		$post = $this->get_app( $request );
-		if ( ! is_wp_error( $post ) && App_Meta::is_deleted( $post->ID ) ) {
-			return new WP_Error( 'orbit_app_deleted', __( 'This app is deleted. Restore it before deploying it.', 'k8or-orbit' ), array( 'status' => 409 ) );
-		}
-		return $post;
-	}
-
-	/**
-	 * A refusal with what the browser shows: a policy block names its findings at the top level.
-	 *
-	 * @param WP_Error $error The bridge's refusal.
-	 * @return WP_REST_Response|WP_Error
-	 */
-	private function refusal( WP_Error $error ) {
-		if ( 'orbit_policy_blocked' !== $error->get_error_code() ) {
-			return $error;
-		}
-		$answer = $this->relay(
-			array(
-				'status' => 409,
-				'body'   => array(
-					'code'     => 'orbit_policy_blocked',
-					'message'  => $error->get_error_message(),
-					'findings' => Client::answer_of( $error )['findings'] ?? array(),
-				),
-			),
-			self::answer_object(
-				array(
-					'code'     => self::answer_string( 64 ),
-					'message'  => self::answer_string( 4000 ),
-					'findings' => $this->get_preview_schema()['properties']['verdict']['properties']['blocking'],
-				)
-			)
-		);
-		if ( ! is_wp_error( $answer ) ) {
-			$answer->set_data( array_merge( $answer->get_data(), array( 'data' => array( 'status' => 409 ) ) ) );
-		}
-		return $answer;
-	}
-
-	/**
 	 * The bridge path of the app's deployments.
 	 *
 	 * @param WP_Post $post App post.
@@ -275,39 +212,17 @@ final class Deployments_Controller extends Controller {
 	}
 
 	/**
-	 * The `environment` parameter.
-	 */
-	private function environment_arg(): array {
-		return array(
-			'description' => __( 'Environment name.', 'k8or-orbit' ),
-			'type'        => 'string',
-			'enum'        => Settings::environment_names(),
-			'required'    => true,
-		);
-	}
-
-	/**
 	 * The schema of a preview answer.
 	 */
 	public function get_preview_schema(): array {
-		$finding = self::answer_object(
-			array(
-				'id'               => self::answer_string( 200 ),
-				'pkg'              => self::answer_string( 300 ),
-				'installedVersion' => self::answer_string( 200 ),
-				'fixedVersion'     => self::answer_string( 500 ),
-				'severity'         => self::answer_string( 16, array( 'pattern' => '^[A-Za-z]+$' ) ),
-			),
-			array( 'id' )
-		);
-		$line    = self::answer_object(
+		$line = self::answer_object(
 			array(
 				'op'   => self::answer_string( 1, array( 'enum' => array( '+', '-', ' ' ) ) ),
 				'text' => self::answer_string( self::MAX_FILE_BYTES ),
 			),
 			array( 'op', 'text' )
 		);
-		$diff    = self::answer_object(
+		$diff = self::answer_object(
 			array(
 				'file'   => self::answer_string( 128 ),
 				'status' => self::answer_string( 16, array( 'enum' => array( 'added', 'changed', 'unchanged', 'removed' ) ) ),
@@ -328,7 +243,7 @@ final class Deployments_Controller extends Controller {
 							'allowed'     => self::answer_boolean(),
 							'reason'      => self::answer_string( 32 ),
 							'message'     => self::answer_string( 4000 ),
-							'blocking'    => self::answer_array( $finding, 5000 ),
+							'blocking'    => self::blocking_findings_schema(),
 							'evaluatedAt' => self::answer_string( 40, array( 'format' => 'date-time' ) ),
 						),
 						array( 'environment', 'allowed' )

@@ -197,4 +197,72 @@ describe( 'deploy routes', () => {
 		expect( html ).toContain( 'Committed, waiting for sync' );
 		expect( html ).not.toContain( 'data-orbit-deploy' );
 	} );
+
+	it( 'show "Rolled back to revision N" on the app page after a rollback, until the next deploy', async () => {
+		const stateEvent = (
+			seq: number,
+			time: string,
+			state: Record< string, unknown >
+		) => ( {
+			...uploadEvent( appName, randomUUID(), seq ),
+			name: 'deployment-status-updated',
+			step: 'publish',
+			outcome: 'succeeded',
+			time,
+			data: {
+				environments: {
+					dev: {
+						status: 'committed',
+						image: `127.0.0.1:5000/${ appName }@sha256:${ 'd'.repeat( 64 ) }`,
+						commit: 'f'.repeat( 40 ),
+						actor: { id: 1, login: 'admin' },
+						committedAt: time,
+						updatedAt: time,
+						...state,
+					},
+				},
+			},
+		} );
+		const page = async () =>
+			(
+				await fetch(
+					`${ stack.wordpress.url }/?orbit_app=${ appName }`,
+					{
+						signal: AbortSignal.timeout( 30_000 ),
+					}
+				)
+			).text();
+
+		const rolledBackAt = new Date( Date.now() + 1000 ).toISOString();
+		expect(
+			(
+				await callback( [
+					stateEvent( 1, rolledBackAt, {
+						revision: 3,
+						rolledBackTo: 1,
+					} ),
+				] )
+			).status
+		).toBe( 200 );
+		const publicApp = await call(
+			restUrl( stack, `/k8or-orbit/v1/apps/${ appId }` )
+		);
+		expect( publicApp.body.environments.dev ).toMatchObject( {
+			revision: 3,
+			rolledBackTo: 1,
+		} );
+		expect( await page() ).toContain( 'Rolled back to revision 1' );
+
+		const deployedAt = new Date( Date.now() + 2000 ).toISOString();
+		expect(
+			(
+				await callback( [
+					stateEvent( 1, deployedAt, { revision: 4 } ),
+				] )
+			).status
+		).toBe( 200 );
+		const html = await page();
+		expect( html ).not.toContain( 'Rolled back to revision' );
+		expect( html ).toContain( 'Committed, waiting for sync' );
+	} );
 } );

@@ -1,5 +1,5 @@
 import type { Policy } from '@k8or-orbit/contract';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
 import { registryLocation } from '../../adapters/registry.js';
@@ -10,7 +10,15 @@ import {
 	describeInputProblems,
 } from '../../deploy/inputs.js';
 import { renderAppFiles } from '../../deploy/manifests.js';
-import { findDeploySource, type DeploySource } from '../../deploy/source.js';
+import {
+	refusalMessage,
+	type DeployRefusalCode,
+} from '../../deploy/refusals.js';
+import {
+	findDeploySource,
+	findRevisionSource,
+	type DeploySource,
+} from '../../deploy/source.js';
 import { storedArchive } from '../../deploy/stored-archive.js';
 import { deployVerdict } from '../../deploy/verdict.js';
 import { readArchiveImage } from '../../image/archive-image.js';
@@ -32,8 +40,9 @@ export interface DeploymentRouteOptions {
 
 /**
  * The deploy API: start a deploy (policy gate first, one deploy at a time per
- * app and environment, idempotent by key), preview it (verdict, image,
- * manifests and their diff against the revision running now), list the
+ * app and environment, idempotent by key), roll back to an earlier revision
+ * (a deploy of that revision's image and inputs), preview a deploy (verdict,
+ * image, manifests and their diff against the revision running now), list the
  * revisions and read the manifests of one.
  */
 export const deploymentRoutes: FastifyPluginAsync<
@@ -72,8 +81,16 @@ export const deploymentRoutes: FastifyPluginAsync<
 	const deployBody = previewBody.extend( {
 		actor,
 		version: z.string().max( 128 ).optional(),
-		rollbackOf: z.number().int().min( 1 ).optional(),
 	} );
+	const rollbackBody = z.object( {
+		environment,
+		revision: z.number().int().min( 1 ),
+		policy,
+		actor,
+	} );
+	type DeployRequest = z.infer< typeof deployBody > & {
+		rollbackOf?: number;
+	};
 
 	const source = async (
 		name: string,
@@ -118,90 +135,185 @@ export const deploymentRoutes: FastifyPluginAsync<
 		}
 	};
 
+	const refuse = (
+		code: DeployRefusalCode,
+		values: Record< string, string | number | undefined >
+	) => new HttpError( 409, code, refusalMessage( code, values ) );
+
+	/** The job a request names by its key, if it was started already. */
+	const startedBefore = async (
+		name: string,
+		target: string,
+		key: string | string[] | undefined
+	) => {
+		const jobId = jobIdFor( DEPLOY_JOB, name, target, key );
+		const existing = await jobs.get( jobId );
+		return {
+			jobId,
+			revision: existing
+				? ( existing.input as unknown as DeployJobInput ).revision
+				: undefined,
+		};
+	};
+
+	/**
+	 * The policy gate, the app and environment's one deploy claimed, the next
+	 * revision taken and the deploy job submitted.
+	 */
+	const startDeploy = async (
+		reply: FastifyReply,
+		name: string,
+		jobId: string,
+		body: DeployRequest,
+		from: DeploySource
+	) => {
+		const verdict = await verdictFor(
+			name,
+			body.environment,
+			from,
+			body.policy
+		);
+		if ( ! verdict.allowed ) {
+			return reply.code( 409 ).send( {
+				code: 'orbit_policy_blocked',
+				message: verdict.message,
+				findings: verdict.blocking,
+				verdict,
+			} );
+		}
+		const claim = await revisions.claimDeploy(
+			name,
+			body.environment,
+			jobId,
+			async ( holder ) => {
+				const job = await jobs.get( holder );
+				return (
+					! job ||
+					job.status === 'succeeded' ||
+					job.status === 'failed'
+				);
+			}
+		);
+		if ( ! claim.claimed ) {
+			return reply.code( 409 ).send( {
+				code: 'orbit_deploy_running',
+				message: refusalMessage( 'orbit_deploy_running', {
+					app: name,
+					environment: body.environment,
+					jobId: claim.holder,
+				} ),
+				jobId: claim.holder,
+			} );
+		}
+		const revision = await revisions.allocate( {
+			app: name,
+			environment: body.environment,
+			jobId,
+			...( body.version ? { version: body.version } : {} ),
+			inputs: body.inputs,
+			actor: body.actor,
+			...( body.rollbackOf ? { rolledBackFrom: body.rollbackOf } : {} ),
+		} );
+		const jobInput: DeployJobInput = {
+			revision: revision.revision,
+			inputs: body.inputs,
+			policy: body.policy,
+			...( body.version ? { version: body.version } : {} ),
+			...( body.rollbackOf ? { rollbackOf: body.rollbackOf } : {} ),
+			source: from,
+		};
+		await jobs.submit( {
+			jobId,
+			kind: DEPLOY_JOB,
+			appName: name,
+			environment: body.environment,
+			actor: body.actor,
+			input: jobInput as unknown as Record< string, unknown >,
+		} );
+		return reply.code( 202 ).send( { jobId, revision: revision.revision } );
+	};
+
 	app.post< { Params: { appName: string } } >(
 		'/v1/apps/:appName/deployments',
 		async ( request, reply ) => {
 			const name = appName.parse( request.params.appName );
 			checkSize( request.body );
 			const body = deployBody.parse( request.body );
-			const jobId = jobIdFor(
-				DEPLOY_JOB,
+			const started = await startedBefore(
 				name,
 				body.environment,
 				request.headers[ 'idempotency-key' ]
 			);
-			const existing = await jobs.get( jobId );
-			if ( existing ) {
-				const deploy = existing.input as unknown as DeployJobInput;
-				return reply
-					.code( 202 )
-					.send( { jobId, revision: deploy.revision } );
+			if ( started.revision !== undefined ) {
+				return reply.code( 202 ).send( started );
 			}
 			const from = await source( name, body.environment );
-			const verdict = await verdictFor(
+			return startDeploy( reply, name, started.jobId, body, from );
+		}
+	);
+
+	// A rollback deploys what the chosen revision ran, read from the revision
+	// itself: its image (by config digest, so the same digest is pushed), its
+	// inputs and so its manifests. Nothing of it comes from the caller.
+	app.post< { Params: { appName: string } } >(
+		'/v1/apps/:appName/rollbacks',
+		async ( request, reply ) => {
+			const name = appName.parse( request.params.appName );
+			checkSize( request.body );
+			const body = rollbackBody.parse( request.body );
+			const target = body.environment;
+			const started = await startedBefore(
 				name,
-				body.environment,
-				from,
-				body.policy
+				target,
+				request.headers[ 'idempotency-key' ]
 			);
-			if ( ! verdict.allowed ) {
-				return reply.code( 409 ).send( {
-					code: 'orbit_policy_blocked',
-					message: verdict.message,
-					findings: verdict.blocking,
-					verdict,
-				} );
+			if ( started.revision !== undefined ) {
+				return reply.code( 202 ).send( started );
 			}
-			const claim = await revisions.claimDeploy(
+			const values = {
+				app: name,
+				environment: target,
+				revision: body.revision,
+			};
+			const chosen = await revisions.get( name, target, body.revision );
+			if ( chosen?.status !== 'committed' || ! chosen.image ) {
+				throw refuse( 'orbit_rollback_unknown_revision', values );
+			}
+			const current = await revisions.current( name, target );
+			if ( current?.revision === chosen.revision ) {
+				throw refuse( 'orbit_rollback_current_revision', values );
+			}
+			const storedInputs = deployInputsSchema.safeParse( chosen.inputs );
+			const from = await findRevisionSource(
+				services,
 				name,
-				body.environment,
-				jobId,
-				async ( holder ) => {
-					const job = await jobs.get( holder );
-					return (
-						! job ||
-						job.status === 'succeeded' ||
-						job.status === 'failed'
-					);
+				target,
+				config.environments,
+				{
+					configDigest: chosen.image.configDigest,
+					...( chosen.version ? { version: chosen.version } : {} ),
 				}
 			);
-			if ( ! claim.claimed ) {
-				return reply.code( 409 ).send( {
-					code: 'orbit_deploy_running',
-					message: `A deploy of ${ name } to ${ body.environment } is running (job ${ claim.holder }); wait for it to finish.`,
-					jobId: claim.holder,
+			if ( ! from || ! storedInputs.success ) {
+				throw refuse( 'orbit_rollback_image_missing', {
+					...values,
+					version: chosen.version ?? chosen.image.configDigest,
 				} );
 			}
-			const revision = await revisions.allocate( {
-				app: name,
-				environment: body.environment,
-				jobId,
-				...( body.version ? { version: body.version } : {} ),
-				inputs: body.inputs,
-				actor: body.actor,
-				...( body.rollbackOf
-					? { rolledBackFrom: body.rollbackOf }
-					: {} ),
-			} );
-			const jobInput: DeployJobInput = {
-				revision: revision.revision,
-				inputs: body.inputs,
-				policy: body.policy,
-				...( body.version ? { version: body.version } : {} ),
-				...( body.rollbackOf ? { rollbackOf: body.rollbackOf } : {} ),
-				source: from,
-			};
-			await jobs.submit( {
-				jobId,
-				kind: DEPLOY_JOB,
-				appName: name,
-				environment: body.environment,
-				actor: body.actor,
-				input: jobInput as unknown as Record< string, unknown >,
-			} );
-			return reply
-				.code( 202 )
-				.send( { jobId, revision: revision.revision } );
+			return startDeploy(
+				reply,
+				name,
+				started.jobId,
+				{
+					environment: target,
+					inputs: storedInputs.data,
+					policy: body.policy,
+					actor: body.actor,
+					...( chosen.version ? { version: chosen.version } : {} ),
+					rollbackOf: chosen.revision,
+				},
+				from
+			);
 		}
 	);
 

@@ -8,10 +8,8 @@
 namespace K8or\Orbit\Tests\Rest;
 
 use K8or\Orbit\Access\Roles;
-use K8or\Orbit\Bridge\Config;
-use K8or\Orbit\Bridge\Signature;
 use K8or\Orbit\Content\App_Meta;
-use K8or\Orbit\Settings\Settings;
+use K8or\Orbit\Tests\Bridge_Stand_In;
 use K8or\Orbit\Tests\Orbit_Test_Case;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -22,56 +20,16 @@ use WP_REST_Response;
  */
 final class Deployments_Controller_Test extends Orbit_Test_Case {
 
-	/** @var list<array{method: string, path: string, body: mixed, headers: array}> */
-	private array $sent = array();
-
-	/** @var list<array{int, array}> Answers to give, in order; the last one repeats. */
-	private array $answers = array();
+	use Bridge_Stand_In;
 
 	protected function setUp(): void {
 		parent::setUp();
-		$this->secret();
-		if ( '' === Config::bridge_url() ) {
-			$settings              = Settings::get();
-			$settings['bridgeUrl'] = 'http://bridge.test:8787';
-			update_option( Settings::OPTION, $settings, false );
-		}
-		add_filter( 'pre_http_request', array( $this, 'bridge_stand_in' ), 10, 3 );
+		$this->stand_in_for_bridge();
 	}
 
 	protected function tearDown(): void {
-		remove_filter( 'pre_http_request', array( $this, 'bridge_stand_in' ), 10 );
+		$this->remove_bridge_stand_in();
 		parent::tearDown();
-	}
-
-	/**
-	 * Records a request to the bridge and answers it.
-	 *
-	 * @param mixed  $pre  Earlier short-circuit.
-	 * @param array  $args Request arguments.
-	 * @param string $url  URL.
-	 */
-	public function bridge_stand_in( $pre, $args, $url ): array {
-		$path = (string) substr( $url, strlen( Config::bridge_url() ) );
-		$body = (string) ( $args['body'] ?? '' );
-		$this->assertTrue( Signature::verify( Config::bridge_secret(), $args['method'], $path, $args['headers'], $body ), 'every bridge call is signed' );
-		$this->sent[]            = array(
-			'method'  => $args['method'],
-			'path'    => $path,
-			'body'    => json_decode( $body, true ),
-			'headers' => $args['headers'],
-		);
-		list( $status, $answer ) = count( $this->answers ) > 1 ? array_shift( $this->answers ) : ( $this->answers[0] ?? array( 202, array( 'jobId' => 'job-1', 'revision' => 1 ) ) );
-		return array(
-			'headers'  => array( 'content-type' => 'application/json' ),
-			'body'     => (string) wp_json_encode( $answer ),
-			'response' => array(
-				'code'    => $status,
-				'message' => '',
-			),
-			'cookies'  => array(),
-			'filename' => null,
-		);
 	}
 
 	/**

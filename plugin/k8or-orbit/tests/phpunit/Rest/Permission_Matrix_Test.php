@@ -78,6 +78,14 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 					'inputs'      => '{"replicas":-1}',
 				),
 			),
+			'POST /k8or-orbit/v1/apps/(?P<id>[\d]+)/rollbacks'  => array(
+				array( 'orbit_deploy_dev' ),
+				'/k8or-orbit/v1/apps/{app}/rollbacks',
+				array(
+					'environment' => 'dev',
+					'revision'    => 1,
+				),
+			),
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/manifests'    => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/apps/{app}/manifests', array( 'environment' => 'dev' ) ),
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/versions'     => array( 'public', '/k8or-orbit/v1/apps/{app}/versions' ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job' ),
