@@ -3,6 +3,7 @@ import Fastify, {
 	type FastifyServerOptions,
 } from 'fastify';
 import type { DocumentStore } from './adapters/dynamo.js';
+import { DynamoDeadLetters } from './adapters/dynamo-dead-letters.js';
 import { DynamoJobStore } from './adapters/dynamo-jobs.js';
 import { RevisionStore } from './adapters/dynamo-revisions.js';
 import { DynamoUploadSessions } from './adapters/dynamo-uploads.js';
@@ -72,11 +73,16 @@ export function buildApp( options: {
 		gitops: adapters.gitops,
 		revisions: new RevisionStore( adapters.store, names.tables.revisions ),
 	};
+	const deadLetters = new DynamoDeadLetters(
+		adapters.store,
+		names.tables.deadLetters
+	);
 	const engine = new JobEngine( {
 		store: new DynamoJobStore( adapters.store, names.tables.jobs ),
 		bus: adapters.bus,
 		events,
 		callback: adapters.callback,
+		deadLetters,
 		definitions: [ uploadJob, scanJob, deployJob ],
 		services,
 		ackWaitMs: config.jobs.ackWaitMs,
@@ -111,6 +117,8 @@ export function buildApp( options: {
 			events,
 			jobs: engine,
 			services,
+			deadLetters,
+			callback: adapters.callback,
 		} );
 		registerLiveCredentials( signed, { config } );
 	} );
