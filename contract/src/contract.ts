@@ -44,6 +44,7 @@ export const CONTRACT = {
 		"etagLength": 200,
 		"archiveBytesDefault": 4294967296,
 		"uploadParts": 10000,
+		"uploadAbandonedAfterSeconds": 86400,
 		"loginLength": 60,
 		"stepNameLength": 64,
 		"eventMessageLength": 4000,

@@ -27,6 +27,7 @@ import { scanJob } from './jobs/scan.js';
 import type { JobServices } from './job-model/services.js';
 import { uploadJob } from './jobs/upload.js';
 import { resourceNames } from './resources.js';
+import { UploadSweeper } from './uploads/sweep.js';
 
 export interface Adapters {
 	objects: ObjectStore;
@@ -43,6 +44,8 @@ declare module 'fastify' {
 	interface FastifyInstance {
 		/** The job engine; the server starts and stops it. */
 		jobs: JobEngine;
+		/** Sweeps abandoned uploads; the server starts and stops it. */
+		uploadSweeper: UploadSweeper;
 	}
 }
 
@@ -91,6 +94,17 @@ export function buildApp( options: {
 		logger: app.log,
 	} );
 	app.decorate( 'jobs', engine );
+	const uploads = new DynamoUploadSessions(
+		adapters.store,
+		names.tables.uploads
+	);
+	app.decorate(
+		'uploadSweeper',
+		new UploadSweeper(
+			{ uploads, objects: adapters.objects, jobs: engine },
+			{ ...config.uploadSweep, logger: app.log }
+		)
+	);
 	app.setErrorHandler( errorHandler );
 	app.setNotFoundHandler( ( request, reply ) =>
 		reply.code( 404 ).send( {
@@ -110,10 +124,7 @@ export function buildApp( options: {
 			config,
 			names,
 			objects: adapters.objects,
-			uploads: new DynamoUploadSessions(
-				adapters.store,
-				names.tables.uploads
-			),
+			uploads,
 			events,
 			jobs: engine,
 			services,
