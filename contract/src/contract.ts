@@ -30,7 +30,8 @@ export const CONTRACT = {
 		"vulnerabilityId": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
 		"date": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
 		"archiveFilename": "^[A-Za-z0-9][A-Za-z0-9._-]{0,250}\\.tar$",
-		"versionLabel": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+		"versionLabel": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+		"deadLetterId": "^[0-9]{13}-[A-Za-z0-9._:-]{1,128}-[0-9]{1,10}$"
 	},
 	"limits": {
 		"titleLength": 200,
@@ -43,6 +44,7 @@ export const CONTRACT = {
 		"etagLength": 200,
 		"archiveBytesDefault": 4294967296,
 		"uploadParts": 10000,
+		"uploadAbandonedAfterSeconds": 86400,
 		"loginLength": 60,
 		"stepNameLength": 64,
 		"eventMessageLength": 4000,
@@ -67,6 +69,11 @@ export const CONTRACT = {
 			"commandArgs": 64,
 			"commandArgLength": 1024,
 			"bytes": 65536
+		},
+		"deadLetters": {
+			"$comment": "Callbacks WordPress refused, kept by the bridge: how many a listing returns, how much of WordPress's answer is kept.",
+			"listed": 100,
+			"answerLength": 2000
 		}
 	},
 	"jobs": {

@@ -3,6 +3,7 @@ import Fastify, {
 	type FastifyServerOptions,
 } from 'fastify';
 import type { DocumentStore } from './adapters/dynamo.js';
+import { DynamoDeadLetters } from './adapters/dynamo-dead-letters.js';
 import { DynamoJobStore } from './adapters/dynamo-jobs.js';
 import { RevisionStore } from './adapters/dynamo-revisions.js';
 import { DynamoUploadSessions } from './adapters/dynamo-uploads.js';
@@ -26,6 +27,7 @@ import { scanJob } from './jobs/scan.js';
 import type { JobServices } from './job-model/services.js';
 import { uploadJob } from './jobs/upload.js';
 import { resourceNames } from './resources.js';
+import { UploadSweeper } from './uploads/sweep.js';
 
 export interface Adapters {
 	objects: ObjectStore;
@@ -42,6 +44,8 @@ declare module 'fastify' {
 	interface FastifyInstance {
 		/** The job engine; the server starts and stops it. */
 		jobs: JobEngine;
+		/** Sweeps abandoned uploads; the server starts and stops it. */
+		uploadSweeper: UploadSweeper;
 	}
 }
 
@@ -72,11 +76,16 @@ export function buildApp( options: {
 		gitops: adapters.gitops,
 		revisions: new RevisionStore( adapters.store, names.tables.revisions ),
 	};
+	const deadLetters = new DynamoDeadLetters(
+		adapters.store,
+		names.tables.deadLetters
+	);
 	const engine = new JobEngine( {
 		store: new DynamoJobStore( adapters.store, names.tables.jobs ),
 		bus: adapters.bus,
 		events,
 		callback: adapters.callback,
+		deadLetters,
 		definitions: [ uploadJob, scanJob, deployJob ],
 		services,
 		ackWaitMs: config.jobs.ackWaitMs,
@@ -85,6 +94,17 @@ export function buildApp( options: {
 		logger: app.log,
 	} );
 	app.decorate( 'jobs', engine );
+	const uploads = new DynamoUploadSessions(
+		adapters.store,
+		names.tables.uploads
+	);
+	app.decorate(
+		'uploadSweeper',
+		new UploadSweeper(
+			{ uploads, objects: adapters.objects, jobs: engine },
+			{ ...config.uploadSweep, logger: app.log }
+		)
+	);
 	app.setErrorHandler( errorHandler );
 	app.setNotFoundHandler( ( request, reply ) =>
 		reply.code( 404 ).send( {
@@ -104,13 +124,12 @@ export function buildApp( options: {
 			config,
 			names,
 			objects: adapters.objects,
-			uploads: new DynamoUploadSessions(
-				adapters.store,
-				names.tables.uploads
-			),
+			uploads,
 			events,
 			jobs: engine,
 			services,
+			deadLetters,
+			callback: adapters.callback,
 		} );
 		registerLiveCredentials( signed, { config } );
 	} );

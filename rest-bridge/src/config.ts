@@ -1,4 +1,4 @@
-import { ENVIRONMENT_NAME_PATTERN } from '@k8or-orbit/contract';
+import { ENVIRONMENT_NAME_PATTERN, LIMITS } from '@k8or-orbit/contract';
 import { z } from 'zod';
 import { accountSeedProblem } from './nats-auth/users.js';
 import { secretProblem } from './signing/secret-rule.js';
@@ -116,6 +116,12 @@ const environmentSchema = z.object( {
 	ORBIT_TRIVY_TIMEOUT_SECONDS: integer( 600, 1, 86400 ),
 	ORBIT_MAX_ARCHIVE_BYTES: integer( 4294967296, 1, 5 * 1024 ** 4 ),
 	ORBIT_UPLOAD_URL_EXPIRY_SECONDS: integer( 3600, 60, 7 * 24 * 3600 ),
+	ORBIT_UPLOAD_ABANDONED_AFTER_SECONDS: integer(
+		LIMITS.uploadAbandonedAfterSeconds,
+		60,
+		30 * 24 * 3600
+	),
+	ORBIT_UPLOAD_SWEEP_INTERVAL_SECONDS: integer( 3600, 10, 7 * 24 * 3600 ),
 	ORBIT_JOB_ACK_WAIT_SECONDS: integer( 60, 2, 3600 ),
 	ORBIT_JOB_MAX_ATTEMPTS: integer( 5, 1, 100 ),
 	ORBIT_LOG_LEVEL: z
@@ -161,6 +167,8 @@ export interface BridgeConfig {
 	trivy: { path?: string; serverUrl?: string; timeoutMs: number };
 	maxArchiveBytes: number;
 	uploadUrlExpirySeconds: number;
+	/** Open uploads older than this are aborted and their records removed, every sweep interval. */
+	uploadSweep: { abandonedAfterSeconds: number; intervalMs: number };
 	jobs: {
 		ackWaitMs: number;
 		maxAttempts: number;
@@ -315,6 +323,10 @@ export function loadConfig(
 		},
 		maxArchiveBytes: e.ORBIT_MAX_ARCHIVE_BYTES,
 		uploadUrlExpirySeconds: e.ORBIT_UPLOAD_URL_EXPIRY_SECONDS,
+		uploadSweep: {
+			abandonedAfterSeconds: e.ORBIT_UPLOAD_ABANDONED_AFTER_SECONDS,
+			intervalMs: e.ORBIT_UPLOAD_SWEEP_INTERVAL_SECONDS * 1000,
+		},
 		jobs: {
 			ackWaitMs: e.ORBIT_JOB_ACK_WAIT_SECONDS * 1000,
 			maxAttempts: e.ORBIT_JOB_MAX_ATTEMPTS,

@@ -6,7 +6,8 @@ import { resourceNames, tableDefinitions } from './resources.js';
 
 /**
  * Creates what the bridge needs, leaving what exists: the buckets (CORS on
- * the temporary bucket, which browsers upload parts to), the tables with
+ * the temporary bucket, which browsers upload parts to, and a lifecycle rule
+ * aborting incomplete multipart uploads there), the tables with
  * their indexes, and the NATS streams with the shared job consumer.
  * Returns one line per resource.
  */
@@ -20,6 +21,18 @@ export async function provision( config: BridgeConfig ): Promise< string[] > {
 			`bucket ${ names.buckets.temporary }: ${ await objects.ensureBucket(
 				names.buckets.temporary,
 				'browser-upload'
+			) }`
+		);
+		// A backstop for the bridge's own sweep: S3 frees the parts of uploads nobody finished.
+		report.push(
+			`lifecycle ${ names.buckets.temporary }: ${ await objects.abortIncompleteUploadsAfter(
+				names.buckets.temporary,
+				Math.max(
+					1,
+					Math.ceil(
+						config.uploadSweep.abandonedAfterSeconds / 86400
+					)
+				)
 			) }`
 		);
 		for ( const bucket of [

@@ -17,6 +17,7 @@ export interface ResourceNames {
 		uploads: string;
 		requestIds: string;
 		revisions: string;
+		deadLetters: string;
 	};
 }
 
@@ -37,6 +38,7 @@ export function resourceNames( config: BridgeConfig ): ResourceNames {
 			uploads: `${ t }uploads`,
 			requestIds: `${ t }request-ids`,
 			revisions: `${ t }revisions`,
+			deadLetters: `${ t }dead-letters`,
 		},
 	};
 }
@@ -70,6 +72,11 @@ export function tableDefinitions( names: ResourceNames ): TableDefinition[] {
 			name: names.tables.revisions,
 			partitionKey: { name: 'scope', type: 'S' },
 			sortKey: { name: 'revision', type: 'N' },
+		},
+		{
+			name: names.tables.deadLetters,
+			partitionKey: { name: 'queue', type: 'S' },
+			sortKey: { name: 'letterId', type: 'S' },
 		},
 	];
 }

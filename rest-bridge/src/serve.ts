@@ -53,6 +53,7 @@ async function main( config: BridgeConfig, jobHooks?: JobHooks ) {
 				process.exit( 1 );
 			}, config.jobs.ackWaitMs + 10_000 );
 			force.unref();
+			await app.uploadSweeper.stop();
 			await app.jobs.stop();
 			await app.close();
 			// NATS may already be gone; the other adapters close regardless.
@@ -74,6 +75,7 @@ async function main( config: BridgeConfig, jobHooks?: JobHooks ) {
 
 	await app.listen( { host: config.host, port: config.port } );
 	app.jobs.start();
+	app.uploadSweeper.start();
 	app.log.info( { worker: app.jobs.workerId }, 'taking jobs' );
 }
 

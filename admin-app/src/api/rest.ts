@@ -16,6 +16,8 @@ import { normaliseScanReport } from './scan';
 import type {
 	AppDetailsInput,
 	AppVersion,
+	DeadLetter,
+	DeadLetterDelivery,
 	Environment,
 	EventPage,
 	Job,
@@ -167,6 +169,25 @@ export function listEvents(
 		path: addQueryArgs( base, cursor ? { limit, cursor } : { limit } ),
 	} );
 }
+
+/** The callbacks WordPress refused, newest first (administrators). */
+export const listDeadLetters = () =>
+	apiFetch< { items: DeadLetter[] } >( {
+		path: `${ NAMESPACE }/dead-letters`,
+	} );
+
+/**
+ * Asks the bridge to deliver a refused callback again, once its cause is fixed.
+ *
+ * @param letterId The refused callback.
+ */
+export const deliverDeadLetter = ( letterId: string ) =>
+	apiFetch< DeadLetterDelivery >( {
+		path: `${ NAMESPACE }/dead-letters/${ encodeURIComponent(
+			letterId
+		) }/deliver`,
+		method: 'POST',
+	} );
 
 /**
  * This user's short-lived credentials for following one job live (asked again before expiry).

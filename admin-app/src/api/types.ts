@@ -119,6 +119,28 @@ export interface EventPage {
 	nextCursor: string | null;
 }
 
+/** Job events WordPress refused, kept by the bridge until delivered again (GET /dead-letters). */
+export interface DeadLetter {
+	letterId: string;
+	jobId: string;
+	appName: string;
+	environment?: string | null;
+	events: OrbitEvent[];
+	/** WordPress's HTTP status and answer at the latest refusal. */
+	httpStatus: number;
+	answer: string;
+	status: 'refused' | 'delivered';
+	refusals?: number;
+	refusedAt?: string;
+	deliveredAt?: string;
+}
+
+export interface DeadLetterDelivery {
+	letter: DeadLetter;
+	applied?: number;
+	duplicates?: number;
+}
+
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
 export interface JobStep {

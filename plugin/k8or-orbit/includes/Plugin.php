@@ -78,6 +78,7 @@ final class Plugin {
 			new Rest\Settings_Controller(),
 			new Rest\Bridge_Events_Controller(),
 			new Rest\Bridge_Status_Controller(),
+			new Rest\Dead_Letters_Controller(),
 		);
 		foreach ( $controllers as $controller ) {
 			$controller->register_routes();

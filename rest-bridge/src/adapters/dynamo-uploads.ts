@@ -47,4 +47,38 @@ export class DynamoUploadSessions implements UploadSessions {
 		);
 		return aborted !== undefined;
 	}
+
+	async listCreatedBefore(
+		cutoff: string,
+		limit: number,
+		next?: Record< string, unknown >
+	) {
+		const page = await this.store.scanBelow(
+			this.table,
+			'createdAt',
+			cutoff,
+			limit,
+			next
+		);
+		return {
+			sessions: page.items as unknown as UploadSession[],
+			next: page.lastKey,
+		};
+	}
+
+	remove( uploadId: string, status: UploadSession[ 'status' ] ) {
+		return this.store.deleteIf(
+			this.table,
+			{ uploadId },
+			{
+				// A completion claims an open session by setting its job: then it is not abandoned.
+				condition:
+					status === 'open'
+						? '#status = :status AND attribute_not_exists(jobId)'
+						: '#status = :status',
+				names: { '#status': 'status' },
+				values: { ':status': status },
+			}
+		);
+	}
 }

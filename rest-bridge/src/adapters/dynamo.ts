@@ -8,10 +8,12 @@ import {
 	type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import {
+	DeleteCommand,
 	DynamoDBDocumentClient,
 	GetCommand,
 	PutCommand,
 	QueryCommand,
+	ScanCommand,
 	UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BridgeConfig } from '../config.js';
@@ -70,6 +72,23 @@ export interface DocumentStore {
 		table: string,
 		request: QueryRequest
 	) => Promise< { items: Item[]; lastKey?: Item } >;
+	/**
+	 * One page of a scan for items whose string `attribute` sorts below `below`: `limit` items
+	 * are read, those matching returned. For housekeeping over small tables only.
+	 */
+	scanBelow: (
+		table: string,
+		attribute: string,
+		below: string,
+		limit: number,
+		startKey?: Item
+	) => Promise< { items: Item[]; lastKey?: Item } >;
+	/** Deletes the item if the condition holds; false when it did not. */
+	deleteIf: (
+		table: string,
+		key: Item,
+		expression: Omit< UpdateExpression, 'update' > & { condition: string }
+	) => Promise< boolean >;
 	/** Asks the server to expire items by an epoch-seconds attribute; reports what it did. */
 	enableTimeToLive: ( table: string, attribute: string ) => Promise< string >;
 	ensureTable: (
@@ -181,6 +200,51 @@ export class DynamoDocumentStore implements DocumentStore {
 			} )
 		);
 		return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+	}
+
+	async scanBelow(
+		table: string,
+		attribute: string,
+		below: string,
+		limit: number,
+		startKey?: Item
+	) {
+		const out = await this.documents.send(
+			new ScanCommand( {
+				TableName: table,
+				FilterExpression: '#a < :below',
+				ExpressionAttributeNames: { '#a': attribute },
+				ExpressionAttributeValues: { ':below': below },
+				Limit: limit,
+				ExclusiveStartKey: startKey,
+				ConsistentRead: true,
+			} )
+		);
+		return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+	}
+
+	async deleteIf(
+		table: string,
+		key: Item,
+		expression: Omit< UpdateExpression, 'update' > & { condition: string }
+	) {
+		try {
+			await this.documents.send(
+				new DeleteCommand( {
+					TableName: table,
+					Key: key,
+					ConditionExpression: expression.condition,
+					ExpressionAttributeNames: expression.names,
+					ExpressionAttributeValues: expression.values,
+				} )
+			);
+			return true;
+		} catch ( error ) {
+			if ( isConditionFailure( error ) ) {
+				return false;
+			}
+			throw error;
+		}
 	}
 
 	async ensureTable( definition: TableDefinition ) {

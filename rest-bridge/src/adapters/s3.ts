@@ -11,6 +11,7 @@ import {
 	ListObjectsV2Command,
 	ListPartsCommand,
 	PutBucketCorsCommand,
+	PutBucketLifecycleConfigurationCommand,
 	PutObjectCommand,
 	S3Client,
 	UploadPartCommand,
@@ -100,6 +101,14 @@ export interface ObjectStore {
 		bucket: string,
 		cors?: 'browser-upload'
 	) => Promise< 'created' | 'exists' >;
+	/**
+	 * A lifecycle rule that aborts multipart uploads left incomplete `days` after they began;
+	 * reports what it did (some S3 stand-ins have no lifecycle rules).
+	 */
+	abortIncompleteUploadsAfter: (
+		bucket: string,
+		days: number
+	) => Promise< string >;
 	ping: ( bucket: string ) => Promise< void >;
 	close: () => void;
 }
@@ -121,6 +130,10 @@ export function createS3Client( config: BridgeConfig[ 's3' ] ): S3Client {
 	const client = new S3Client( {
 		region: config.region,
 		forcePathStyle: config.forcePathStyle,
+		// Otherwise the SDK signs a CRC32 of an empty body into presigned part URLs, and S3
+		// refuses the browser's PUT of the real part; checksums only where an operation needs one.
+		requestChecksumCalculation: 'WHEN_REQUIRED',
+		responseChecksumValidation: 'WHEN_REQUIRED',
 		...( config.endpoint ? { endpoint: config.endpoint } : {} ),
 	} );
 	nameServiceWhenUnreachable( client, 'S3', config.endpoint );
@@ -417,6 +430,38 @@ export class S3ObjectStore implements ObjectStore {
 			);
 		}
 		return state;
+	}
+
+	async abortIncompleteUploadsAfter( bucket: string, days: number ) {
+		try {
+			await this.client.send(
+				new PutBucketLifecycleConfigurationCommand( {
+					Bucket: bucket,
+					LifecycleConfiguration: {
+						Rules: [
+							{
+								ID: 'orbit-abort-incomplete-uploads',
+								Status: 'Enabled',
+								Filter: { Prefix: '' },
+								AbortIncompleteMultipartUpload: {
+									DaysAfterInitiation: days,
+								},
+							},
+						],
+					},
+				} )
+			);
+			return `incomplete uploads aborted after ${ days } day(s)`;
+		} catch ( error ) {
+			const status = (
+				error as { $metadata?: { httpStatusCode?: number } }
+			 )?.$metadata?.httpStatusCode;
+			if ( status !== 501 && status !== 405 ) {
+				throw error;
+			}
+			// The bridge's own sweep still aborts them.
+			return `lifecycle rules unsupported by this server (HTTP ${ status })`;
+		}
 	}
 
 	async ping( bucket: string ) {

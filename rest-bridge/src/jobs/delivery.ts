@@ -1,10 +1,19 @@
 import type { JobMessage } from '../adapters/nats.js';
-import type { CallbackAnswer, EventCallback } from '../adapters/wordpress.js';
+import {
+	CallbackRefusedError,
+	type CallbackAnswer,
+	type EventCallback,
+} from '../adapters/wordpress.js';
+import type { DeadLetters } from '../events/dead-letters.js';
 import type { BridgeEvent } from '../events/event.js';
 import type { EventLog } from '../events/log.js';
 import type { JobStore } from '../job-model/job.js';
+import { PermanentJobError } from './errors.js';
 import type { Logger } from './logger.js';
 import { retryDelayMs } from './retry.js';
+
+/** The job failure code of events WordPress refused (kept as a dead letter). */
+export const CALLBACK_REFUSED = 'callback_refused';
 
 const EVENT_BATCH = 100;
 
@@ -35,6 +44,7 @@ export class EventDelivery {
 			store: Pick< JobStore, 'getJob' | 'markDelivered' >;
 			events: Pick< EventLog, 'after' >;
 			callback: Pick< EventCallback, 'deliver' >;
+			deadLetters: Pick< DeadLetters, 'add' >;
 			ackWaitMs: number;
 			logger: Logger;
 		}
@@ -43,6 +53,9 @@ export class EventDelivery {
 	/**
 	 * Sends WordPress every recorded event after the delivered mark, in seq
 	 * order and without gaps, then advances the mark; re-sends `again` after.
+	 * Events WordPress refuses become a dead letter, count as delivered (they
+	 * are not resent by themselves) and fail the job: a `PermanentJobError`
+	 * with code `callback_refused`.
 	 */
 	deliver(
 		jobId: string,
@@ -65,6 +78,14 @@ export class EventDelivery {
 			);
 			message.ack();
 		} catch ( error ) {
+			if (
+				error instanceof PermanentJobError &&
+				error.code === CALLBACK_REFUSED
+			) {
+				// Kept as a dead letter: nothing is left to send.
+				message.ack();
+				return;
+			}
 			this.options.logger.warn(
 				{ jobId, err: error },
 				'event delivery failed; will retry'
@@ -84,7 +105,7 @@ export class EventDelivery {
 		mode: 'in-order' | 'finished',
 		again?: BridgeEvent
 	): Promise< CallbackAnswer | undefined > {
-		const { store, events, callback } = this.options;
+		const { store, events } = this.options;
 		const patienceMs = Math.max(
 			1000,
 			Math.floor( this.options.ackWaitMs / 2 )
@@ -107,20 +128,56 @@ export class EventDelivery {
 			if ( pending.length === 0 ) {
 				break;
 			}
-			answer = await callback.deliver( pending, {
-				patienceMs,
-				heartbeat,
-			} );
+			answer = await this.send( jobId, pending, patienceMs, heartbeat );
 			const last = pending[ pending.length - 1 ]?.seq ?? job.deliveredSeq;
 			await store.markDelivered( jobId, last );
 		}
 		if ( again ) {
 			// WordPress applies each (jobId, seq) once; re-sending returns its answer.
-			answer = await callback.deliver( [ again ], {
-				patienceMs,
-				heartbeat,
-			} );
+			answer = await this.send( jobId, [ again ], patienceMs, heartbeat );
 		}
 		return answer;
+	}
+
+	/**
+	 * Sends one batch. A refusal is final for these events: they are kept as a
+	 * dead letter and marked delivered, so no retry of the job sends them again.
+	 */
+	private async send(
+		jobId: string,
+		batch: BridgeEvent[],
+		patienceMs: number,
+		heartbeat: () => void
+	): Promise< CallbackAnswer > {
+		const { store, callback, deadLetters, logger } = this.options;
+		try {
+			return await callback.deliver( batch, { patienceMs, heartbeat } );
+		} catch ( error ) {
+			if ( ! ( error instanceof CallbackRefusedError ) ) {
+				throw error;
+			}
+			const first = batch[ 0 ]!;
+			const last = batch[ batch.length - 1 ]!;
+			const letter = await deadLetters.add(
+				{
+					jobId,
+					appName: first.appName,
+					environment: first.environment,
+					events: batch,
+					httpStatus: error.status,
+					answer: error.reason,
+				},
+				new Date()
+			);
+			await store.markDelivered( jobId, last.seq );
+			logger.warn(
+				{ jobId, letterId: letter.letterId, status: error.status },
+				'WordPress refused job events; kept as a dead letter'
+			);
+			throw new PermanentJobError(
+				CALLBACK_REFUSED,
+				`WordPress refused events ${ first.seq }–${ last.seq } of this job (HTTP ${ error.status }: ${ error.reason.slice( 0, 1000 ) }). They are kept as refused callback ${ letter.letterId }; once the cause is fixed, an administrator delivers them again from Orbit → Refused callbacks.`
+			);
+		}
 	}
 }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { JobMessage, MessageBus } from '../adapters/nats.js';
 import type { EventCallback } from '../adapters/wordpress.js';
+import type { DeadLetters } from '../events/dead-letters.js';
 import type { EventLog } from '../events/log.js';
 import type {
 	JobQueue,
@@ -24,6 +25,8 @@ export interface EngineOptions {
 	bus: MessageBus;
 	events: EventLog;
 	callback: EventCallback;
+	/** Where events WordPress refused are kept. */
+	deadLetters: DeadLetters;
 	definitions: JobDefinition[];
 	services: JobServices;
 	ackWaitMs: number;
@@ -62,6 +65,7 @@ export class JobEngine implements JobQueue {
 			store: options.store,
 			events: options.events,
 			callback: options.callback,
+			deadLetters: options.deadLetters,
 			ackWaitMs: options.ackWaitMs,
 			logger: options.logger,
 		} );

@@ -33,4 +33,21 @@ export interface UploadSessions {
 	) => Promise< UploadSession | undefined >;
 	/** Cancels a session that has no job yet; false when it has one. */
 	abort: ( uploadId: string ) => Promise< boolean >;
+	/** One page of the sessions created before `cutoff` (ISO time); `next` continues. */
+	listCreatedBefore: (
+		cutoff: string,
+		limit: number,
+		next?: Record< string, unknown >
+	) => Promise< {
+		sessions: UploadSession[];
+		next?: Record< string, unknown >;
+	} >;
+	/**
+	 * Removes a session that still has `status` (an open one only while it has no job);
+	 * false when it changed meanwhile.
+	 */
+	remove: (
+		uploadId: string,
+		status: UploadSession[ 'status' ]
+	) => Promise< boolean >;
 }

@@ -1,3 +1,4 @@
+import { LIMITS } from '@k8or-orbit/contract';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -73,6 +74,10 @@ describe( 'bridge configuration', () => {
 			timeoutMs: 600_000,
 		} );
 		expect( config.maxArchiveBytes ).toBe( 4294967296 );
+		expect( config.uploadSweep ).toEqual( {
+			abandonedAfterSeconds: LIMITS.uploadAbandonedAfterSeconds,
+			intervalMs: 3_600_000,
+		} );
 	} );
 
 	it( 'names a missing secret and a missing WordPress URL', () => {
@@ -133,6 +138,12 @@ describe( 'bridge configuration', () => {
 			ORBIT_TRIVY_TIMEOUT_SECONDS: '30',
 			ORBIT_MAX_ARCHIVE_BYTES: '1048576',
 			ORBIT_REGISTRY_URL: '',
+			ORBIT_UPLOAD_ABANDONED_AFTER_SECONDS: '7200',
+			ORBIT_UPLOAD_SWEEP_INTERVAL_SECONDS: '600',
+		} );
+		expect( config.uploadSweep ).toEqual( {
+			abandonedAfterSeconds: 7200,
+			intervalMs: 600_000,
 		} );
 		expect( config.s3 ).toMatchObject( {
 			endpoint: 'http://127.0.0.1:4568',

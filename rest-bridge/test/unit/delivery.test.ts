@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CallbackAnswer } from '../../src/adapters/wordpress.js';
+import {
+	CallbackRefusedError,
+	type CallbackAnswer,
+} from '../../src/adapters/wordpress.js';
+import type { NewDeadLetter } from '../../src/events/dead-letters.js';
 import type { BridgeEvent } from '../../src/events/event.js';
-import { EventDelivery } from '../../src/jobs/delivery.js';
+import { CALLBACK_REFUSED, EventDelivery } from '../../src/jobs/delivery.js';
+import { PermanentJobError } from '../../src/jobs/errors.js';
 import { MemoryJobStore, newJobRecord } from '../support/memory-job-store.js';
 
 function event( seq: number ): BridgeEvent {
@@ -20,12 +25,16 @@ function event( seq: number ): BridgeEvent {
 }
 
 /** The event log and WordPress, in memory: what was recorded and what arrived. */
-function setUp( options: { failDeliveries?: number } = {} ) {
+function setUp(
+	options: { failDeliveries?: number; refuseSeq?: number } = {}
+) {
 	const store = new MemoryJobStore();
 	void store.createJob( newJobRecord( 'job-1' ) );
 	const recorded: BridgeEvent[] = [];
 	const received: number[][] = [];
 	let failures = options.failDeliveries ?? 0;
+	const attempts: number[][] = [];
+	const letters: NewDeadLetter[] = [];
 	const delivery = new EventDelivery( {
 		store,
 		events: {
@@ -37,6 +46,13 @@ function setUp( options: { failDeliveries?: number } = {} ) {
 		},
 		callback: {
 			deliver: async ( events ): Promise< CallbackAnswer > => {
+				attempts.push( events.map( ( e ) => e.seq ) );
+				if ( events.some( ( e ) => e.seq === options.refuseSeq ) ) {
+					throw new CallbackRefusedError(
+						400,
+						'orbit_invalid_events: the image facts are not in catalog terms'
+					);
+				}
 				if ( failures > 0 ) {
 					failures--;
 					throw new Error( 'WordPress is down' );
@@ -46,6 +62,18 @@ function setUp( options: { failDeliveries?: number } = {} ) {
 					applied: events.length,
 					duplicates: 0,
 					app: { id: 7, name: 'hello-web' },
+				};
+			},
+		},
+		deadLetters: {
+			add: async ( letter ) => {
+				letters.push( letter );
+				return {
+					...letter,
+					letterId: `0000000000001-${ letter.jobId }-${ letter.events[ 0 ]?.seq }`,
+					status: 'refused',
+					refusals: 1,
+					refusedAt: '2026-11-27T21:00:01.000Z',
 				};
 			},
 		},
@@ -60,7 +88,15 @@ function setUp( options: { failDeliveries?: number } = {} ) {
 		nak: vi.fn(),
 		deliveryCount: 2,
 	} );
-	return { recorded, received, delivery, delivered, message };
+	return {
+		recorded,
+		received,
+		attempts,
+		letters,
+		delivery,
+		delivered,
+		message,
+	};
 }
 
 describe( 'event delivery to WordPress', () => {
@@ -118,5 +154,55 @@ describe( 'event delivery to WordPress', () => {
 		await delivery.finish( 'job-1', second );
 		expect( received ).toEqual( [ [ 1 ] ] );
 		expect( second.ack ).toHaveBeenCalledOnce();
+	} );
+
+	it( 'keeps events WordPress refuses as one dead letter, sends them no more, and fails the job', async () => {
+		const { recorded, attempts, letters, delivery, delivered, message } =
+			setUp( { refuseSeq: 2 } );
+		recorded.push( event( 1 ), event( 2 ) );
+		const refused = await delivery
+			.deliver( 'job-1', () => {} )
+			.catch( ( error: unknown ) => error );
+		expect( refused ).toBeInstanceOf( PermanentJobError );
+		expect( ( refused as PermanentJobError ).code ).toBe(
+			CALLBACK_REFUSED
+		);
+		expect( ( refused as Error ).message ).toContain(
+			'the image facts are not in catalog terms'
+		);
+		expect( letters ).toEqual( [
+			{
+				jobId: 'job-1',
+				appName: 'hello-web',
+				environment: 'dev',
+				events: [ event( 1 ), event( 2 ) ],
+				httpStatus: 400,
+				answer: 'orbit_invalid_events: the image facts are not in catalog terms',
+			},
+		] );
+		expect( await delivered() ).toBe( 2 );
+
+		// The job's failure event still goes out; the refused ones do not again.
+		recorded.push( event( 3 ) );
+		const jobMessage = message();
+		await delivery.finish( 'job-1', jobMessage );
+		expect( attempts ).toEqual( [ [ 1, 2 ], [ 3 ] ] );
+		expect( jobMessage.ack ).toHaveBeenCalledOnce();
+		expect( jobMessage.nak ).not.toHaveBeenCalled();
+		expect( letters ).toHaveLength( 1 );
+	} );
+
+	it( 'a finished job whose last events are refused is acknowledged, not retried', async () => {
+		const { recorded, attempts, letters, delivery, message } = setUp( {
+			refuseSeq: 1,
+		} );
+		recorded.push( event( 1 ) );
+		const jobMessage = message();
+		await delivery.finish( 'job-1', jobMessage );
+		await delivery.finish( 'job-1', message() );
+		expect( attempts ).toEqual( [ [ 1 ] ] );
+		expect( letters ).toHaveLength( 1 );
+		expect( jobMessage.ack ).toHaveBeenCalledOnce();
+		expect( jobMessage.nak ).not.toHaveBeenCalled();
 	} );
 } );

@@ -39,6 +39,9 @@ async function setUp( definition: JobDefinition ) {
 				duplicates: 0,
 			} ),
 		},
+		deadLetters: {
+			add: () => Promise.reject( new Error( 'nothing is refused here' ) ),
+		},
 		ackWaitMs: 3000,
 		logger,
 	} );

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import {
+	deadLetterRoutes,
+	type DeadLetterRouteOptions,
+} from './dead-letters.js';
+import {
 	deploymentRoutes,
 	type DeploymentRouteOptions,
 } from './deployments.js';
@@ -14,7 +18,8 @@ export type RouteOptions = UploadRouteOptions &
 	ScanRouteOptions &
 	VersionRouteOptions &
 	JobRouteOptions &
-	DeploymentRouteOptions;
+	DeploymentRouteOptions &
+	DeadLetterRouteOptions;
 
 /** The signed API: one plugin per resource. */
 export async function registerRoutes(
@@ -31,4 +36,5 @@ export async function registerRoutes(
 	await app.register( versionRoutes, options );
 	await app.register( jobRoutes, options );
 	await app.register( deploymentRoutes, options );
+	await app.register( deadLetterRoutes, options );
 }
