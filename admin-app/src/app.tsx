@@ -14,7 +14,6 @@ import {
 	AppScreen,
 	EventLogScreen,
 	ImagesScreen,
-	RefusedCallbacksScreen,
 	ScanReportScreen,
 	UploadScreen,
 	VersionsScreen,
@@ -66,11 +65,6 @@ export function App( { boot }: { boot: BootData } ) {
 			route: { screen: 'events', source: null },
 			label: __( 'Event log', 'k8or-orbit' ),
 			allowed: can( 'orbit_read_jobs' ),
-		},
-		{
-			route: { screen: 'refused-callbacks' },
-			label: __( 'Refused callbacks', 'k8or-orbit' ),
-			allowed: can( 'orbit_manage_settings' ),
 		},
 	];
 	const allowed = tabs.filter( ( tab ) => tab.allowed );
@@ -154,9 +148,6 @@ export function App( { boot }: { boot: BootData } ) {
 					) }
 					{ shown.screen === 'events' && (
 						<EventLogScreen source={ shown.source } />
-					) }
-					{ shown.screen === 'refused-callbacks' && (
-						<RefusedCallbacksScreen />
 					) }
 				</Suspense>
 			</main>

@@ -1,13 +1,12 @@
 /**
  * Screens of the console, kept in the URL hash so reloads and the back button work:
  * #upload, #images, #versions/12, #app/12 (its environments, deploys and manifests; #app/12/deploy
- * opens the deploy form), #scan/12, #events/app/12, #events/job/<jobId>, #refused-callbacks.
+ * opens the deploy form), #scan/12, #events/app/12, #events/job/<jobId>.
  */
 
 export type Route =
 	| { screen: 'upload' }
 	| { screen: 'images' }
-	| { screen: 'refused-callbacks' }
 	| { screen: 'app'; appId: number; deploy?: boolean }
 	| { screen: 'versions'; appId: number | null }
 	| { screen: 'scan'; appId: number | null }
@@ -21,8 +20,6 @@ export function parseRoute( hash: string ): Route {
 	switch ( parts[ 0 ] ) {
 		case 'upload':
 			return { screen: 'upload' };
-		case 'refused-callbacks':
-			return { screen: 'refused-callbacks' };
 		case 'app': {
 			const appId = Number( parts[ 1 ] );
 			if ( Number.isInteger( appId ) && appId > 0 ) {

@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
 import type { DeadLetter } from '../src/api/types';
-import { RefusedCallbacksScreen } from '../src/screens/refused-callbacks';
+import { EventLogScreen } from '../src/screens/event-log';
 import { rest, server } from './support/msw-server';
 
 const LETTER_ID = '1764576000000-0b6f3c1e-8d5a-4a53-9f0e-2b1c3d4e5f60-14';
@@ -76,7 +76,7 @@ describe( 'Refused callbacks', () => {
 	it( 'lists what WordPress refused and why, and delivers it again on request', async () => {
 		const deliveries = serve();
 		const user = userEvent.setup();
-		const { container } = render( <RefusedCallbacksScreen /> );
+		const { container } = render( <EventLogScreen source={ null } /> );
 		const view = within( container );
 		const row = ( await view.findByText( 'hello-web' ) ).closest( 'tr' )!;
 		expect( row.textContent ).toContain( '14 database-update-started' );
@@ -112,7 +112,7 @@ describe( 'Refused callbacks', () => {
 				HttpResponse.json( { items: [] } )
 			)
 		);
-		const { container } = render( <RefusedCallbacksScreen /> );
+		const { container } = render( <EventLogScreen source={ null } /> );
 		await within( container ).findByText(
 			'WordPress refused no callbacks.'
 		);

@@ -11,6 +11,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { errorMessage, listEvents, type EventSource } from '../api/rest';
 import type { EventPage } from '../api/types';
 import { formatTime } from '../components/format';
+import { RefusedCallbacks } from '../components/refused-callbacks';
 
 export const EVENTS_PER_PAGE = 25;
 
@@ -63,6 +64,7 @@ export function EventLogScreen( { source }: { source: EventSource | null } ) {
 						'k8or-orbit'
 					) }
 				</p>
+				<RefusedCallbacks />
 			</div>
 		);
 	}

@@ -26,6 +26,3 @@ export const AppScreen = lazy( async () => ( {
 export const VersionsScreen = lazy( async () => ( {
 	default: ( await import( './versions' ) ).VersionsScreen,
 } ) );
-export const RefusedCallbacksScreen = lazy( async () => ( {
-	default: ( await import( './refused-callbacks' ) ).RefusedCallbacksScreen,
-} ) );

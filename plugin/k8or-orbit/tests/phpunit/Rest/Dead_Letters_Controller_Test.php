@@ -1,6 +1,6 @@
 <?php
 /**
- * /dead-letters: refused callbacks, for administrators only.
+ * /dead-letters: refused callbacks, for operators and administrators (orbit_read_jobs).
  *
  * @package K8or\Orbit
  */
@@ -85,8 +85,8 @@ final class Dead_Letters_Controller_Test extends Orbit_Test_Case {
 		);
 	}
 
-	public function test_roles_below_administrator_get_403_and_the_bridge_is_not_asked(): void {
-		foreach ( array( 'subscriber', 'editor', Roles::OPERATOR ) as $role ) {
+	public function test_roles_below_operator_get_403_and_the_bridge_is_not_asked(): void {
+		foreach ( array( 'subscriber', 'editor' ) as $role ) {
 			$this->act_as( $role );
 			$list = $this->dispatch( new WP_REST_Request( 'GET', '/k8or-orbit/v1/dead-letters' ) );
 			$this->assertSame( 403, $list->get_status(), "$role listing" );
@@ -99,8 +99,8 @@ final class Dead_Letters_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( array(), $this->sent );
 	}
 
-	public function test_an_administrator_lists_them_through_the_schema_and_delivers_one_again(): void {
-		$admin      = $this->act_as( 'administrator' );
+	public function test_an_operator_lists_them_through_the_schema_and_delivers_one_again(): void {
+		$operator   = $this->act_as( Roles::OPERATOR );
 		$controller = new Dead_Letters_Controller( new Client( 'http://bridge.test', str_repeat( 'k', 40 ) ) );
 
 		$request = new WP_REST_Request( 'GET', '/k8or-orbit/v1/dead-letters' );
@@ -121,6 +121,6 @@ final class Dead_Letters_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( 'delivered', $answer['letter']['status'] );
 		$this->assertSame( 'POST', $this->sent[1]['method'] );
 		$this->assertSame( 'http://bridge.test/v1/dead-letters/' . self::LETTER_ID . '/deliver', $this->sent[1]['url'] );
-		$this->assertSame( $admin, json_decode( $this->sent[1]['body'], true )['actor']['id'] );
+		$this->assertSame( $operator, json_decode( $this->sent[1]['body'], true )['actor']['id'] );
 	}
 }

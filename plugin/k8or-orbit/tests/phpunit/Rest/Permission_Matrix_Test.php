@@ -95,8 +95,8 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 			'PUT /k8or-orbit/v1/settings'                        => array( array( 'orbit_manage_settings' ), '/k8or-orbit/v1/settings', array() ),
 			'POST /k8or-orbit/v1/bridge/events'                  => array( 'signed', '/k8or-orbit/v1/bridge/events', array( 'events' => array() ) ),
 			'GET /k8or-orbit/v1/bridge/status'                   => array( array( 'orbit_read_jobs', 'orbit_manage_settings' ), '/k8or-orbit/v1/bridge/status' ),
-			'GET /k8or-orbit/v1/dead-letters'                    => array( array( 'orbit_manage_settings' ), '/k8or-orbit/v1/dead-letters' ),
-			'POST /k8or-orbit/v1/dead-letters/(?P<id>[0-9]{13}-[A-Za-z0-9._:-]{1,128}-[0-9]{1,10})/deliver' => array( array( 'orbit_manage_settings' ), '/k8or-orbit/v1/dead-letters/0000000000000-no-such-job-1/deliver' ),
+			'GET /k8or-orbit/v1/dead-letters'                    => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/dead-letters' ),
+			'POST /k8or-orbit/v1/dead-letters/(?P<id>[0-9]{13}-[A-Za-z0-9._:-]{1,128}-[0-9]{1,10})/deliver' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/dead-letters/0000000000000-no-such-job-1/deliver' ),
 		);
 	}
 

@@ -10,7 +10,7 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { deliverDeadLetter, errorMessage, listDeadLetters } from '../api/rest';
 import type { DeadLetter } from '../api/types';
-import { formatTime } from '../components/format';
+import { formatTime } from './format';
 
 type Outcome = { letterId: string; ok: boolean; text: string };
 
@@ -18,7 +18,7 @@ type Outcome = { letterId: string; ok: boolean; text: string };
  * Job events WordPress refused (a 4xx), which the bridge keeps instead of resending forever:
  * what was refused and why, and a button to deliver them again once the cause is fixed.
  */
-export function RefusedCallbacksScreen() {
+export function RefusedCallbacks() {
 	const [ letters, setLetters ] = useState< DeadLetter[] | null >( null );
 	const [ error, setError ] = useState< string | null >( null );
 	const [ busy, setBusy ] = useState< string | null >( null );
@@ -73,7 +73,7 @@ export function RefusedCallbacksScreen() {
 	const heading = __( 'Refused callbacks', 'k8or-orbit' );
 	return (
 		<div className="k8or-orbit-refused-callbacks">
-			<h2>{ heading }</h2>
+			<h3>{ heading }</h3>
 			<p>
 				{ __(
 					'Job events WordPress refused. The bridge does not resend them by itself: fix what WordPress answered, then deliver them again.',
