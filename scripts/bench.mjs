@@ -4,7 +4,7 @@
  * started here on shifted ports with data in .orbit-bench/ and stopped at the end.
  *
  * Options:
- *   --only archive,catalog  run some benchmarks: archive, catalog, progress, deploy, console-weight
+ *   --only archive,catalog  run some benchmarks: archive, catalog, progress, deploy, upload, console-weight
  *   --smoke                 tiny sizes and one round: proves each benchmark's code path works
  *   --port-offset N         shift of the bench stack's ports (default ORBIT_BENCH_PORT_OFFSET or 20000)
  * With ORBIT_STACK_FILE set, the benchmarks use that running stack instead of starting one.
@@ -26,6 +26,7 @@ const MODULES = {
 	catalog: 'catalog.mjs',
 	progress: 'live-progress.mjs',
 	deploy: 'deploy.mjs',
+	upload: 'browser-upload.mjs',
 	'console-weight': 'console-weight.mjs',
 };
 const BENCHMARKS = Object.keys( MODULES );
