@@ -10,7 +10,7 @@ import { DynamoUploadSessions } from './adapters/dynamo-uploads.js';
 import type { GitOpsRepository } from './adapters/git.js';
 import type { MessageBus } from './adapters/nats.js';
 import type { OciRegistry } from './adapters/registry.js';
-import type { ObjectStore } from './adapters/s3.js';
+import type { ObjectStore } from './adapters/object-store.js';
 import type { ImageScanner } from './adapters/trivy.js';
 import type { EventCallback } from './adapters/wordpress.js';
 import type { BridgeConfig } from './config.js';

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../adapters/s3.js';
+import type { ObjectStore } from '../adapters/object-store.js';
 import type { ResourceNames } from '../resources.js';
 import {
 	findStoredImage,

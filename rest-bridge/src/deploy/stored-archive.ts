@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-import type { ObjectStore } from '../adapters/s3.js';
+import type { ObjectStore } from '../adapters/object-store.js';
 import type { RandomAccessArchive } from '../image/random-access-archive.js';
 
 async function collect( stream: Readable ): Promise< Buffer > {

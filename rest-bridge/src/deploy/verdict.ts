@@ -1,6 +1,6 @@
 import type { Policy, Verdict } from '@k8or-orbit/contract';
 
-import type { ObjectStore } from '../adapters/s3.js';
+import type { ObjectStore } from '../adapters/object-store.js';
 import type { ResourceNames } from '../resources.js';
 import { evaluateGate, type GateFinding, type GateScan } from '../scan/gate.js';
 import { reportKeys } from '../storage/keys.js';

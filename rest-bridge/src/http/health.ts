@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DocumentStore } from '../adapters/dynamo.js';
 import type { MessageBus } from '../adapters/nats.js';
-import type { ObjectStore } from '../adapters/s3.js';
+import type { ObjectStore } from '../adapters/object-store.js';
 import type { ImageScanner } from '../adapters/trivy.js';
 import type { EventCallback } from '../adapters/wordpress.js';
 import type { BridgeConfig } from '../config.js';

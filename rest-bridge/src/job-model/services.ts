@@ -1,7 +1,7 @@
 import type { RevisionStore } from '../adapters/dynamo-revisions.js';
 import type { GitOpsRepository } from '../adapters/git.js';
 import type { OciRegistry } from '../adapters/registry.js';
-import type { ObjectStore } from '../adapters/s3.js';
+import type { ObjectStore } from '../adapters/object-store.js';
 import type { ImageScanner } from '../adapters/trivy.js';
 import type { BridgeConfig } from '../config.js';
 import type { ResourceNames } from '../resources.js';

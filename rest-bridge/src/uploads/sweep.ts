@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../adapters/s3.js';
+import type { ObjectStore } from '../adapters/object-store.js';
 import type { JobQueue } from '../job-model/job.js';
 import type { Logger } from '../jobs/logger.js';
 import type { UploadSession, UploadSessions } from './sessions.js';

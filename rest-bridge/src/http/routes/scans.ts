@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { ObjectStore } from '../../adapters/s3.js';
+import type { ObjectStore } from '../../adapters/object-store.js';
 import type { BridgeConfig } from '../../config.js';
 import type { JobQueue } from '../../job-model/job.js';
 import { SCAN_JOB } from '../../job-model/kinds.js';

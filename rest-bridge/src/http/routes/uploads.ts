@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ARCHIVE_FILENAME_PATTERN, LIMITS } from '@k8or-orbit/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { ObjectStore } from '../../adapters/s3.js';
+import type { ObjectStore } from '../../adapters/object-store.js';
 import type { BridgeConfig } from '../../config.js';
 import type { JobQueue } from '../../job-model/job.js';
 import { UPLOAD_JOB, type UploadJobInput } from '../../job-model/kinds.js';

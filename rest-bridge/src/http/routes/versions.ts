@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ObjectStore } from '../../adapters/s3.js';
+import type { ObjectStore } from '../../adapters/object-store.js';
 import type { BridgeConfig } from '../../config.js';
 import type { ResourceNames } from '../../resources.js';
 import {
