@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -10,7 +9,6 @@ import {
 } from './nats-auth/server-auth.js';
 import { formatImageFacts, imageFactsJson } from './image/format.js';
 import {
-	ARCHIVE_READ_CHUNK_BYTES,
 	ImageValidationError,
 	validateArchive,
 } from './image/validate-archive.js';
@@ -148,9 +146,7 @@ const commands: Record< string, { usage: string; run: Command } > = {
 			const archive = positionals[ 0 ] as string;
 			try {
 				const facts = await validateArchive(
-					createReadStream( archive, {
-						highWaterMark: ARCHIVE_READ_CHUNK_BYTES,
-					} ),
+					{ path: archive },
 					{},
 					values.image ? { image: values.image } : {}
 				);
