@@ -44,10 +44,7 @@ const GNU_MAGIC = Buffer.from( 'ustar ', 'latin1' );
 const GNU_VERSION = Buffer.from( ' \0', 'latin1' );
 
 type LongHeaderType =
-	| 'gnu-long-path'
-	| 'gnu-long-link-path'
-	| 'pax-header'
-	| 'pax-global-header';
+	'gnu-long-path' | 'gnu-long-link-path' | 'pax-header' | 'pax-global-header';
 
 const TYPES: Record< number, TarEntryType | LongHeaderType > = {
 	0: 'file',
@@ -103,7 +100,8 @@ function base256( raw: Buffer ): number | null {
 
 function octal( block: Buffer, start: number, length: number ): number | null {
 	const raw = block.subarray( start, start + length );
-	if ( ( raw[ 0 ] ?? 0 ) & 0x80 ) {
+	// A first byte with the high bit set marks a base-256 number.
+	if ( ( raw[ 0 ] ?? 0 ) >= 0x80 ) {
 		return base256( raw );
 	}
 	let offset = 0;
@@ -181,10 +179,7 @@ function decodePax( data: Buffer ): Record< string, string > {
 		while ( space < rest.length && rest[ space ] !== 0x20 ) {
 			space++;
 		}
-		const length = Number.parseInt(
-			rest.toString( 'utf8', 0, space ),
-			10
-		);
+		const length = Number.parseInt( rest.toString( 'utf8', 0, space ), 10 );
 		if ( ! length ) {
 			return records;
 		}
@@ -265,7 +260,12 @@ export class TarScanner {
 				offset += BLOCK;
 			} else {
 				const length = Math.min( BLOCK - this.blockFill, available );
-				chunk.copy( this.block, this.blockFill, offset, offset + length );
+				chunk.copy(
+					this.block,
+					this.blockFill,
+					offset,
+					offset + length
+				);
 				this.blockFill += length;
 				offset += length;
 				if ( this.blockFill === BLOCK ) {
@@ -357,7 +357,6 @@ export class TarScanner {
 		}
 		this.sink = this.onEntry( {
 			...header,
-			type: header.type,
 			linkname: header.linkname ?? '',
 		} );
 		// As tar-stream does, a directory's size is not skipped: the next block is a header.

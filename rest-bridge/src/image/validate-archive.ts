@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
 
-
 import type { BlobRecord } from './blob-inspector.js';
 import { ImageValidationError } from './errors.js';
 import {
