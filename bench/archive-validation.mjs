@@ -3,6 +3,11 @@
  * `openssl dgst -sha256` of the same file: one hash pass with the CPU's SHA instructions is the
  * least any validator must do. Throughput is counted per CPU second (user + system), because on
  * a shared machine wall time measures the neighbours as much as the code; wall time is in the note.
+ *
+ * Each command's fixed cost (starting the process: about 0.1 CPU second for Node and the
+ * validator's modules, a few milliseconds for openssl) is measured in the same run on a 1 MiB
+ * archive and taken off both sides: the bridge validates uploads in its long-running process,
+ * where that cost is paid once, not per archive. The whole-command ratio is in the note.
  * Also the validator's peak resident memory above an idle Node process.
  */
 import fs from 'node:fs';
@@ -28,7 +33,8 @@ export default {
 	needs: { programs: { openssl: 'openssl', [ GNU_TIME ]: 'time' } },
 	async run( { repoRoot, tmpDir, smoke } ) {
 		const dataMiB = smoke ? 4 : 1024;
-		const rounds = smoke ? 1 : 3;
+		const startupMiB = 1;
+		const rounds = smoke ? 1 : 5;
 		if ( freeDiskBytes( tmpDir ) < ( dataMiB + 512 ) * MiB ) {
 			return [
 				skipped(
@@ -44,28 +50,33 @@ export default {
 			path.join( tmpDir, 'large.tar' ),
 			dataMiB * MiB
 		);
+		const small = await writeLargeDockerArchive(
+			path.join( tmpDir, 'small.tar' ),
+			startupMiB * MiB
+		);
 		try {
 			const fileMiB = fs.statSync( archive.file ).size / MiB;
+			const smallMiB = fs.statSync( small.file ).size / MiB;
 			const bin = path.join(
 				repoRoot,
 				'rest-bridge',
 				'bin',
 				'orbit-bridge.mjs'
 			);
+			const validate = ( file ) =>
+				timeCommand( process.execPath, [
+					bin,
+					'validate-image',
+					file,
+					'--json',
+				] );
+			const digest = ( file ) =>
+				timeCommand( 'openssl', [ 'dgst', '-sha256', file ] );
 			const runs = await interleave( rounds, {
-				validation: () =>
-					timeCommand( process.execPath, [
-						bin,
-						'validate-image',
-						archive.file,
-						'--json',
-					] ),
-				openssl: () =>
-					timeCommand( 'openssl', [
-						'dgst',
-						'-sha256',
-						archive.file,
-					] ),
+				validation: () => validate( archive.file ),
+				openssl: () => digest( archive.file ),
+				validationStartup: () => validate( small.file ),
+				opensslStartup: () => digest( small.file ),
 				idle: () => timeCommand( process.execPath, [ '-e', '' ] ),
 			} );
 			const facts = JSON.parse( runs.validation[ 0 ].stdout );
@@ -76,8 +87,31 @@ export default {
 			}
 			const throughput = ( figures, key ) =>
 				median( figures.map( ( run ) => fileMiB / run[ key ] ) );
-			const validation = throughput( runs.validation, 'cpuSeconds' );
-			const openssl = throughput( runs.openssl, 'cpuSeconds' );
+			// MiB per CPU second beyond what the same command spends on a 1 MiB archive.
+			const marginal = ( figures, startups ) => {
+				const startup = median(
+					startups.map( ( run ) => run.cpuSeconds )
+				);
+				return median(
+					figures.map(
+						( run ) =>
+							( fileMiB - smallMiB ) /
+							Math.max( run.cpuSeconds - startup, 0.01 )
+					)
+				);
+			};
+			const validation = marginal(
+				runs.validation,
+				runs.validationStartup
+			);
+			const openssl = marginal( runs.openssl, runs.opensslStartup );
+			const wholeRatio =
+				throughput( runs.validation, 'cpuSeconds' ) /
+				throughput( runs.openssl, 'cpuSeconds' );
+			const startupCpu = ( startups ) =>
+				median( startups.map( ( run ) => run.cpuSeconds ) ).toFixed(
+					2
+				);
 			const idleMiB = median(
 				runs.idle.map( ( run ) => run.peakRssBytes / MiB )
 			);
@@ -93,7 +127,7 @@ export default {
 					baseline: openssl,
 					goal: `≥ ${ GOAL_RATIO }×`,
 					ok: validation / openssl >= GOAL_RATIO,
-					note: `${ fileMiB.toFixed( 0 ) } MiB, median of ${ rounds }; wall ${ throughput( runs.validation, 'wallSeconds' ).toFixed( 0 ) } vs ${ throughput( runs.openssl, 'wallSeconds' ).toFixed( 0 ) } MiB/s`,
+					note: `${ fileMiB.toFixed( 0 ) } MiB, median of ${ rounds }; start-up taken off: ${ startupCpu( runs.validationStartup ) } vs ${ startupCpu( runs.opensslStartup ) } CPU-s; whole commands ${ wholeRatio.toFixed( 2 ) }×; wall ${ throughput( runs.validation, 'wallSeconds' ).toFixed( 0 ) } vs ${ throughput( runs.openssl, 'wallSeconds' ).toFixed( 0 ) } MiB/s`,
 				} ),
 				result( {
 					name: 'archive validation peak RSS above idle',
@@ -108,6 +142,7 @@ export default {
 			];
 		} finally {
 			fs.rmSync( archive.file, { force: true } );
+			fs.rmSync( small.file, { force: true } );
 		}
 	},
 };

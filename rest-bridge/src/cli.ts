@@ -1,34 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { ConfigError, loadConfig } from './config.js';
-import {
-	generateNatsAuthKeys,
-	natsServerAuthConfig,
-} from './nats-auth/server-auth.js';
-import { formatImageFacts, imageFactsJson } from './image/format.js';
-import {
-	ARCHIVE_READ_CHUNK_BYTES,
-	ImageValidationError,
-	validateArchive,
-} from './image/validate-archive.js';
-import { formatGate, formatSummary } from './scan/format.js';
-import { asSeverity } from '@k8or-orbit/contract';
+import { ImageValidationError } from './image/errors.js';
+import type { TrivyReport } from './scan/report.js';
 
-import {
-	decideGate,
-	GatePolicyError,
-	parseExemptions,
-	parseGateSeverity,
-} from './scan/gate.js';
-import {
-	parseTrivyReportText,
-	TrivyReportError,
-	type TrivyReport,
-} from './scan/report.js';
-import { listFindings, summarizeReport } from './scan/summary.js';
+// Each command loads what it needs when it runs: loading every command's modules (the config
+// schema, NATS keys, the scan rules) cost each run, validate-image included, a tenth of a CPU second.
 
 /** A command: gets its arguments, returns the exit code. */
 type Command = ( args: string[] ) => Promise< number >;
@@ -75,6 +53,7 @@ async function readJsonFile( file: string, what: string ): Promise< string > {
 }
 
 async function readTrivyReport( file: string ): Promise< TrivyReport > {
+	const { parseTrivyReportText } = await import( './scan/report.js' );
 	return parseTrivyReportText(
 		await readJsonFile( file, 'Trivy report' ),
 		`"${ file }"`
@@ -99,6 +78,8 @@ const commands: Record< string, { usage: string; run: Command } > = {
 				NATS_AUTH_USAGE
 			);
 			const directory = positionals[ 0 ]!;
+			const { generateNatsAuthKeys, natsServerAuthConfig } =
+				await import( './nats-auth/server-auth.js' );
 			const keys = generateNatsAuthKeys();
 			await mkdir( directory, { recursive: true, mode: 0o700 } );
 			// wx: never overwrite keys an installation already runs with.
@@ -110,7 +91,10 @@ const commands: Record< string, { usage: string; run: Command } > = {
 			await writeFile(
 				join( directory, 'account-seed' ),
 				keys.accountSeed,
-				{ mode: 0o600, flag: 'wx' }
+				{
+					mode: 0o600,
+					flag: 'wx',
+				}
 			);
 			process.stdout.write(
 				`wrote ${ join( directory, 'auth.conf' ) } and ${ join(
@@ -125,7 +109,10 @@ const commands: Record< string, { usage: string; run: Command } > = {
 		usage: 'provision    create the buckets, tables and NATS streams the bridge needs (idempotent)',
 		async run() {
 			// Loaded on use: the cloud SDKs it needs would double every other command's memory.
-			const { provision } = await import( './provision.js' );
+			const [ { provision }, { loadConfig } ] = await Promise.all( [
+				import( './provision.js' ),
+				import( './config.js' ),
+			] );
 			for ( const line of await provision( loadConfig( process.env ) ) ) {
 				process.stdout.write( `${ line }\n` );
 			}
@@ -146,11 +133,16 @@ const commands: Record< string, { usage: string; run: Command } > = {
 				VALIDATE_USAGE
 			);
 			const archive = positionals[ 0 ] as string;
+			const [
+				{ validateArchive },
+				{ formatImageFacts, imageFactsJson },
+			] = await Promise.all( [
+				import( './image/validate-archive.js' ),
+				import( './image/format.js' ),
+			] );
 			try {
 				const facts = await validateArchive(
-					createReadStream( archive, {
-						highWaterMark: ARCHIVE_READ_CHUNK_BYTES,
-					} ),
+					{ path: archive },
 					{},
 					values.image ? { image: values.image } : {}
 				);
@@ -179,7 +171,15 @@ const commands: Record< string, { usage: string; run: Command } > = {
 				[ 'TRIVY_JSON' ],
 				SUMMARY_USAGE
 			);
-			const report = await readTrivyReport( positionals[ 0 ] as string );
+			const [
+				report,
+				{ listFindings, summarizeReport },
+				{ formatSummary },
+			] = await Promise.all( [
+				readTrivyReport( positionals[ 0 ] as string ),
+				import( './scan/summary.js' ),
+				import( './scan/format.js' ),
+			] );
 			const summary = summarizeReport( report );
 			process.stdout.write(
 				values.json
@@ -209,6 +209,22 @@ const commands: Record< string, { usage: string; run: Command } > = {
 					`--max-severity is required\nusage: orbit-bridge ${ GATE_USAGE }`
 				);
 			}
+			const [
+				{
+					decideGate,
+					GatePolicyError,
+					parseExemptions,
+					parseGateSeverity,
+				},
+				{ listFindings },
+				{ formatGate },
+				{ asSeverity },
+			] = await Promise.all( [
+				import( './scan/gate.js' ),
+				import( './scan/summary.js' ),
+				import( './scan/format.js' ),
+				import( '@k8or-orbit/contract' ),
+			] );
 			const maxSeverity = parseGateSeverity( values[ 'max-severity' ] );
 			const exemptionsFile = values.exemptions;
 			let exemptions;
@@ -273,6 +289,12 @@ export async function runCli( argv: string[] ): Promise< number > {
 	try {
 		return await command.run( args );
 	} catch ( error ) {
+		const [ { ConfigError }, { TrivyReportError }, { GatePolicyError } ] =
+			await Promise.all( [
+				import( './config.js' ),
+				import( './scan/report.js' ),
+				import( './scan/gate.js' ),
+			] );
 		if ( error instanceof ConfigError ) {
 			process.stderr.write( `${ error.message }\n` );
 			return EXIT.invalidInput;

@@ -1,12 +1,9 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import tar, { type Extract } from 'tar-stream';
-
-import { inspectBlob, type BlobRecord } from './blob-inspector.js';
+import { BlobInspector, type BlobRecord } from './blob-inspector.js';
 import { normalizeEntryName, resolveLinkTarget } from './entry-paths.js';
 import { ImageValidationError } from './errors.js';
 import type { Descriptor } from './image-documents.js';
 import type { ArchiveLimits } from './limits.js';
+import { TarScanner, type TarEntrySink } from './tar-scanner.js';
 
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
@@ -21,122 +18,112 @@ export interface ArchiveContents {
 
 /** Reads the archive in one pass: each file's digest and facts, and its links. */
 export async function readArchive(
-	source: Readable,
+	chunks: AsyncIterable< Buffer >,
 	limits: ArchiveLimits
 ): Promise< ArchiveContents > {
 	const files = new Map< string, BlobRecord >();
 	const links = new Map< string, string >();
 	const seen = new Set< string >();
 	let firstBytes: Buffer | undefined;
-	const tap = new Transform( {
-		transform( chunk: Buffer, _encoding, callback: TransformCallback ) {
-			firstBytes ??= chunk.subarray( 0, 2 );
-			callback( null, chunk );
-		},
-	} );
-	const extract = tar.extract();
+	let entryCount = 0;
+	let totalBytes = 0;
+	let retainedJsonBytes = 0;
+	const maxDocumentBytes = Math.max(
+		limits.maxManifestBytes,
+		limits.maxConfigBytes,
+		limits.maxIndexBytes
+	);
 
-	const walk = async ( entries: Extract ) => {
-		let entryCount = 0;
-		let totalBytes = 0;
-		let retainedJsonBytes = 0;
-		const maxDocumentBytes = Math.max(
-			limits.maxManifestBytes,
-			limits.maxConfigBytes,
-			limits.maxIndexBytes
+	const inspect = ( name: string, size: number ): TarEntrySink => {
+		const inspector = new BlobInspector(
+			name,
+			size,
+			size <= maxDocumentBytes,
+			limits
 		);
-		for await ( const entry of entries ) {
-			const { header } = entry;
-			entryCount += 1;
-			if ( entryCount > limits.maxEntries ) {
-				throw new ImageValidationError(
-					'ARCHIVE_TOO_MANY_ENTRIES',
-					`The archive holds more than ${ limits.maxEntries } entries; an image archive has a few per layer. Check that this is an image archive (docker save, skopeo copy).`
-				);
-			}
-			const name = normalizeEntryName(
-				header.name,
-				'ARCHIVE',
-				'the archive',
-				limits.maxNameLength
-			);
-			if ( name !== '' && seen.has( name ) ) {
-				throw new ImageValidationError(
-					'ARCHIVE_DUPLICATE_ENTRY',
-					`The archive contains "${ name }" twice; which copy counts would depend on the tool reading it. Re-create the archive.`
-				);
-			}
-			seen.add( name );
-			switch ( header.type ) {
-				case 'directory':
-					entry.resume();
-					break;
-				case 'file':
-				case 'contiguous-file': {
-					totalBytes += header.size;
-					if ( totalBytes > limits.maxTotalBytes ) {
-						throw new ImageValidationError(
-							'ARCHIVE_TOO_LARGE',
-							`The archive's files add up to more than ${ limits.maxTotalBytes } bytes, the largest image accepted. Slim the image.`
-						);
-					}
-					// streamx readables are async-iterable at run time; their typings omit it.
-					const chunks = entry as unknown as AsyncIterable< Buffer >;
-					const record = await inspectBlob(
-						chunks,
-						name,
-						header.size,
-						header.size <= maxDocumentBytes,
-						limits
-					);
-					retainedJsonBytes += record.json?.length ?? 0;
-					if ( retainedJsonBytes > limits.maxRetainedJsonBytes ) {
-						throw new ImageValidationError(
-							'ARCHIVE_METADATA_TOO_LARGE',
-							`The archive's JSON documents add up to more than ${ limits.maxRetainedJsonBytes } bytes. This is not a normal image archive; re-export it.`
-						);
-					}
-					files.set( name, record );
-					break;
-				}
-				case 'symlink':
-				case 'link':
-					links.set(
-						name,
-						resolveLinkTarget(
-							name,
-							header.linkname,
-							header.type,
-							'ARCHIVE',
-							'the archive'
-						)
-					);
-					entry.resume();
-					break;
-				default:
+		return {
+			write: ( bytes ) => inspector.write( bytes ),
+			end: async () => {
+				const record = await inspector.end();
+				retainedJsonBytes += record.json?.length ?? 0;
+				if ( retainedJsonBytes > limits.maxRetainedJsonBytes ) {
 					throw new ImageValidationError(
-						'ARCHIVE_SPECIAL_FILE',
-						`The archive contains "${ name }", a ${ header.type ?? 'special' } entry. Image archives hold only files, directories and links; re-create it.`
+						'ARCHIVE_METADATA_TOO_LARGE',
+						`The archive's JSON documents add up to more than ${ limits.maxRetainedJsonBytes } bytes. This is not a normal image archive; re-export it.`
 					);
-			}
-		}
+				}
+				files.set( name, record );
+			},
+		};
 	};
 
-	const piping = pipeline( source, tap, extract );
-	const walking = walk( extract );
-	const [ piped, walked ] = await Promise.allSettled( [ piping, walking ] );
-	if (
-		walked.status === 'rejected' &&
-		walked.reason instanceof ImageValidationError
-	) {
-		source.destroy();
-		throw walked.reason;
-	}
-	const failure = [ piped, walked ].find(
-		( outcome ) => outcome.status === 'rejected'
-	)?.reason;
-	if ( failure !== undefined ) {
-		source.destroy();
+	const scanner = new TarScanner( ( header ) => {
+		entryCount += 1;
+		if ( entryCount > limits.maxEntries ) {
+			throw new ImageValidationError(
+				'ARCHIVE_TOO_MANY_ENTRIES',
+				`The archive holds more than ${ limits.maxEntries } entries; an image archive has a few per layer. Check that this is an image archive (docker save, skopeo copy).`
+			);
+		}
+		const name = normalizeEntryName(
+			header.name,
+			'ARCHIVE',
+			'the archive',
+			limits.maxNameLength
+		);
+		if ( name !== '' && seen.has( name ) ) {
+			throw new ImageValidationError(
+				'ARCHIVE_DUPLICATE_ENTRY',
+				`The archive contains "${ name }" twice; which copy counts would depend on the tool reading it. Re-create the archive.`
+			);
+		}
+		seen.add( name );
+		switch ( header.type ) {
+			case 'directory':
+				return undefined;
+			case 'file':
+			case 'contiguous-file':
+				totalBytes += header.size;
+				if ( totalBytes > limits.maxTotalBytes ) {
+					throw new ImageValidationError(
+						'ARCHIVE_TOO_LARGE',
+						`The archive's files add up to more than ${ limits.maxTotalBytes } bytes, the largest image accepted. Slim the image.`
+					);
+				}
+				return inspect( name, header.size );
+			case 'symlink':
+			case 'link':
+				links.set(
+					name,
+					resolveLinkTarget(
+						name,
+						header.linkname,
+						header.type,
+						'ARCHIVE',
+						'the archive'
+					)
+				);
+				return undefined;
+			default:
+				throw new ImageValidationError(
+					'ARCHIVE_SPECIAL_FILE',
+					`The archive contains "${ name }", a ${ header.type ?? 'special' } entry. Image archives hold only files, directories and links; re-create it.`
+				);
+		}
+	} );
+
+	try {
+		for await ( const chunk of chunks ) {
+			if ( firstBytes === undefined && chunk.length > 0 ) {
+				firstBytes = Buffer.from( chunk.subarray( 0, 2 ) );
+			}
+			await scanner.push( chunk );
+		}
+		scanner.end();
+	} catch ( failure ) {
+		if ( failure instanceof ImageValidationError ) {
+			throw failure;
+		}
 		if ( firstBytes?.[ 0 ] === 0x1f && firstBytes[ 1 ] === 0x8b ) {
 			throw new ImageValidationError(
 				'ARCHIVE_COMPRESSED',
@@ -144,10 +131,7 @@ export async function readArchive(
 			);
 		}
 		// A source that cannot be read (a missing file, a broken download) is not a bad archive.
-		if (
-			failure instanceof ImageValidationError ||
-			( failure instanceof Error && 'syscall' in failure )
-		) {
+		if ( failure instanceof Error && 'syscall' in failure ) {
 			throw failure;
 		}
 		throw new ImageValidationError(

@@ -1,12 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback, type Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import tar, { type Extract, type Header } from 'tar-stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
 
 import { normalizeEntryName, resolveLinkTarget } from './entry-paths.js';
 import { ImageValidationError } from './errors.js';
 import type { ArchiveLimits } from './limits.js';
+import { TarScanner, type TarHeader } from './tar-scanner.js';
 
 /** What the bytes of a file in the archive turned out to be. */
 export type BlobContent = 'gzip' | 'tar' | 'json' | 'other';
@@ -61,113 +61,92 @@ function sniff( head: Buffer, retainJson: boolean ): BlobContent {
  * Walks the file tree of one layer as its bytes arrive: decompresses gzip,
  * hashes the uncompressed tar (the diff_id), stops at the decompressed-size
  * limit and checks every entry name, link and file type. Nothing is kept but
- * counters and the hash.
+ * counters and the hash; the bytes of an uncompressed layer are only looked at,
+ * never copied.
  */
 class LayerWalker {
-	/** The first stage: the decompressor, or the meter itself for an uncompressed layer. */
-	private readonly input: Writable;
 	/** Only a compressed layer needs a second hash: an uncompressed one's diff_id is its digest. */
 	private readonly diffHash: Hash | undefined;
+	private readonly scanner: TarScanner;
+	private readonly gunzip: Gunzip | undefined;
+	private readonly inflated: Promise< void > | undefined;
 	private uncompressedBytes = 0;
+	private entries = 0;
 	private problem: ImageValidationError | undefined;
-	private readonly finished: Promise< unknown >;
 
 	constructor(
 		private readonly where: string,
 		compressed: boolean,
 		private readonly limits: ArchiveLimits
 	) {
-		this.diffHash = compressed ? createHash( 'sha256' ) : undefined;
-		const extract = tar.extract();
-		const meter = new Transform( {
-			transform: (
-				chunk: Buffer,
-				_encoding,
-				callback: TransformCallback
-			) => {
-				this.uncompressedBytes += chunk.length;
-				if (
-					this.uncompressedBytes > limits.maxLayerUncompressedBytes
-				) {
-					callback(
-						this.fail(
-							new ImageValidationError(
-								'LAYER_DECOMPRESSED_TOO_LARGE',
-								`${ this.where } expands to more than ${ limits.maxLayerUncompressedBytes } bytes when decompressed (a gzip bomb or an oversized layer). Split or slim the layer.`
-							)
-						)
-					);
-					return;
-				}
-				this.diffHash?.update( chunk );
-				callback( null, chunk );
-			},
-			// Go's archive/tar (and so umoci and containerd) accepts a layer that ends without
-			// block padding or the end-of-archive marker; tar-stream does not, so supply them.
-			flush: ( callback: TransformCallback ) => {
-				const padding =
-					( TAR_BLOCK - ( this.uncompressedBytes % TAR_BLOCK ) ) %
-					TAR_BLOCK;
-				callback( null, Buffer.alloc( padding + 2 * TAR_BLOCK ) );
-			},
+		this.scanner = new TarScanner( ( header ) => {
+			this.checkEntry( header );
+			return undefined;
 		} );
-		const stages = compressed
-			? [
-					createGunzip( { chunkSize: INFLATE_CHUNK_BYTES } ),
-					meter,
-					extract,
-				]
-			: [ meter, extract ];
-		this.input = stages[ 0 ] as Writable;
-		const piped = pipeline( stages ).catch( ( error: unknown ) => {
-			const zlibError =
-				typeof error === 'object' && error !== null && 'errno' in error;
-			const reason =
-				error instanceof Error ? error.message : String( error );
-			this.fail(
-				zlibError
-					? new ImageValidationError(
-							'LAYER_GZIP_CORRUPT',
-							`${ this.where } is not valid gzip data (${ reason }). Re-export the image.`
-						)
-					: new ImageValidationError(
-							'LAYER_TAR_INVALID',
-							`${ this.where } is not a valid tar stream (${ reason }). Re-export the image.`
-						)
-			);
-		} );
-		this.finished = Promise.all( [ piped, this.walk( extract ) ] );
-	}
-
-	private fail( problem: ImageValidationError ): ImageValidationError {
-		this.problem ??= problem;
-		this.input.destroy( problem );
-		return problem;
-	}
-
-	private async walk( extract: Extract ): Promise< void > {
-		let entries = 0;
-		try {
-			for await ( const entry of extract ) {
-				entries += 1;
-				if ( entries > this.limits.maxLayerEntries ) {
-					throw new ImageValidationError(
-						'LAYER_TOO_MANY_ENTRIES',
-						`${ this.where } holds more than ${ this.limits.maxLayerEntries } files. Slim the image.`
-					);
-				}
-				this.checkEntry( entry.header );
-				entry.resume();
-			}
-		} catch ( error ) {
-			if ( error instanceof ImageValidationError ) {
-				this.fail( error );
-			}
-			// Anything else is the stream failing; the pipeline reports it with its cause.
+		if ( ! compressed ) {
+			this.diffHash = undefined;
+			return;
 		}
+		this.diffHash = createHash( 'sha256' );
+		this.gunzip = createGunzip( { chunkSize: INFLATE_CHUNK_BYTES } );
+		const walking = new Writable( {
+			write: ( chunk: Buffer, _encoding, callback ) => {
+				this.walk( chunk ).then( () => callback(), callback );
+			},
+		} );
+		this.inflated = pipeline( this.gunzip, walking ).catch(
+			( error: unknown ) => {
+				const zlibError =
+					typeof error === 'object' &&
+					error !== null &&
+					'errno' in error;
+				this.fail(
+					zlibError
+						? new ImageValidationError(
+								'LAYER_GZIP_CORRUPT',
+								`${ this.where } is not valid gzip data (${ reason( error ) }). Re-export the image.`
+							)
+						: this.tarProblem( error )
+				);
+			}
+		);
 	}
 
-	private checkEntry( header: Header ): void {
+	private tarProblem( error: unknown ): ImageValidationError {
+		return error instanceof ImageValidationError
+			? error
+			: new ImageValidationError(
+					'LAYER_TAR_INVALID',
+					`${ this.where } is not a valid tar stream (${ reason( error ) }). Re-export the image.`
+				);
+	}
+
+	private fail( problem: ImageValidationError ): void {
+		this.problem ??= problem;
+		this.gunzip?.destroy();
+	}
+
+	/** Uncompressed tar bytes: counted against the limit, hashed if decompressed, walked. */
+	private async walk( chunk: Buffer ): Promise< void > {
+		this.uncompressedBytes += chunk.length;
+		if ( this.uncompressedBytes > this.limits.maxLayerUncompressedBytes ) {
+			throw new ImageValidationError(
+				'LAYER_DECOMPRESSED_TOO_LARGE',
+				`${ this.where } expands to more than ${ this.limits.maxLayerUncompressedBytes } bytes when decompressed (a gzip bomb or an oversized layer). Split or slim the layer.`
+			);
+		}
+		this.diffHash?.update( chunk );
+		await this.scanner.push( chunk );
+	}
+
+	private checkEntry( header: TarHeader ): void {
+		this.entries += 1;
+		if ( this.entries > this.limits.maxLayerEntries ) {
+			throw new ImageValidationError(
+				'LAYER_TOO_MANY_ENTRIES',
+				`${ this.where } holds more than ${ this.limits.maxLayerEntries } files. Slim the image.`
+			);
+		}
 		const name = normalizeEntryName(
 			header.name,
 			'LAYER',
@@ -193,20 +172,33 @@ class LayerWalker {
 		}
 	}
 
-	/** Feeds stored bytes, waiting while the decompressor or walker are behind. */
+	/** Feeds stored bytes, waiting while the decompressor is behind; done with `chunk` on return. */
 	async write( chunk: Buffer ): Promise< void > {
-		if ( this.problem || this.input.destroyed ) {
+		if ( this.problem ) {
 			return;
 		}
-		if ( ! this.input.write( chunk ) ) {
+		const gunzip = this.gunzip;
+		if ( ! gunzip ) {
+			try {
+				await this.walk( chunk );
+			} catch ( error ) {
+				this.fail( this.tarProblem( error ) );
+			}
+			return;
+		}
+		if ( gunzip.destroyed ) {
+			return;
+		}
+		// zlib reads its input later, on its own thread; the chunk is reused by then.
+		if ( ! gunzip.write( Buffer.from( chunk ) ) ) {
 			await new Promise< void >( ( resolve ) => {
 				const done = () => {
-					this.input.off( 'drain', done );
-					this.input.off( 'close', done );
+					gunzip.off( 'drain', done );
+					gunzip.off( 'close', done );
 					resolve();
 				};
-				this.input.on( 'drain', done );
-				this.input.on( 'close', done );
+				gunzip.on( 'drain', done );
+				gunzip.on( 'close', done );
 			} );
 		}
 	}
@@ -215,10 +207,25 @@ class LayerWalker {
 		diffId?: string;
 		problem?: ImageValidationError;
 	} > {
-		if ( ! this.input.destroyed ) {
-			this.input.end();
+		if ( this.gunzip && ! this.gunzip.destroyed ) {
+			this.gunzip.end();
 		}
-		await this.finished;
+		await this.inflated;
+		if ( ! this.problem ) {
+			// Go's archive/tar (and so umoci and containerd) accepts a layer that ends without
+			// block padding or the end-of-archive marker; supply them before asking for the end.
+			const padding =
+				( TAR_BLOCK - ( this.uncompressedBytes % TAR_BLOCK ) ) %
+				TAR_BLOCK;
+			try {
+				await this.scanner.push(
+					Buffer.alloc( padding + 2 * TAR_BLOCK )
+				);
+				this.scanner.end();
+			} catch ( error ) {
+				this.fail( this.tarProblem( error ) );
+			}
+		}
 		if ( this.problem ) {
 			return { problem: this.problem };
 		}
@@ -226,79 +233,97 @@ class LayerWalker {
 	}
 }
 
+function reason( error: unknown ): string {
+	return error instanceof Error ? error.message : String( error );
+}
+
 /**
  * Reads one file of the outer archive exactly once: hashes it, and depending
  * on what its first bytes are, keeps it (small JSON) or walks it as a layer.
  * Which files are layers is only known once the manifest has been read, and
  * the manifest may come last, so every tar-looking file is walked.
- *
- * @param chunks     the entry's bytes
- * @param name       normalized entry name
- * @param size       size from the tar header
- * @param retainJson whether this file may be kept in memory if it is JSON
- * @param limits     archive limits
+ * Each chunk written is done with when `write` returns or settles.
  */
-export async function inspectBlob(
-	chunks: AsyncIterable< Buffer >,
-	name: string,
-	size: number,
-	retainJson: boolean,
-	limits: ArchiveLimits
-): Promise< BlobRecord > {
-	const storedHash = createHash( 'sha256' );
-	const where = `layer "${ name }"`;
-	let head: Buffer[] = [];
-	let headLength = 0;
-	let content: BlobContent | undefined;
-	let walker: LayerWalker | undefined;
-	const kept: Buffer[] = [];
+export class BlobInspector {
+	private readonly storedHash = createHash( 'sha256' );
+	private head: Buffer[] = [];
+	private headLength = 0;
+	private content: BlobContent | undefined;
+	private walker: LayerWalker | undefined;
+	private readonly kept: Buffer[] = [];
 
-	const decide = async () => {
-		const start = Buffer.concat( head );
-		content = sniff( start, retainJson );
-		if ( content === 'gzip' || content === 'tar' ) {
-			walker = new LayerWalker( where, content === 'gzip', limits );
-			await walker.write( start );
-		} else if ( content === 'json' ) {
-			kept.push( start );
-		}
-		head = [];
-	};
+	/**
+	 * @param name       normalized entry name
+	 * @param size       size from the tar header
+	 * @param retainJson whether this file may be kept in memory if it is JSON
+	 * @param limits     archive limits
+	 */
+	constructor(
+		private readonly name: string,
+		private readonly size: number,
+		private readonly retainJson: boolean,
+		private readonly limits: ArchiveLimits
+	) {}
 
-	for await ( const chunk of chunks ) {
-		storedHash.update( chunk );
-		if ( content === undefined ) {
-			head.push( chunk );
-			headLength += chunk.length;
-			if ( headLength >= SNIFF_BYTES ) {
-				await decide();
+	write( chunk: Buffer ): void | Promise< void > {
+		this.storedHash.update( chunk );
+		if ( this.content === undefined ) {
+			if ( this.headLength === 0 && chunk.length >= SNIFF_BYTES ) {
+				return this.decide( chunk );
 			}
-		} else if ( walker ) {
-			await walker.write( chunk );
-		} else if ( content === 'json' ) {
-			kept.push( chunk );
+			this.head.push( Buffer.from( chunk ) );
+			this.headLength += chunk.length;
+			if ( this.headLength >= SNIFF_BYTES ) {
+				return this.decide( Buffer.concat( this.head ) );
+			}
+			return;
 		}
-	}
-	if ( content === undefined ) {
-		await decide();
+		if ( this.walker ) {
+			return this.walker.write( chunk );
+		}
+		if ( this.content === 'json' ) {
+			this.kept.push( Buffer.from( chunk ) );
+		}
 	}
 
-	const record: BlobRecord = {
-		name,
-		size,
-		digest: sha256( storedHash ),
-		content: content ?? 'other',
-	};
-	if ( walker ) {
-		const { diffId, problem } = await walker.end();
-		if ( problem ) {
-			record.layerProblem = problem;
-		} else {
-			record.diffId = diffId ?? record.digest;
+	private decide( start: Buffer ): void | Promise< void > {
+		this.head = [];
+		this.content = sniff( start, this.retainJson );
+		if ( this.content === 'gzip' || this.content === 'tar' ) {
+			this.walker = new LayerWalker(
+				`layer "${ this.name }"`,
+				this.content === 'gzip',
+				this.limits
+			);
+			return this.walker.write( start );
+		}
+		if ( this.content === 'json' ) {
+			this.kept.push( Buffer.from( start ) );
 		}
 	}
-	if ( content === 'json' ) {
-		record.json = Buffer.concat( kept );
+
+	/** What the file turned out to be, once all its bytes have been written. */
+	async end(): Promise< BlobRecord > {
+		if ( this.content === undefined ) {
+			await this.decide( Buffer.concat( this.head ) );
+		}
+		const record: BlobRecord = {
+			name: this.name,
+			size: this.size,
+			digest: sha256( this.storedHash ),
+			content: this.content ?? 'other',
+		};
+		if ( this.walker ) {
+			const { diffId, problem } = await this.walker.end();
+			if ( problem ) {
+				record.layerProblem = problem;
+			} else {
+				record.diffId = diffId ?? record.digest;
+			}
+		}
+		if ( this.content === 'json' ) {
+			record.json = Buffer.concat( this.kept );
+		}
+		return record;
 	}
-	return record;
 }

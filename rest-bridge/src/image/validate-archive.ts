@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
 
 import type { BlobRecord } from './blob-inspector.js';
 import { ImageValidationError } from './errors.js';
@@ -18,7 +18,11 @@ import {
 	type ImageConfig,
 } from './image-documents.js';
 import { ArchiveIndex, readArchive } from './archive-index.js';
-import { resolveLimits, type ArchiveLimits } from './limits.js';
+import {
+	ARCHIVE_READ_CHUNK_BYTES,
+	resolveLimits,
+	type ArchiveLimits,
+} from './limits.js';
 
 export { ImageValidationError, type ImageValidationCode } from './errors.js';
 export {
@@ -334,23 +338,50 @@ function normalizePorts( config: ImageConfig ): string[] {
 }
 
 /**
+ * A file's bytes, read into one buffer over and over: each chunk is only valid
+ * until the next is asked for, which readArchive honours (it copies what it keeps).
+ * No buffer per read means no garbage for the collector and no fresh pages to fault in.
+ */
+async function* fileChunks( path: string ): AsyncGenerator< Buffer > {
+	const file = await open( path, 'r' );
+	try {
+		const buffer = Buffer.allocUnsafe( ARCHIVE_READ_CHUNK_BYTES );
+		for (;;) {
+			const { bytesRead } = await file.read(
+				buffer,
+				0,
+				buffer.length,
+				null
+			);
+			if ( bytesRead === 0 ) {
+				return;
+			}
+			yield buffer.subarray( 0, bytesRead );
+		}
+	} finally {
+		await file.close();
+	}
+}
+
+/**
  * Validates a container image archive (docker-archive or OCI image layout in a
  * tar) in one streaming pass, without holding it in memory, and returns what
  * the portal needs to know about the image.
  *
- * @param source  the archive's bytes
+ * @param source  the archive's bytes (a Readable, or the path of a file to read)
  * @param limits  overrides of DEFAULT_ARCHIVE_LIMITS
  * @param options which image to take from an archive with several
  * @throws ImageValidationError when the archive is not acceptable
  */
 export async function validateArchive(
-	source: Readable,
+	source: AsyncIterable< Buffer > | { path: string },
 	limits: Partial< ArchiveLimits > = {},
 	options: ValidateOptions = {}
 ): Promise< ImageFacts > {
 	const resolved = resolveLimits( limits );
+	const chunks = 'path' in source ? fileChunks( source.path ) : source;
 	const archive = new ArchiveIndex(
-		await readArchive( source, resolved ),
+		await readArchive( chunks, resolved ),
 		resolved
 	);
 	archive.checkAllNamedDigests();

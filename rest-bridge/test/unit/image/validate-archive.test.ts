@@ -266,4 +266,26 @@ describe( 'validateArchive on archives made by umoci and skopeo', () => {
 		const whole = await validateArchive( Readable.from( [ data ] ) );
 		expect( tiny ).toEqual( whole );
 	} );
+
+	it.each( [ 'dockerArchive', 'ociArchive' ] as const )(
+		'reads the %s the same through one buffer overwritten after every read',
+		async ( kind ) => {
+			const data = await readFile( images[ kind ] );
+			// What a reader reusing its buffer delivers: each chunk is clobbered once the next is asked for.
+			async function* reusedBuffer() {
+				const buffer = Buffer.alloc( 97 );
+				for ( let start = 0; start < data.length; start += 97 ) {
+					const length = data.copy( buffer, 0, start, start + 97 );
+					yield buffer.subarray( 0, length );
+					buffer.fill( 0xa5 );
+				}
+			}
+			const reused = await validateArchive( reusedBuffer() );
+			const whole = await validateArchive( Readable.from( [ data ] ) );
+			expect( reused ).toEqual( whole );
+			await expect(
+				validateArchive( { path: images[ kind ] } )
+			).resolves.toEqual( whole );
+		}
+	);
 } );
