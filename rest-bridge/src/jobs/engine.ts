@@ -16,7 +16,7 @@ import { EventRecorder } from './event-recorder.js';
 import type { JobHooks } from './hooks.js';
 import { JobLease } from './lease.js';
 import type { Logger } from './logger.js';
-import { retryDelayMs, sleep } from './retry.js';
+import { handsBackUnknownJob, retryDelayMs, sleep } from './retry.js';
 import { StepRunner } from './runner.js';
 import type { JobServices } from '../job-model/services.js';
 
@@ -170,8 +170,12 @@ export class JobEngine implements JobQueue {
 	async process( message: JobMessage ): Promise< void > {
 		const job = await this.get( message.jobId );
 		if ( ! job ) {
+			if ( handsBackUnknownJob( message.deliveryCount ) ) {
+				message.nak( 1000 );
+				return;
+			}
 			this.options.logger.warn(
-				{ jobId: message.jobId },
+				{ jobId: message.jobId, deliveries: message.deliveryCount },
 				'job message for an unknown job; dropped'
 			);
 			message.ack();

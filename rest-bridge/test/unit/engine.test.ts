@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { remainingSteps } from '../../src/jobs/definition.js';
 import { contiguousFrom } from '../../src/jobs/delivery.js';
-import { retryDelayMs } from '../../src/jobs/retry.js';
+import {
+	handsBackUnknownJob,
+	retryDelayMs,
+	UNKNOWN_JOB_DELIVERIES,
+} from '../../src/jobs/retry.js';
 import type { BridgeEvent } from '../../src/events/event.js';
 
 const step = ( name: string ) => ( { name, run: async () => null } );
@@ -51,6 +55,14 @@ describe( 'job engine rules', () => {
 				( e ) => e.seq
 			)
 		).toEqual( [ 1, 2 ] );
+	} );
+
+	it( 'hands a message for a job it does not know back, for a replica with other tables, then drops it', () => {
+		expect( handsBackUnknownJob( 1 ) ).toBe( true );
+		expect( handsBackUnknownJob( UNKNOWN_JOB_DELIVERIES - 1 ) ).toBe(
+			true
+		);
+		expect( handsBackUnknownJob( UNKNOWN_JOB_DELIVERIES ) ).toBe( false );
 	} );
 
 	it( 'backs off exponentially up to a minute', () => {
