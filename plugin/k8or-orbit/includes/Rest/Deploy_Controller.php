@@ -48,6 +48,28 @@ abstract class Deploy_Controller extends Controller {
 	}
 
 	/**
+	 * Asks the bridge to start a deploy job: 202 {jobId, revision}, or the bridge's refusal.
+	 *
+	 * @param string          $path    Bridge route.
+	 * @param array           $body    Request body.
+	 * @param WP_REST_Request $request The REST request (its Idempotency-Key).
+	 * @return WP_REST_Response|WP_Error
+	 */
+	protected function start_deploy_job( string $path, array $body, WP_REST_Request $request ) {
+		$answer = $this->bridge()->request( 'POST', $path, $body, $this->idempotency_key( $request ) );
+		if ( is_wp_error( $answer ) ) {
+			return $this->refusal( $answer );
+		}
+		return new WP_REST_Response(
+			array(
+				'jobId'    => (string) ( $answer['body']['jobId'] ?? '' ),
+				'revision' => (int) ( $answer['body']['revision'] ?? 0 ),
+			),
+			202
+		);
+	}
+
+	/**
 	 * The app, unless it is deleted (a deleted app is restored first).
 	 *
 	 * @param WP_REST_Request $request Request.

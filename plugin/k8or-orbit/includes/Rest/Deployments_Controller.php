@@ -153,22 +153,7 @@ final class Deployments_Controller extends Deploy_Controller {
 		}
 		// The environment's state changes only through the job's own events, so a deploy that
 		// fails leaves it as it was.
-		$answer = $this->bridge()->request(
-			'POST',
-			$this->bridge_path( $post ),
-			$body,
-			$this->idempotency_key( $request )
-		);
-		if ( is_wp_error( $answer ) ) {
-			return $this->refusal( $answer );
-		}
-		return new WP_REST_Response(
-			array(
-				'jobId'    => (string) ( $answer['body']['jobId'] ?? '' ),
-				'revision' => (int) ( $answer['body']['revision'] ?? 0 ),
-			),
-			202
-		);
+		return $this->start_deploy_job( $this->bridge_path( $post ), $body, $request );
 	}
 
 	/**

@@ -65,8 +65,7 @@ final class Rollbacks_Controller extends Deploy_Controller {
 			return $post;
 		}
 		$environment = (string) $request['environment'];
-		$answer      = $this->bridge()->request(
-			'POST',
+		return $this->start_deploy_job(
 			'/v1/apps/' . App_Post_Type::app_name( $post ) . '/rollbacks',
 			array(
 				'environment' => $environment,
@@ -74,17 +73,7 @@ final class Rollbacks_Controller extends Deploy_Controller {
 				'policy'      => Environment_Policy::for_environment( $environment ),
 				'actor'       => $this->actor(),
 			),
-			$this->idempotency_key( $request )
-		);
-		if ( is_wp_error( $answer ) ) {
-			return $this->refusal( $answer );
-		}
-		return new WP_REST_Response(
-			array(
-				'jobId'    => (string) ( $answer['body']['jobId'] ?? '' ),
-				'revision' => (int) ( $answer['body']['revision'] ?? 0 ),
-			),
-			202
+			$request
 		);
 	}
 
