@@ -124,6 +124,14 @@ const environmentSchema = z.object( {
 	ORBIT_UPLOAD_SWEEP_INTERVAL_SECONDS: integer( 3600, 10, 7 * 24 * 3600 ),
 	ORBIT_JOB_ACK_WAIT_SECONDS: integer( 60, 2, 3600 ),
 	ORBIT_JOB_MAX_ATTEMPTS: integer( 5, 1, 100 ),
+	ORBIT_ARGOCD_URL: optionalUrl,
+	ORBIT_ARGOCD_TOKEN: z.string().optional(),
+	ORBIT_ARGOCD_SYNC_DEADLINE_SECONDS: integer( 600, 10, 86400 ),
+	ORBIT_ARGOCD_WEBHOOK_SECRET: z
+		.string()
+		.min( 32, { error: 'must be at least 32 characters' } )
+		.optional(),
+	ORBIT_ROLLOUT_DEADLINE_SECONDS: integer( 600, 10, 86400 ),
 	ORBIT_LOG_LEVEL: z
 		.enum( [
 			'fatal',
@@ -174,6 +182,95 @@ export interface BridgeConfig {
 		maxAttempts: number;
 	};
 	logLevel: string;
+	/** Per environment, how a commit reaches its cluster (none: it stays committed). */
+	clusters: ClusterConfig;
+}
+
+export interface ClusterConfig {
+	/** The kubeconfig file (KUBECONFIG) the direct mode's contexts come from. */
+	kubeconfigPath?: string;
+	/** environment → kubeconfig context, for environments deployed directly. */
+	kubeContexts: Record< string, string >;
+	/** environment → its Argo CD, for environments synced by Argo CD. */
+	argocd: Record<
+		string,
+		{ url: string; token: string; application: string; deadlineMs: number }
+	>;
+	/** Bearer secret of POST /v1/notifications/argocd; the route is off without it. */
+	argocdWebhookSecret?: string;
+	rolloutDeadlineMs: number;
+}
+
+/**
+ * Each environment's cluster: ORBIT_KUBE_CONTEXT_<ENV> (with KUBECONFIG) for
+ * the direct mode; ORBIT_ARGOCD_URL[_<ENV>], ORBIT_ARGOCD_TOKEN[_<ENV>] and
+ * ORBIT_ARGOCD_APPLICATION_<ENV> (default orbit-<env>) for Argo CD.
+ */
+function clusterConfig(
+	environments: string[],
+	parsed: z.infer< typeof environmentSchema >,
+	env: Record< string, string | undefined >,
+	problems: string[]
+): ClusterConfig {
+	const kubeContexts: ClusterConfig[ 'kubeContexts' ] = {};
+	const argocd: ClusterConfig[ 'argocd' ] = {};
+	for ( const environment of environments ) {
+		const suffix = environmentVariableSuffix( environment );
+		const context = env[ `ORBIT_KUBE_CONTEXT_${ suffix }` ];
+		if ( context ) {
+			if ( ! env.KUBECONFIG ) {
+				problems.push(
+					`ORBIT_KUBE_CONTEXT_${ suffix } (${ JSON.stringify(
+						context
+					) }): needs KUBECONFIG, the kubeconfig file holding the context`
+				);
+			}
+			kubeContexts[ environment ] = context;
+		}
+		const urlName = `ORBIT_ARGOCD_URL_${ suffix }`;
+		const url = optionalUrl.safeParse( env[ urlName ] );
+		if ( ! url.success ) {
+			problems.push(
+				`${ urlName } (${ JSON.stringify( env[ urlName ] ) }): must be an http(s) URL`
+			);
+		}
+		const argocdUrl = url.data ?? parsed.ORBIT_ARGOCD_URL;
+		const token =
+			env[ `ORBIT_ARGOCD_TOKEN_${ suffix }` ] ||
+			parsed.ORBIT_ARGOCD_TOKEN;
+		const applicationName = `ORBIT_ARGOCD_APPLICATION_${ suffix }`;
+		const application = z
+			.string()
+			.regex( NAME_PATTERN )
+			.safeParse( env[ applicationName ] || `orbit-${ environment }` );
+		if ( ! application.success ) {
+			problems.push(
+				`${ applicationName } (${ JSON.stringify(
+					env[ applicationName ]
+				) }): must be a DNS label (an Argo CD Application name)`
+			);
+		}
+		if ( argocdUrl && ! token ) {
+			problems.push(
+				`ORBIT_ARGOCD_TOKEN_${ suffix } (unset): Argo CD at ${ argocdUrl } needs a token (ORBIT_ARGOCD_TOKEN or ORBIT_ARGOCD_TOKEN_${ suffix })`
+			);
+		}
+		if ( argocdUrl && token && application.success ) {
+			argocd[ environment ] = {
+				url: argocdUrl,
+				token,
+				application: application.data,
+				deadlineMs: parsed.ORBIT_ARGOCD_SYNC_DEADLINE_SECONDS * 1000,
+			};
+		}
+	}
+	return {
+		kubeconfigPath: env.KUBECONFIG || undefined,
+		kubeContexts,
+		argocd,
+		argocdWebhookSecret: parsed.ORBIT_ARGOCD_WEBHOOK_SECRET,
+		rolloutDeadlineMs: parsed.ORBIT_ROLLOUT_DEADLINE_SECONDS * 1000,
+	};
 }
 
 export interface EnvironmentTarget {
@@ -286,6 +383,12 @@ export function loadConfig(
 		relevant,
 		problems
 	);
+	const clusters = clusterConfig(
+		e.ORBIT_ENVIRONMENTS,
+		e,
+		{ ...relevant, KUBECONFIG: env.KUBECONFIG },
+		problems
+	);
 	if ( problems.length ) {
 		throw new ConfigError( problems );
 	}
@@ -332,5 +435,6 @@ export function loadConfig(
 			maxAttempts: e.ORBIT_JOB_MAX_ATTEMPTS,
 		},
 		logLevel: e.ORBIT_LOG_LEVEL,
+		clusters,
 	};
 }
