@@ -2,12 +2,14 @@ import Fastify, {
 	type FastifyInstance,
 	type FastifyServerOptions,
 } from 'fastify';
+import type { GitOpsController } from './adapters/argocd.js';
 import type { DocumentStore } from './adapters/dynamo.js';
 import { DynamoDeadLetters } from './adapters/dynamo-dead-letters.js';
 import { DynamoJobStore } from './adapters/dynamo-jobs.js';
 import { RevisionStore } from './adapters/dynamo-revisions.js';
 import { DynamoUploadSessions } from './adapters/dynamo-uploads.js';
 import type { GitOpsRepository } from './adapters/git.js';
+import type { ClusterClient } from './adapters/kube.js';
 import type { MessageBus } from './adapters/nats.js';
 import type { OciRegistry } from './adapters/registry.js';
 import type { ObjectStore } from './adapters/object-store.js';
@@ -38,6 +40,8 @@ export interface Adapters {
 	registry: OciRegistry;
 	/** Undefined when no GitOps repository is configured (deploys then fail, saying so). */
 	gitops?: GitOpsRepository;
+	cluster: ClusterClient;
+	argocd: GitOpsController;
 }
 
 declare module 'fastify' {
@@ -75,6 +79,8 @@ export function buildApp( options: {
 		registry: adapters.registry,
 		gitops: adapters.gitops,
 		revisions: new RevisionStore( adapters.store, names.tables.revisions ),
+		cluster: adapters.cluster,
+		argocd: adapters.argocd,
 	};
 	const deadLetters = new DynamoDeadLetters(
 		adapters.store,

@@ -1,5 +1,7 @@
+import { ArgoCdClient } from './adapters/argocd.js';
 import { DynamoDocumentStore } from './adapters/dynamo.js';
 import { GitOpsRepository } from './adapters/git.js';
+import { KubernetesClusters } from './adapters/kube.js';
 import { NatsMessageBus } from './adapters/nats.js';
 import { OciRegistry } from './adapters/registry.js';
 import { S3ObjectStore, createS3Client } from './adapters/s3.js';
@@ -37,6 +39,11 @@ async function main( config: BridgeConfig, jobHooks?: JobHooks ) {
 						},
 					} )
 				: undefined,
+			cluster: new KubernetesClusters( {
+				kubeconfigPath: config.clusters.kubeconfigPath,
+				contexts: config.clusters.kubeContexts,
+			} ),
+			argocd: new ArgoCdClient( config.clusters.argocd ),
 		},
 	} );
 

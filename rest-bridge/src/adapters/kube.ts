@@ -143,14 +143,18 @@ export class KubernetesClusters implements ClusterClient {
 
 	constructor(
 		private readonly options: {
-			kubeconfigPath: string;
+			/** The kubeconfig file; config.ts requires it when there are contexts. */
+			kubeconfigPath?: string;
 			/** environment → kubeconfig context */
 			contexts: Record< string, string >;
 		}
 	) {}
 
 	has( environment: string ) {
-		return environment in this.options.contexts;
+		return (
+			environment in this.options.contexts &&
+			Boolean( this.options.kubeconfigPath )
+		);
 	}
 
 	private config( environment: string ) {
@@ -161,6 +165,9 @@ export class KubernetesClusters implements ClusterClient {
 				throw new Error(
 					`Environment ${ environment } has no Kubernetes context configured.`
 				);
+			}
+			if ( ! this.options.kubeconfigPath ) {
+				throw new Error( 'KUBECONFIG is not set.' );
 			}
 			config = new KubeConfig();
 			config.loadFromFile( this.options.kubeconfigPath );

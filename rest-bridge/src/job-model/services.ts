@@ -1,6 +1,8 @@
 import type { RevisionStore } from '../adapters/dynamo-revisions.js';
 import type { GitOpsRepository } from '../adapters/git.js';
 import type { OciRegistry } from '../adapters/registry.js';
+import type { GitOpsController } from '../adapters/argocd.js';
+import type { ClusterClient } from '../adapters/kube.js';
 import type { ObjectStore } from '../adapters/object-store.js';
 import type { ImageScanner } from '../adapters/trivy.js';
 import type { BridgeConfig } from '../config.js';
@@ -16,4 +18,8 @@ export interface JobServices {
 	/** Undefined when no GitOps repository is configured. */
 	gitops?: GitOpsRepository;
 	revisions: RevisionStore;
+	/** Each environment's cluster, for the direct mode (empty when none is configured). */
+	cluster: ClusterClient;
+	/** Each environment's Argo CD, for the GitOps mode (empty when none is configured). */
+	argocd: GitOpsController;
 }

@@ -164,4 +164,51 @@ describe( 'bridge configuration', () => {
 			problems( { ...valid, ORBIT_GITOPS_URL: 'not a url' } )[ 0 ]
 		).toMatch( /^ORBIT_GITOPS_URL/ );
 	} );
+
+	it( 'gives each environment its own cluster connection, or none', () => {
+		const config = loadConfig( {
+			...valid,
+			KUBECONFIG: '/etc/orbit/kubeconfig',
+			ORBIT_KUBE_CONTEXT_DEV: 'kind-dev',
+			ORBIT_ARGOCD_URL: 'https://argocd.example.test',
+			ORBIT_ARGOCD_TOKEN: 'shared-token',
+			ORBIT_ARGOCD_TOKEN_PROD: 'prod-token',
+			ORBIT_ARGOCD_APPLICATION_PROD: 'payments-prod',
+		} );
+		expect( config.clusters.kubeContexts ).toEqual( { dev: 'kind-dev' } );
+		expect( config.clusters.argocd.dev ).toEqual( {
+			url: 'https://argocd.example.test',
+			token: 'shared-token',
+			application: 'orbit-dev',
+			deadlineMs: 600_000,
+		} );
+		expect( config.clusters.argocd.prod ).toMatchObject( {
+			token: 'prod-token',
+			application: 'payments-prod',
+		} );
+		expect( loadConfig( valid ).clusters ).toMatchObject( {
+			kubeContexts: {},
+			argocd: {},
+			rolloutDeadlineMs: 600_000,
+		} );
+	} );
+
+	it( 'names what a cluster connection is missing', () => {
+		expect(
+			problems( { ...valid, ORBIT_KUBE_CONTEXT_DEV: 'kind-dev' } )
+		).toEqual( [
+			'ORBIT_KUBE_CONTEXT_DEV ("kind-dev"): needs KUBECONFIG, the kubeconfig file holding the context',
+		] );
+		expect(
+			problems( {
+				...valid,
+				ORBIT_ARGOCD_URL_TEST: 'https://argocd.example.test',
+			} )
+		).toEqual( [
+			'ORBIT_ARGOCD_TOKEN_TEST (unset): Argo CD at https://argocd.example.test needs a token (ORBIT_ARGOCD_TOKEN or ORBIT_ARGOCD_TOKEN_TEST)',
+		] );
+		expect(
+			problems( { ...valid, ORBIT_ARGOCD_WEBHOOK_SECRET: 'short' } )[ 0 ]
+		).toMatch( /^ORBIT_ARGOCD_WEBHOOK_SECRET .*at least 32/ );
+	} );
 } );

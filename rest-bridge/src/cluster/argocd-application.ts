@@ -1,0 +1,67 @@
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { stringify } from 'yaml';
+
+/** How Argo CD syncs an environment: on its own (prune, self-heal) or when asked. */
+export type SyncPolicyChoice = 'automated' | 'manual';
+
+/** The default when the settings name none: production is synced by hand. */
+export function defaultSyncPolicy( environment: string ): SyncPolicyChoice {
+	return /^prod(uction)?$/.test( environment ) ? 'manual' : 'automated';
+}
+
+/** Where the Application lives in the GitOps repository. */
+export const argocdApplicationPath = ( environment: string ) =>
+	`argocd/${ environment }.yaml`;
+
+export interface ApplicationRequest {
+	environment: string;
+	/** The Application's name (ORBIT_ARGOCD_APPLICATION_<ENV>, orbit-<env> by default). */
+	name: string;
+	/** The environment's namespace, where its apps run. */
+	namespace: string;
+	/** The GitOps repository as Argo CD reaches it, and its branch. */
+	repoURL: string;
+	branch: string;
+	/** The environment's folder in the repository. */
+	path: string;
+	project?: string;
+	syncPolicy: SyncPolicyChoice;
+}
+
+/**
+ * The Argo CD Application that syncs one environment's folder into its
+ * namespace, validated against the Argo CD models, as YAML for the
+ * repository.
+ */
+export function renderArgoCdApplication( request: ApplicationRequest ): string {
+	const application = new Application( {
+		metadata: {
+			name: request.name,
+			namespace: 'argocd',
+			labels: {
+				'app.kubernetes.io/managed-by': 'k8or-orbit',
+				'orbit.k8or.io/environment': request.environment,
+			},
+		},
+		spec: {
+			project: request.project ?? 'default',
+			source: {
+				repoURL: request.repoURL,
+				targetRevision: request.branch,
+				path: request.path,
+			},
+			destination: {
+				server: 'https://kubernetes.default.svc',
+				namespace: request.namespace,
+			},
+			syncPolicy: {
+				...( request.syncPolicy === 'automated'
+					? { automated: { prune: true, selfHeal: true } }
+					: {} ),
+				syncOptions: [ 'ServerSideApply=true' ],
+			},
+		},
+	} );
+	application.validate();
+	return stringify( application.toJSON() );
+}

@@ -1,0 +1,204 @@
+import {
+	FieldManagerConflictError,
+	type ClusterObject,
+} from '../adapters/kube.js';
+import type { SyncVerdict } from '../cluster/argocd-status.js';
+import {
+	readyLine,
+	type ReplicaCounts,
+	type WorkloadHealth,
+} from '../cluster/rollout.js';
+import type { StepContext } from './definition.js';
+import type { JobServices } from './services.js';
+
+/** How an environment's commits reach its cluster (the per-environment setting). */
+export type DeployMode = 'gitops' | 'direct';
+export const DEPLOY_MODES: readonly DeployMode[] = [ 'gitops', 'direct' ];
+
+/** The events of the step that takes a commit to the cluster, in order. */
+export const CLUSTER_EVENTS = [
+	'argo-cd-sync-started',
+	'argo-cd-sync-completed',
+	'kubernetes-manifests-applied',
+	'rollout-started',
+	'deployed',
+] as const;
+
+/** What the cluster said about a deploy, for the environment's state. */
+export interface ClusterOutcome {
+	status: 'committed' | 'deployed' | 'degraded' | 'failed';
+	health?: WorkloadHealth;
+	replicas?: ReplicaCounts;
+	/** "2/3 ready" */
+	ready?: string;
+	deployedAt?: string;
+	message?: string;
+}
+
+export interface ClusterDelivery {
+	mode: DeployMode;
+	namespace: string;
+	/** The GitOps commit of the deploy. */
+	commit: string;
+	/** The rendered objects, namespace first (direct mode). */
+	objects: ClusterObject[];
+}
+
+/** Keeps the job claimed while a sync or rollout runs for minutes. */
+const HEARTBEAT_MS = 10_000;
+
+function withReplicas( outcome: ClusterOutcome, replicas?: ReplicaCounts ) {
+	return replicas
+		? { ...outcome, replicas, ready: readyLine( replicas ) }
+		: outcome;
+}
+
+/**
+ * After the commit: asks Argo CD to sync it (gitops) or applies the objects
+ * and follows the rollout (direct), and says how it ended. An environment
+ * without the configured connection stays `committed`. What the cluster
+ * refuses or reports broken is an outcome, not an error; errors (an API
+ * that cannot be reached) are retried by the engine, and running again is
+ * safe: the apply is idempotent and the follow starts over.
+ */
+export async function deliverToCluster(
+	context: StepContext,
+	services: Pick< JobServices, 'cluster' | 'argocd' | 'config' >,
+	delivery: ClusterDelivery
+): Promise< ClusterOutcome > {
+	let beat: NodeJS.Timeout | undefined;
+	try {
+		beat = setInterval( () => context.heartbeat(), HEARTBEAT_MS );
+		return delivery.mode === 'gitops'
+			? await viaArgoCd( context, services, delivery )
+			: await direct( context, services, delivery );
+	} finally {
+		clearInterval( beat );
+	}
+}
+
+async function viaArgoCd(
+	context: StepContext,
+	{ argocd, cluster }: Pick< JobServices, 'cluster' | 'argocd' >,
+	delivery: ClusterDelivery
+): Promise< ClusterOutcome > {
+	const { job } = context;
+	if ( ! argocd.has( job.environment ) ) {
+		return {
+			status: 'committed',
+			message: `Committed ${ delivery.commit.slice(
+				0,
+				12
+			) }; no Argo CD is configured for ${
+				job.environment
+			}, so Orbit cannot tell when it runs.`,
+		};
+	}
+	const application = argocd.applicationOf( job.environment );
+	await context.emit( 'argo-cd-sync-started', 'started', {
+		application,
+		commit: delivery.commit,
+	} );
+	const app = { namespace: delivery.namespace, name: job.appName };
+	const verdict: SyncVerdict = await argocd.syncAndFollow( {
+		environment: job.environment,
+		app,
+		revision: delivery.commit,
+	} );
+	await context.emit(
+		'argo-cd-sync-completed',
+		verdict.state === 'deployed' ? 'succeeded' : 'failed',
+		{ application, commit: delivery.commit, verdict },
+		verdict.state === 'deployed' ? undefined : verdict.message
+	);
+	const replicas = cluster.has( job.environment )
+		? (
+				await cluster.readWorkload( {
+					environment: job.environment,
+					...app,
+				} )
+			).replicas
+		: undefined;
+	if ( verdict.state === 'deployed' ) {
+		return withReplicas(
+			{
+				status: 'deployed',
+				health: 'Healthy',
+				deployedAt: verdict.at ?? new Date().toISOString(),
+			},
+			replicas
+		);
+	}
+	return withReplicas(
+		{
+			status: verdict.state === 'degraded' ? 'degraded' : 'failed',
+			health: verdict.health,
+			message: verdict.message,
+		},
+		replicas
+	);
+}
+
+async function direct(
+	context: StepContext,
+	{ cluster, config }: Pick< JobServices, 'cluster' | 'config' >,
+	delivery: ClusterDelivery
+): Promise< ClusterOutcome > {
+	const { job } = context;
+	if ( ! cluster.has( job.environment ) ) {
+		return {
+			status: 'committed',
+			message: `Committed ${ delivery.commit.slice(
+				0,
+				12
+			) }; no Kubernetes context is configured for ${
+				job.environment
+			}, so nothing was applied.`,
+		};
+	}
+	try {
+		await cluster.apply( job.environment, delivery.objects );
+	} catch ( error ) {
+		if ( error instanceof FieldManagerConflictError ) {
+			return {
+				status: 'failed',
+				health: 'Degraded',
+				message: error.message,
+			};
+		}
+		throw error;
+	}
+	await context.emit( 'kubernetes-manifests-applied', 'succeeded', {
+		fieldManager: 'k8or-orbit',
+		objects: delivery.objects.map(
+			( object ) => `${ object.kind }/${ object.metadata.name }`
+		),
+	} );
+	await context.emit( 'rollout-started', 'started', {
+		deployment: `${ delivery.namespace }/${ job.appName }`,
+	} );
+	const verdict = await cluster.followRollout(
+		{
+			environment: job.environment,
+			namespace: delivery.namespace,
+			name: job.appName,
+		},
+		{ deadlineMs: config.clusters.rolloutDeadlineMs }
+	);
+	if ( verdict.state !== 'done' ) {
+		return withReplicas(
+			{ status: 'failed', health: 'Degraded', message: verdict.message },
+			verdict.replicas
+		);
+	}
+	const deployedAt = new Date().toISOString();
+	await context.emit( 'deployed', 'succeeded', {
+		replicas: verdict.replicas,
+		ready: readyLine( verdict.replicas ),
+		deployedAt,
+	} );
+	return withReplicas(
+		{ status: 'deployed', health: 'Healthy', deployedAt },
+		verdict.replicas
+	);
+}
