@@ -21,10 +21,12 @@ import { errorHandler } from './http/errors.js';
 import { registerHealth } from './http/health.js';
 import { registerLiveCredentials } from './http/live-credentials.js';
 import { registerRoutes } from './http/routes/index.js';
+import { notificationRoutes } from './http/routes/notifications.js';
 import { MAX_JSON_BODY_BYTES, requireSignedRequests } from './http/signed.js';
 import { deployJob } from './jobs/deploy.js';
 import { JobEngine } from './jobs/engine.js';
 import type { JobHooks } from './jobs/hooks.js';
+import { clusterStatusJob } from './jobs/cluster-status.js';
 import { scanJob } from './jobs/scan.js';
 import type { JobServices } from './job-model/services.js';
 import { uploadJob } from './jobs/upload.js';
@@ -92,7 +94,7 @@ export function buildApp( options: {
 		events,
 		callback: adapters.callback,
 		deadLetters,
-		definitions: [ uploadJob, scanJob, deployJob ],
+		definitions: [ uploadJob, scanJob, deployJob, clusterStatusJob ],
 		services,
 		ackWaitMs: config.jobs.ackWaitMs,
 		maxAttempts: config.jobs.maxAttempts,
@@ -120,6 +122,7 @@ export function buildApp( options: {
 	);
 
 	registerHealth( app, { config, names, ...adapters } );
+	app.register( notificationRoutes, { config, jobs: engine } );
 	app.register( async ( signed ) => {
 		requireSignedRequests( signed, {
 			secret: config.secret,

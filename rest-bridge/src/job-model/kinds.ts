@@ -50,3 +50,17 @@ export interface ScanJobInput {
 	/** Each environment's policy, to decide the verdicts of the new scan. */
 	policies?: Policies;
 }
+
+export const CLUSTER_STATUS_JOB = 'cluster-status';
+
+/** A look at what runs: asked for by an operator, or told by Argo CD Notifications. */
+export interface ClusterStatusJobInput {
+	source: 'refresh' | 'notification';
+	mode: 'gitops' | 'direct';
+	/** The environment's namespace, where the app's objects are. */
+	namespace: string;
+	/** The Argo CD Notifications body (source `notification`). */
+	notification?: Record< string, unknown >;
+	/** The environment's state as WordPress holds it; the live facts are laid over it. */
+	state?: Record< string, unknown >;
+}

@@ -119,24 +119,38 @@ async function viaArgoCd(
 				} )
 			).replicas
 		: undefined;
-	if ( verdict.state === 'deployed' ) {
-		return withReplicas(
-			{
+	return withReplicas( syncOutcome( verdict, 'failed' ), replicas );
+}
+
+/**
+ * An environment's state from what Argo CD says; `whileSyncing` is the
+ * status while it has not settled (a deploy that waited to its deadline
+ * fails; a notification mid-sync leaves the status as it was).
+ */
+export function syncOutcome(
+	verdict: SyncVerdict,
+	whileSyncing: ClusterOutcome[ 'status' ]
+): ClusterOutcome {
+	switch ( verdict.state ) {
+		case 'deployed':
+			return {
 				status: 'deployed',
 				health: 'Healthy',
 				deployedAt: verdict.at ?? new Date().toISOString(),
-			},
-			replicas
-		);
+			};
+		case 'syncing':
+			return {
+				status: whileSyncing,
+				health: verdict.health,
+				message: verdict.message,
+			};
+		default:
+			return {
+				status: verdict.state,
+				health: verdict.health,
+				message: verdict.message,
+			};
 	}
-	return withReplicas(
-		{
-			status: verdict.state === 'degraded' ? 'degraded' : 'failed',
-			health: verdict.health,
-			message: verdict.message,
-		},
-		replicas
-	);
 }
 
 async function direct(

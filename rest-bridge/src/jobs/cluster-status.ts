@@ -1,0 +1,136 @@
+import {
+	argoCdNotification,
+	notifiedApplication,
+} from '../cluster/argocd-notification.js';
+import { syncVerdict } from '../cluster/argocd-status.js';
+import { readyLine } from '../cluster/rollout.js';
+import type { JobRecord } from '../job-model/job.js';
+import {
+	CLUSTER_STATUS_JOB,
+	type ClusterStatusJobInput,
+} from '../job-model/kinds.js';
+import { syncOutcome, type ClusterOutcome } from './cluster-rollout.js';
+import type { JobDefinition, StepContext } from './definition.js';
+import { PermanentJobError } from './errors.js';
+import type { JobServices } from './services.js';
+
+const input = ( job: JobRecord ) =>
+	job.input as unknown as ClusterStatusJobInput;
+
+/**
+ * Brings what runs back to the app's environment state: a Refresh by an
+ * operator reads the cluster (or Argo CD); a notification from Argo CD
+ * Notifications says what changed without Orbit (a manual sync, a
+ * self-heal, a pod crash-looping an hour later).
+ */
+export const clusterStatusJob: JobDefinition = {
+	kind: CLUSTER_STATUS_JOB,
+	failureEvent: 'deployment-status-failed',
+	steps: [
+		{
+			name: 'observe',
+			emits: [
+				'deployment-notification-received',
+				'deployment-status-read',
+			],
+			checkpoints: 'the live state',
+			run: observe,
+		},
+		{
+			name: 'publish',
+			emits: [ 'deployment-status-updated' ],
+			checkpoints: null,
+			run: publish,
+		},
+	],
+};
+
+async function observe(
+	context: StepContext,
+	services: JobServices
+): Promise< ClusterOutcome > {
+	const { job } = context;
+	const request = input( job );
+	const app = { namespace: request.namespace, name: job.appName };
+	if ( request.source === 'notification' ) {
+		const notification = argoCdNotification.parse( request.notification );
+		const verdict = syncVerdict( notifiedApplication( notification ), app );
+		const outcome = syncOutcome(
+			verdict,
+			currentStatus( request ) ?? 'committed'
+		);
+		await context.emit(
+			'deployment-notification-received',
+			'succeeded',
+			{
+				trigger: notification.trigger,
+				application: notification.application,
+				revision: notification.revision,
+				sync: notification.sync,
+				health: notification.health,
+				verdict,
+			},
+			outcome.message
+		);
+		return outcome;
+	}
+	const { cluster, argocd } = services;
+	const environment = job.environment;
+	let outcome: ClusterOutcome | undefined;
+	if ( request.mode === 'gitops' && argocd.has( environment ) ) {
+		outcome = syncOutcome(
+			await argocd.read( environment, app ),
+			currentStatus( request ) ?? 'committed'
+		);
+	}
+	if ( cluster.has( environment ) ) {
+		const live = await cluster.readWorkload( { environment, ...app } );
+		const fromCluster: ClusterOutcome = {
+			status:
+				live.health === 'Healthy'
+					? 'deployed'
+					: ( currentStatus( request ) ?? 'committed' ),
+			health: live.health,
+			...( live.message ? { message: live.message } : {} ),
+		};
+		outcome = {
+			...( outcome ?? fromCluster ),
+			replicas: live.replicas,
+			ready: readyLine( live.replicas ),
+		};
+	}
+	if ( ! outcome ) {
+		throw new PermanentJobError(
+			'orbit_no_cluster',
+			`No ${
+				request.mode === 'gitops' ? 'Argo CD' : 'Kubernetes context'
+			} is configured for ${ environment }; there is nothing to read.`
+		);
+	}
+	await context.emit( 'deployment-status-read', 'succeeded', { ...outcome } );
+	return outcome;
+}
+
+function currentStatus( request: ClusterStatusJobInput ) {
+	const status = request.state?.status;
+	return typeof status === 'string'
+		? ( status as ClusterOutcome[ 'status' ] )
+		: undefined;
+}
+
+async function publish( context: StepContext ) {
+	const { job } = context;
+	const outcome = context.output< ClusterOutcome >( 'observe' );
+	// The earlier message described the earlier state; only the new one stands.
+	const { message: _earlier, ...state } = input( job ).state ?? {};
+	await context.emit( 'deployment-status-updated', 'succeeded', {
+		environments: {
+			[ job.environment ]: {
+				...state,
+				...outcome,
+				checkedAt: new Date().toISOString(),
+			},
+		},
+	} );
+	return null;
+}
