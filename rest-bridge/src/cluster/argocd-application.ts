@@ -9,6 +9,13 @@ export function defaultSyncPolicy( environment: string ): SyncPolicyChoice {
 	return /^prod(uction)?$/.test( environment ) ? 'manual' : 'automated';
 }
 
+/** The triggers of docs/argocd-notifications.md, sent to the `orbit` webhook service. */
+const NOTIFICATION_TRIGGERS = [
+	'orbit-on-deployed',
+	'orbit-on-health-degraded',
+	'orbit-on-sync-failed',
+];
+
 /** Where the Application lives in the GitOps repository. */
 export const argocdApplicationPath = ( environment: string ) =>
 	`argocd/${ environment }.yaml`;
@@ -42,6 +49,12 @@ export function renderArgoCdApplication( request: ApplicationRequest ): string {
 				'app.kubernetes.io/managed-by': 'k8or-orbit',
 				'orbit.k8or.io/environment': request.environment,
 			},
+			annotations: Object.fromEntries(
+				NOTIFICATION_TRIGGERS.map( ( trigger ) => [
+					`notifications.argoproj.io/subscribe.${ trigger }.orbit`,
+					'',
+				] )
+			),
 		},
 		spec: {
 			project: request.project ?? 'default',

@@ -10,7 +10,7 @@ const text = ( max: number ) => z.string().max( max );
  * and health, its last operation and its resources.
  */
 export const argoCdNotification = z.object( {
-	trigger: text( 100 ),
+	trigger: text( 100 ).default( '' ),
 	application: z.string().regex( /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/ ),
 	namespace: text( 253 ).optional(),
 	revision: text( 100 ).default( '' ),

@@ -24,6 +24,9 @@ describe( 'the Argo CD Application of an environment', () => {
 		} );
 		const object = parse( yaml );
 		expect( () => new Application( object ).validate() ).not.toThrow();
+		expect( Object.keys( object.metadata.annotations ) ).toContain(
+			'notifications.argoproj.io/subscribe.orbit-on-health-degraded.orbit'
+		);
 		expect( object.spec ).toMatchObject( {
 			source: { path: 'environments/dev', targetRevision: 'main' },
 			destination: { namespace: 'orbit-dev' },
