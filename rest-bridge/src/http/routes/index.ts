@@ -4,6 +4,10 @@ import {
 	type DeadLetterRouteOptions,
 } from './dead-letters.js';
 import {
+	clusterStatusRoutes,
+	type ClusterStatusRouteOptions,
+} from './cluster-status.js';
+import {
 	deploymentRoutes,
 	type DeploymentRouteOptions,
 } from './deployments.js';
@@ -19,7 +23,8 @@ export type RouteOptions = UploadRouteOptions &
 	VersionRouteOptions &
 	JobRouteOptions &
 	DeploymentRouteOptions &
-	DeadLetterRouteOptions;
+	DeadLetterRouteOptions &
+	ClusterStatusRouteOptions;
 
 /** The signed API: one plugin per resource. */
 export async function registerRoutes(
@@ -37,4 +42,5 @@ export async function registerRoutes(
 	await app.register( jobRoutes, options );
 	await app.register( deploymentRoutes, options );
 	await app.register( deadLetterRoutes, options );
+	await app.register( clusterStatusRoutes, options );
 }
