@@ -228,6 +228,16 @@ export const CONTRACT = {
 					]
 				},
 				{
+					"name": "cluster",
+					"events": [
+						"argo-cd-sync-started",
+						"argo-cd-sync-completed",
+						"kubernetes-manifests-applied",
+						"rollout-started",
+						"deployed"
+					]
+				},
+				{
 					"name": "publish",
 					"events": [
 						"deployment-status-updated"

@@ -191,6 +191,8 @@ export interface ClusterConfig {
 	kubeconfigPath?: string;
 	/** environment → kubeconfig context, for environments deployed directly. */
 	kubeContexts: Record< string, string >;
+	/** environment → the Argo CD Application that syncs it (written to argocd/<env>.yaml). */
+	argocdApplications: Record< string, string >;
 	/** environment → its Argo CD, for environments synced by Argo CD. */
 	argocd: Record<
 		string,
@@ -214,6 +216,7 @@ function clusterConfig(
 ): ClusterConfig {
 	const kubeContexts: ClusterConfig[ 'kubeContexts' ] = {};
 	const argocd: ClusterConfig[ 'argocd' ] = {};
+	const argocdApplications: ClusterConfig[ 'argocdApplications' ] = {};
 	for ( const environment of environments ) {
 		const suffix = environmentVariableSuffix( environment );
 		const context = env[ `ORBIT_KUBE_CONTEXT_${ suffix }` ];
@@ -255,6 +258,9 @@ function clusterConfig(
 				`ORBIT_ARGOCD_TOKEN_${ suffix } (unset): Argo CD at ${ argocdUrl } needs a token (ORBIT_ARGOCD_TOKEN or ORBIT_ARGOCD_TOKEN_${ suffix })`
 			);
 		}
+		if ( application.success ) {
+			argocdApplications[ environment ] = application.data;
+		}
 		if ( argocdUrl && token && application.success ) {
 			argocd[ environment ] = {
 				url: argocdUrl,
@@ -267,6 +273,7 @@ function clusterConfig(
 	return {
 		kubeconfigPath: env.KUBECONFIG || undefined,
 		kubeContexts,
+		argocdApplications,
 		argocd,
 		argocdWebhookSecret: parsed.ORBIT_ARGOCD_WEBHOOK_SECRET,
 		rolloutDeadlineMs: parsed.ORBIT_ROLLOUT_DEADLINE_SECONDS * 1000,

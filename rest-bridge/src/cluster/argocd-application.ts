@@ -2,7 +2,8 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import { stringify } from 'yaml';
 
 /** How Argo CD syncs an environment: on its own (prune, self-heal) or when asked. */
-export type SyncPolicyChoice = 'automated' | 'manual';
+export const SYNC_POLICIES = [ 'automated', 'manual' ] as const;
+export type SyncPolicyChoice = ( typeof SYNC_POLICIES )[ number ];
 
 /** The default when the settings name none: production is synced by hand. */
 export function defaultSyncPolicy( environment: string ): SyncPolicyChoice {

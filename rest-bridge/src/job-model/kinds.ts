@@ -42,6 +42,10 @@ export interface DeployJobInput {
 	version?: string;
 	rollbackOf?: number;
 	source: DeploySource;
+	/** How the commit reaches the cluster; older jobs without one are `gitops`. */
+	mode?: 'gitops' | 'direct';
+	/** How the environment's Argo CD Application syncs (gitops). */
+	syncPolicy?: 'automated' | 'manual';
 }
 
 export interface ScanJobInput {

@@ -8,27 +8,30 @@ import {
 	type ReplicaCounts,
 	type WorkloadHealth,
 } from '../cluster/rollout.js';
-import type { StepContext } from './definition.js';
-import type { JobServices } from './services.js';
+import { DEPLOY_JOB } from '../job-model/kinds.js';
+import type { JobServices } from '../job-model/services.js';
+import { contractSteps, type StepContext } from './definition.js';
 
 /** How an environment's commits reach its cluster (the per-environment setting). */
-export type DeployMode = 'gitops' | 'direct';
-export const DEPLOY_MODES: readonly DeployMode[] = [ 'gitops', 'direct' ];
+export const DEPLOY_MODES = [ 'gitops', 'direct' ] as const;
+export type DeployMode = ( typeof DEPLOY_MODES )[ number ];
 
-/** The events of the step that takes a commit to the cluster, in order. */
-export const CLUSTER_EVENTS = [
-	'argo-cd-sync-started',
-	'argo-cd-sync-completed',
-	'kubernetes-manifests-applied',
-	'rollout-started',
-	'deployed',
-] as const;
+// The cluster step's event names, as the contract gives them for the deploy job.
+const [
+	SYNC_STARTED,
+	SYNC_COMPLETED,
+	MANIFESTS_APPLIED,
+	ROLLOUT_STARTED,
+	DEPLOYED,
+] = contractSteps( DEPLOY_JOB ).cluster.events;
 
 /** What the cluster said about a deploy, for the environment's state. */
 export interface ClusterOutcome {
 	status: 'committed' | 'deployed' | 'degraded' | 'failed';
 	health?: WorkloadHealth;
-	replicas?: ReplicaCounts;
+	/** The desired count. */
+	replicas?: number;
+	readyReplicas?: number;
 	/** "2/3 ready" */
 	ready?: string;
 	deployedAt?: string;
@@ -47,9 +50,18 @@ export interface ClusterDelivery {
 /** Keeps the job claimed while a sync or rollout runs for minutes. */
 const HEARTBEAT_MS = 10_000;
 
-function withReplicas( outcome: ClusterOutcome, replicas?: ReplicaCounts ) {
+/** The outcome with the replica counts a person reads ("2/3 ready"). */
+export function withReplicas(
+	outcome: ClusterOutcome,
+	replicas?: ReplicaCounts
+): ClusterOutcome {
 	return replicas
-		? { ...outcome, replicas, ready: readyLine( replicas ) }
+		? {
+				...outcome,
+				replicas: replicas.desired,
+				readyReplicas: replicas.ready,
+				ready: readyLine( replicas ),
+			}
 		: outcome;
 }
 
@@ -95,7 +107,7 @@ async function viaArgoCd(
 		};
 	}
 	const application = argocd.applicationOf( job.environment );
-	await context.emit( 'argo-cd-sync-started', 'started', {
+	await context.emit( SYNC_STARTED, 'started', {
 		application,
 		commit: delivery.commit,
 	} );
@@ -106,7 +118,7 @@ async function viaArgoCd(
 		revision: delivery.commit,
 	} );
 	await context.emit(
-		'argo-cd-sync-completed',
+		SYNC_COMPLETED,
 		verdict.state === 'deployed' ? 'succeeded' : 'failed',
 		{ application, commit: delivery.commit, verdict },
 		verdict.state === 'deployed' ? undefined : verdict.message
@@ -182,13 +194,13 @@ async function direct(
 		}
 		throw error;
 	}
-	await context.emit( 'kubernetes-manifests-applied', 'succeeded', {
+	await context.emit( MANIFESTS_APPLIED, 'succeeded', {
 		fieldManager: 'k8or-orbit',
 		objects: delivery.objects.map(
 			( object ) => `${ object.kind }/${ object.metadata.name }`
 		),
 	} );
-	await context.emit( 'rollout-started', 'started', {
+	await context.emit( ROLLOUT_STARTED, 'started', {
 		deployment: `${ delivery.namespace }/${ job.appName }`,
 	} );
 	const verdict = await cluster.followRollout(
@@ -206,7 +218,7 @@ async function direct(
 		);
 	}
 	const deployedAt = new Date().toISOString();
-	await context.emit( 'deployed', 'succeeded', {
+	await context.emit( DEPLOYED, 'succeeded', {
 		replicas: verdict.replicas,
 		ready: readyLine( verdict.replicas ),
 		deployedAt,

@@ -3,13 +3,16 @@ import {
 	notifiedApplication,
 } from '../cluster/argocd-notification.js';
 import { syncVerdict } from '../cluster/argocd-status.js';
-import { readyLine } from '../cluster/rollout.js';
 import type { JobRecord } from '../job-model/job.js';
 import {
 	CLUSTER_STATUS_JOB,
 	type ClusterStatusJobInput,
 } from '../job-model/kinds.js';
-import { syncOutcome, type ClusterOutcome } from './cluster-rollout.js';
+import {
+	syncOutcome,
+	withReplicas,
+	type ClusterOutcome,
+} from './cluster-rollout.js';
 import type { JobDefinition, StepContext } from './definition.js';
 import { PermanentJobError } from './errors.js';
 import type { JobServices } from './services.js';
@@ -93,11 +96,7 @@ async function observe(
 			health: live.health,
 			...( live.message ? { message: live.message } : {} ),
 		};
-		outcome = {
-			...( outcome ?? fromCluster ),
-			replicas: live.replicas,
-			ready: readyLine( live.replicas ),
-		};
+		outcome = withReplicas( outcome ?? fromCluster, live.replicas );
 	}
 	if ( ! outcome ) {
 		throw new PermanentJobError(

@@ -1,8 +1,20 @@
 import { CONTRACT, type Verdict } from '@k8or-orbit/contract';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+import type { ClusterObject } from '../adapters/kube.js';
+import {
+	argocdApplicationPath,
+	defaultSyncPolicy,
+	renderArgoCdApplication,
+} from '../cluster/argocd-application.js';
 import type { Actor } from '../events/event.js';
 import { registryLocation, RegistryError } from '../adapters/registry.js';
 import { gitopsPaths, writeAppDeployment } from '../deploy/gitops-layout.js';
-import { renderAppFiles } from '../deploy/manifests.js';
+import { kustomizeBuild } from '../deploy/kustomize.js';
+import { renderAppFiles, renderNamespace } from '../deploy/manifests.js';
 import { storedArchive } from '../deploy/stored-archive.js';
 import { deployVerdict } from '../deploy/verdict.js';
 import { namespaceOf } from '../config.js';
@@ -13,6 +25,7 @@ import {
 	type JobDefinition,
 	type StepContext,
 } from './definition.js';
+import { deliverToCluster, type ClusterOutcome } from './cluster-rollout.js';
 import { PermanentJobError } from './errors.js';
 import type { JobServices } from '../job-model/services.js';
 
@@ -23,8 +36,11 @@ export interface PushedImageRef {
 }
 
 /** An app's state in one environment, as WordPress keeps it (post meta k8or_orbit_environments). */
-export interface EnvironmentState {
-	status: 'committed';
+export interface EnvironmentState extends Omit<
+	ClusterOutcome,
+	'status' | 'message'
+> {
+	status: ClusterOutcome[ 'status' ];
 	revision: number;
 	image: string;
 	commit: string;
@@ -32,7 +48,7 @@ export interface EnvironmentState {
 	committedAt: string;
 	updatedAt: string;
 	rolledBackTo?: number;
-	message: string;
+	message?: string;
 }
 
 /** The state while the deploy runs; `jobId` lets WordPress undo it when this job fails. */
@@ -111,6 +127,12 @@ export const deployJob: JobDefinition = {
 			emits: STEP[ 'deploy-list' ].events,
 			checkpoints: null,
 			run: deployList,
+		},
+		{
+			name: STEP.cluster.name,
+			emits: STEP.cluster.events,
+			checkpoints: 'what the cluster or Argo CD said',
+			run: cluster,
 		},
 		{
 			name: STEP.publish.name,
@@ -360,6 +382,14 @@ async function commitManifests(
 				},
 				kustomizeBinary: config.kustomizePath,
 			} );
+			if ( ( deploy.mode ?? 'gitops' ) === 'gitops' ) {
+				await writeArgoCdApplication(
+					checkout,
+					config,
+					job.environment,
+					deploy
+				);
+			}
 		},
 	} );
 	await context.emit( COMMITTED, 'succeeded', {
@@ -395,8 +425,9 @@ async function publish( context: StepContext ) {
 		commit: string;
 		committedAt: string;
 	} >( 'commit' );
+	const outcome = context.output< ClusterOutcome >( 'cluster' );
 	const state: EnvironmentState = {
-		status: 'committed',
+		...outcome,
 		revision: deploy.revision,
 		image: image.reference,
 		commit,
@@ -404,7 +435,6 @@ async function publish( context: StepContext ) {
 		committedAt,
 		updatedAt: new Date().toISOString(),
 		...( deploy.rollbackOf ? { rolledBackTo: deploy.rollbackOf } : {} ),
-		message: 'Committed to the GitOps repository, waiting for sync.',
 	};
 	const started = await context.emit( STATUS_UPDATED, 'succeeded', {
 		environments: { [ job.environment ]: state },
@@ -416,6 +446,14 @@ async function publish( context: StepContext ) {
 async function finish( context: StepContext, { revisions }: JobServices ) {
 	const { job } = context;
 	const deploy = input( job );
+	const outcome = context.output< ClusterOutcome >( 'cluster' );
+	if ( outcome.status === 'failed' ) {
+		// The state WordPress shows says why; the job ends deployment-failed.
+		throw new PermanentJobError(
+			'orbit_deploy_not_running',
+			outcome.message ?? 'The cluster did not run the new revision.'
+		);
+	}
 	await revisions.releaseDeploy( job.appName, job.environment, job.jobId );
 	await context.emit( COMPLETED, 'succeeded', {
 		revision: deploy.revision,
@@ -423,4 +461,83 @@ async function finish( context: StepContext, { revisions }: JobServices ) {
 		commit: context.output< { commit: string } >( 'commit' ).commit,
 	} );
 	return null;
+}
+
+/** After the commit: Argo CD syncs it, or the objects are applied (the environment's mode). */
+async function cluster( context: StepContext, services: JobServices ) {
+	const { job } = context;
+	const deploy = input( job );
+	const mode = deploy.mode ?? 'gitops';
+	const { commit } = context.output< { commit: string } >( 'commit' );
+	const namespace = namespaceOf( services.config, job.environment );
+	const objects =
+		mode === 'direct' && services.cluster.has( job.environment )
+			? await renderedObjects(
+					context.output< { files: Record< string, string > } >(
+						'render'
+					).files,
+					namespace,
+					job.environment,
+					services.config.kustomizePath
+				)
+			: [];
+	return deliverToCluster( context, services, {
+		mode,
+		namespace,
+		commit,
+		objects,
+	} );
+}
+
+/**
+ * The objects of the app's folder as kustomize renders them (as Argo CD
+ * would), after the environment's Namespace.
+ */
+async function renderedObjects(
+	files: Record< string, string >,
+	namespace: string,
+	environment: string,
+	kustomizeBinary?: string
+): Promise< ClusterObject[] > {
+	const directory = await mkdtemp( join( tmpdir(), 'orbit-apply-' ) );
+	try {
+		for ( const [ name, text ] of Object.entries( files ) ) {
+			await writeFile( join( directory, name ), text );
+		}
+		const rendered = await kustomizeBuild( directory, kustomizeBinary );
+		return [ renderNamespace( namespace, environment ), rendered ].flatMap(
+			( text ) =>
+				parseAllDocuments( text )
+					.map( ( document ) => document.toJS() as ClusterObject )
+					.filter( Boolean )
+		);
+	} finally {
+		await rm( directory, { recursive: true, force: true } );
+	}
+}
+
+/** `argocd/<env>.yaml`: the Application that syncs the environment's folder. */
+async function writeArgoCdApplication(
+	checkout: string,
+	config: JobServices[ 'config' ],
+	environment: string,
+	deploy: DeployJobInput
+) {
+	if ( ! config.gitopsUrl ) {
+		return;
+	}
+	const file = join( checkout, argocdApplicationPath( environment ) );
+	await mkdir( dirname( file ), { recursive: true } );
+	await writeFile(
+		file,
+		renderArgoCdApplication( {
+			environment,
+			name: config.clusters.argocdApplications[ environment ]!,
+			namespace: namespaceOf( config, environment ),
+			repoURL: config.gitopsUrl,
+			branch: config.gitopsBranch,
+			path: gitopsPaths.environment( environment ),
+			syncPolicy: deploy.syncPolicy ?? defaultSyncPolicy( environment ),
+		} )
+	);
 }

@@ -30,7 +30,7 @@ export const clusterStatusRoutes: FastifyPluginAsync<
 	const body = z.object( {
 		actor,
 		environment: environmentName( config.environments ),
-		mode: z.enum( DEPLOY_MODES as [ 'gitops', 'direct' ] ),
+		mode: z.enum( DEPLOY_MODES ),
 		namespace: appName,
 		state: environmentState.optional(),
 	} );

@@ -1,4 +1,9 @@
 import type { Policy } from '@k8or-orbit/contract';
+import {
+	SYNC_POLICIES,
+	defaultSyncPolicy,
+} from '../../cluster/argocd-application.js';
+import { DEPLOY_MODES } from '../../jobs/cluster-rollout.js';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
@@ -78,15 +83,24 @@ export const deploymentRoutes: FastifyPluginAsync<
 		inputs,
 		policy,
 	} );
+	// How the commit reaches the environment's cluster: the environment's
+	// settings, sent with every deploy and rollback.
+	const delivery = {
+		mode: z.enum( DEPLOY_MODES ).default( 'gitops' ),
+		/** How Argo CD syncs the environment (gitops mode). */
+		syncPolicy: z.enum( SYNC_POLICIES ).optional(),
+	};
 	const deployBody = previewBody.extend( {
 		actor,
 		version: z.string().max( 128 ).optional(),
+		...delivery,
 	} );
 	const rollbackBody = z.object( {
 		environment,
 		revision: z.number().int().min( 1 ),
 		policy,
 		actor,
+		...delivery,
 	} );
 	type DeployRequest = z.infer< typeof deployBody > & {
 		rollbackOf?: number;
@@ -221,6 +235,9 @@ export const deploymentRoutes: FastifyPluginAsync<
 			...( body.version ? { version: body.version } : {} ),
 			...( body.rollbackOf ? { rollbackOf: body.rollbackOf } : {} ),
 			source: from,
+			mode: body.mode,
+			syncPolicy:
+				body.syncPolicy ?? defaultSyncPolicy( body.environment ),
 		};
 		await jobs.submit( {
 			jobId,
@@ -311,6 +328,10 @@ export const deploymentRoutes: FastifyPluginAsync<
 					actor: body.actor,
 					...( chosen.version ? { version: chosen.version } : {} ),
 					rollbackOf: chosen.revision,
+					mode: body.mode,
+					...( body.syncPolicy
+						? { syncPolicy: body.syncPolicy }
+						: {} ),
 				},
 				from
 			);
