@@ -122,7 +122,11 @@ export function buildApp( options: {
 	);
 
 	registerHealth( app, { config, names, ...adapters } );
-	app.register( notificationRoutes, { config, jobs: engine } );
+	app.register( notificationRoutes, {
+		config,
+		jobs: engine,
+		revisions: services.revisions,
+	} );
 	app.register( async ( signed ) => {
 		requireSignedRequests( signed, {
 			secret: config.secret,

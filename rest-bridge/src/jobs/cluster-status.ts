@@ -1,3 +1,4 @@
+import type { Revision } from '../adapters/dynamo-revisions.js';
 import {
 	argoCdNotification,
 	notifiedApplication,
@@ -117,11 +118,15 @@ function currentStatus( request: ClusterStatusJobInput ) {
 		: undefined;
 }
 
-async function publish( context: StepContext ) {
+async function publish( context: StepContext, { revisions }: JobServices ) {
 	const { job } = context;
 	const outcome = context.output< ClusterOutcome >( 'observe' );
 	// The earlier message described the earlier state; only the new one stands.
-	const { message: _earlier, ...state } = input( job ).state ?? {};
+	const { message: _earlier, ...state } =
+		input( job ).state ??
+		committedState(
+			await revisions.current( job.appName, job.environment )
+		);
 	await context.emit( 'deployment-status-updated', 'succeeded', {
 		environments: {
 			[ job.environment ]: {
@@ -132,4 +137,26 @@ async function publish( context: StepContext ) {
 		},
 	} );
 	return null;
+}
+
+/**
+ * What WordPress holds for the environment, from the revision it last
+ * committed (a notification carries no state of its own).
+ */
+function committedState( revision: Revision | undefined ) {
+	if ( ! revision ) {
+		throw new PermanentJobError(
+			'orbit_not_deployed',
+			'The app has no committed deploy in this environment; there is no state to update.'
+		);
+	}
+	return {
+		revision: revision.revision,
+		...( revision.image ? { image: revision.image.reference } : {} ),
+		...( revision.commit ? { commit: revision.commit } : {} ),
+		actor: revision.actor,
+		...( revision.rolledBackFrom
+			? { rolledBackTo: revision.rolledBackFrom }
+			: {} ),
+	} as Record< string, unknown >;
 }

@@ -6,12 +6,16 @@
  * environment degraded.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { DynamoDocumentStore } from '../../src/adapters/dynamo.js';
+import { RevisionStore } from '../../src/adapters/dynamo-revisions.js';
 import { KubernetesClusters } from '../../src/adapters/kube.js';
+import { loadConfig } from '../../src/config.js';
+import { resourceNames } from '../../src/resources.js';
 import type { BridgeEvent } from '../../src/events/event.js';
 import { ArgoCdApiStandIn } from '../support/argocd-api-stand-in.js';
 import { KubernetesApiStandIn } from '../support/kubernetes-api-stand-in.js';
@@ -95,6 +99,25 @@ beforeAll( async () => {
 	} );
 	const provisioned = await runCli( [ 'provision' ], env );
 	expect( provisioned.code, provisioned.stderr ).toBe( 0 );
+	// The deploy that committed revision 1 of the app to dev.
+	process.env.AWS_ACCESS_KEY_ID = endpoints.s3.accessKeyId;
+	process.env.AWS_SECRET_ACCESS_KEY = endpoints.s3.secretAccessKey;
+	const config = loadConfig( env );
+	const revisions = new RevisionStore(
+		DynamoDocumentStore.fromConfig( config.dynamodb ),
+		resourceNames( config ).tables.revisions
+	);
+	const committed = await revisions.allocate( {
+		app: APP,
+		environment: 'dev',
+		jobId: randomUUID(),
+		inputs: { replicas: 3 },
+		actor: ACTOR,
+	} );
+	await revisions.finish( APP, 'dev', committed.revision, {
+		status: 'committed',
+		commit: COMMIT,
+	} );
 	bridge = new BridgeProcess( env );
 	await bridge.start();
 
@@ -233,7 +256,11 @@ describe( 'cluster status through the bridge', () => {
 			actor: { login: 'argocd' },
 			data: { health: 'Degraded', revision: COMMIT },
 		} );
+		// The rest of the state comes from the committed revision.
 		expect( environmentOf( events ) ).toMatchObject( {
+			revision: 1,
+			commit: COMMIT,
+			actor: ACTOR,
 			status: 'degraded',
 			health: 'Degraded',
 			message:

@@ -23,6 +23,13 @@ describe( 'POST /v1/notifications/argocd', () => {
 	app.setErrorHandler( errorHandler );
 	app.register( notificationRoutes, {
 		config,
+		// hello-web has a committed deploy in dev; nothing else has.
+		revisions: {
+			current: async ( name: string, environment: string ) =>
+				name === 'hello-web' && environment === 'dev'
+					? ( { revision: 1 } as never )
+					: undefined,
+		},
 		jobs: {
 			submit: async ( job ) => {
 				submitted.push( job );
@@ -112,6 +119,18 @@ describe( 'POST /v1/notifications/argocd', () => {
 				namespace: 'orbit-dev',
 			},
 		} );
+	} );
+
+	it( 'leaves out objects of apps Orbit never deployed', async () => {
+		const body = argocd.notificationBody( 'orbit-dev', 'on-deployed' );
+		body.resources = body.resources.map(
+			( resource: Record< string, unknown > ) => ( {
+				...resource,
+				name: 'not-orbits',
+			} )
+		);
+		const answer = await post( body, `Bearer ${ SECRET }` );
+		expect( answer.json() ).toEqual( { environment: 'dev', jobIds: [] } );
 	} );
 
 	it( 'refuses an Application no environment is synced by, and a malformed body', async () => {

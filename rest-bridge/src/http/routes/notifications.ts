@@ -5,6 +5,7 @@ import {
 	argoCdNotification,
 	notifiedApps,
 } from '../../cluster/argocd-notification.js';
+import type { RevisionStore } from '../../adapters/dynamo-revisions.js';
 import type { BridgeConfig } from '../../config.js';
 import type { JobQueue } from '../../job-model/job.js';
 import {
@@ -17,6 +18,7 @@ import { jobIdFor } from '../idempotency.js';
 export interface NotificationRouteOptions {
 	config: BridgeConfig;
 	jobs: Pick< JobQueue, 'submit' >;
+	revisions: Pick< RevisionStore, 'current' >;
 }
 
 /** Who the status jobs of a notification are recorded as. */
@@ -29,12 +31,13 @@ const digest = ( value: string ) =>
  * `POST /v1/notifications/argocd`: Argo CD Notifications tells of syncs and
  * health changes (docs/argocd-notifications.md). Not signed like the plugin's
  * calls: Argo CD sends its own bearer secret (ORBIT_ARGOCD_WEBHOOK_SECRET);
- * without one configured the route does not exist. Each app the
- * Application's Deployments name gets a status job, once per notification.
+ * without one configured the route does not exist. Each Orbit app
+ * (a Deployment with a committed deploy in the environment) gets a status
+ * job, once per notification.
  */
 export const notificationRoutes: FastifyPluginAsync<
 	NotificationRouteOptions
-> = async ( app, { config, jobs } ) => {
+> = async ( app, { config, jobs, revisions } ) => {
 	const secret = config.clusters.argocdWebhookSecret;
 	if ( ! secret ) {
 		return;
@@ -63,6 +66,10 @@ export const notificationRoutes: FastifyPluginAsync<
 		}
 		const jobIds: string[] = [];
 		for ( const target of notifiedApps( notification ) ) {
+			// Objects of the Application Orbit never deployed are not Orbit's apps.
+			if ( ! ( await revisions.current( target.name, environment ) ) ) {
+				continue;
+			}
 			// One job per notification: Argo CD may post the same one again.
 			const jobId = jobIdFor(
 				CLUSTER_STATUS_JOB,
