@@ -252,6 +252,31 @@ export const CONTRACT = {
 			],
 			"completedEvent": "deployment-completed",
 			"failureEvent": "deployment-failed"
+		},
+		"cluster-status": {
+			"steps": [
+				{
+					"name": "observe",
+					"events": [
+						"deployment-notification-received",
+						"deployment-status-read"
+					]
+				},
+				{
+					"name": "publish",
+					"events": [
+						"deployment-status-updated"
+					]
+				},
+				{
+					"name": "finish",
+					"events": [
+						"cluster-status-completed"
+					]
+				}
+			],
+			"completedEvent": "cluster-status-completed",
+			"failureEvent": "deployment-status-failed"
 		}
 	},
 	"rollback": {

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { accountSeedProblem } from './nats-auth/users.js';
 import { secretProblem } from './signing/secret-rule.js';
 
+// A DNS-1123 label: what Kubernetes namespaces and Argo CD Application names are.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 const SECRET_VARIABLE = /SECRET|PASSWORD|SEED/;
 
 const optionalUrl = z
@@ -244,7 +247,7 @@ function clusterConfig(
 		const applicationName = `ORBIT_ARGOCD_APPLICATION_${ suffix }`;
 		const application = z
 			.string()
-			.regex( NAME_PATTERN )
+			.regex( DNS_LABEL )
 			.safeParse( env[ applicationName ] || `orbit-${ environment }` );
 		if ( ! application.success ) {
 			problems.push(
@@ -291,12 +294,10 @@ export function environmentVariableSuffix( environment: string ): string {
 	return environment.toUpperCase().replace( /-/g, '_' );
 }
 
-// A Kubernetes namespace is a DNS-1123 label; only the bridge names namespaces.
-const namespaceSchema = z
-	.string()
-	.regex( /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-		error: 'must be a DNS label (a Kubernetes namespace)',
-	} );
+// Only the bridge names namespaces.
+const namespaceSchema = z.string().regex( DNS_LABEL, {
+	error: 'must be a DNS label (a Kubernetes namespace)',
+} );
 
 /**
  * Each environment's registry (ORBIT_REGISTRY_URL_<ENV>, else

@@ -1,3 +1,4 @@
+import { CONTRACT } from '@k8or-orbit/contract';
 import type { Revision } from '../adapters/dynamo-revisions.js';
 import {
 	argoCdNotification,
@@ -14,12 +15,22 @@ import {
 	withReplicas,
 	type ClusterOutcome,
 } from './cluster-rollout.js';
-import type { JobDefinition, StepContext } from './definition.js';
+import type { JobServices } from '../job-model/services.js';
+import {
+	contractSteps,
+	type JobDefinition,
+	type StepContext,
+} from './definition.js';
 import { PermanentJobError } from './errors.js';
-import type { JobServices } from './services.js';
 
 const input = ( job: JobRecord ) =>
 	job.input as unknown as ClusterStatusJobInput;
+
+const STEP = contractSteps( CLUSTER_STATUS_JOB );
+// Event names as the contract gives them, step by step.
+const [ NOTIFICATION_RECEIVED, STATUS_READ ] = STEP.observe.events;
+const [ STATUS_UPDATED ] = STEP.publish.events;
+const [ COMPLETED ] = STEP.finish.events;
 
 /**
  * Brings what runs back to the app's environment state: a Refresh by an
@@ -29,22 +40,25 @@ const input = ( job: JobRecord ) =>
  */
 export const clusterStatusJob: JobDefinition = {
 	kind: CLUSTER_STATUS_JOB,
-	failureEvent: 'deployment-status-failed',
+	failureEvent: CONTRACT.jobs[ CLUSTER_STATUS_JOB ].failureEvent,
 	steps: [
 		{
-			name: 'observe',
-			emits: [
-				'deployment-notification-received',
-				'deployment-status-read',
-			],
+			name: STEP.observe.name,
+			emits: STEP.observe.events,
 			checkpoints: 'the live state',
 			run: observe,
 		},
 		{
-			name: 'publish',
-			emits: [ 'deployment-status-updated' ],
+			name: STEP.publish.name,
+			emits: STEP.publish.events,
 			checkpoints: null,
 			run: publish,
+		},
+		{
+			name: STEP.finish.name,
+			emits: STEP.finish.events,
+			checkpoints: null,
+			run: finish,
 		},
 	],
 };
@@ -64,7 +78,7 @@ async function observe(
 			currentStatus( request ) ?? 'committed'
 		);
 		await context.emit(
-			'deployment-notification-received',
+			NOTIFICATION_RECEIVED,
 			'succeeded',
 			{
 				trigger: notification.trigger,
@@ -107,7 +121,7 @@ async function observe(
 			} is configured for ${ environment }; there is nothing to read.`
 		);
 	}
-	await context.emit( 'deployment-status-read', 'succeeded', { ...outcome } );
+	await context.emit( STATUS_READ, 'succeeded', { ...outcome } );
 	return outcome;
 }
 
@@ -120,14 +134,14 @@ function currentStatus( request: ClusterStatusJobInput ) {
 
 async function publish( context: StepContext, { revisions }: JobServices ) {
 	const { job } = context;
-	const outcome = context.output< ClusterOutcome >( 'observe' );
+	const outcome = context.output< ClusterOutcome >( STEP.observe.name );
 	// The earlier message described the earlier state; only the new one stands.
 	const { message: _earlier, ...state } =
 		input( job ).state ??
 		committedState(
 			await revisions.current( job.appName, job.environment )
 		);
-	await context.emit( 'deployment-status-updated', 'succeeded', {
+	await context.emit( STATUS_UPDATED, 'succeeded', {
 		environments: {
 			[ job.environment ]: {
 				...state,
@@ -136,6 +150,12 @@ async function publish( context: StepContext, { revisions }: JobServices ) {
 			},
 		},
 	} );
+	return null;
+}
+
+async function finish( context: StepContext ) {
+	const outcome = context.output< ClusterOutcome >( STEP.observe.name );
+	await context.emit( COMPLETED, 'succeeded', { status: outcome.status } );
 	return null;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { CONTRACT } from '@k8or-orbit/contract';
 
+import { clusterStatusJob } from '../../src/jobs/cluster-status.js';
 import { deployJob } from '../../src/jobs/deploy.js';
 import { scanJob } from '../../src/jobs/scan.js';
 import { uploadJob } from '../../src/jobs/upload.js';
@@ -11,6 +12,7 @@ describe( 'the bridge’s jobs follow docs/contract.json', () => {
 		[ 'upload', uploadJob ],
 		[ 'scan', scanJob ],
 		[ 'deploy', deployJob ],
+		[ 'cluster-status', clusterStatusJob ],
 	] as const )(
 		'%s: the same steps in the same order, each emitting the same events, and the same failure event',
 		( kind, job ) => {
