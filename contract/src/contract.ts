@@ -621,6 +621,16 @@ export const CONTRACT = {
 				"additionalProperties": {
 					"$ref": "#/$defs/Verdict"
 				}
+			},
+			"WorkloadHealth": {
+				"description": "An app's health in an environment as Orbit shows it: what the rollout or Argo CD reports (Argo CD's Suspended and Unknown read as Progressing; Missing: the workload is not there).",
+				"type": "string",
+				"enum": [
+					"Healthy",
+					"Progressing",
+					"Degraded",
+					"Missing"
+				]
 			}
 		}
 	}
@@ -695,3 +705,4 @@ export type Verdict = {
 	evaluatedAt: string;
 };
 export type Verdicts = Record< string, Verdict >;
+export type WorkloadHealth = "Healthy" | "Progressing" | "Degraded" | "Missing";

@@ -204,6 +204,54 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 	}
 
 	/**
+	 * What the cluster last said about an environment, in words: its health and "2/3 ready".
+	 *
+	 * @param array<string, mixed> $state One environment's state.
+	 * @return list<string> Plain-text parts, none when no cluster reported.
+	 */
+	function k8or_orbit_blocks_cluster_facts( $state ) {
+		$facts = array();
+		if ( isset( $state['health'] ) && is_string( $state['health'] ) ) {
+			$facts[] = $state['health'];
+		}
+		$ready = k8or_orbit_blocks_ready_line( $state );
+		if ( '' !== $ready ) {
+			$facts[] = $ready;
+		}
+		return $facts;
+	}
+
+	/**
+	 * Ready replicas of the desired count, "2/3 ready", when the cluster reported them.
+	 *
+	 * @param array<string, mixed> $state One environment's state.
+	 * @return string Plain text, empty when unknown.
+	 */
+	function k8or_orbit_blocks_ready_line( $state ) {
+		if ( ! isset( $state['readyReplicas'], $state['replicas'] ) ) {
+			return '';
+		}
+		/* translators: 1: ready replicas, 2: desired replicas. */
+		return sprintf( __( '%1$d/%2$d ready', 'k8or-orbit' ), absint( $state['readyReplicas'] ), absint( $state['replicas'] ) );
+	}
+
+	/**
+	 * Why an environment is not simply running, in one line: the message of a state that is not
+	 * deployed (committed without a cluster to ask, degraded, failed).
+	 *
+	 * @param string               $status Environment status.
+	 * @param array<string, mixed> $state  One environment's state.
+	 * @return string Plain text, empty when there is nothing to explain.
+	 */
+	function k8or_orbit_blocks_environment_reason( $status, $state ) {
+		if ( 'deployed' === $status || ! isset( $state['message'] ) || ! is_string( $state['message'] ) ) {
+			return '';
+		}
+		$line = strtok( $state['message'], "\n" );
+		return false === $line ? '' : $line;
+	}
+
+	/**
 	 * Per-environment status in one line each, for cards: "dev: Deployed · revision 3 · Dec 1, 2026 3:00 am".
 	 *
 	 * @param array<string, mixed> $environments Environments meta keyed by environment name.
@@ -218,6 +266,9 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 				continue;
 			}
 			$parts = array( esc_html( k8or_orbit_blocks_environment_status_label( $status ) ) );
+			foreach ( k8or_orbit_blocks_cluster_facts( $state ) as $fact ) {
+				$parts[] = esc_html( $fact );
+			}
 			if ( isset( $state['revision'] ) ) {
 				/* translators: %d: revision number. */
 				$parts[] = esc_html( sprintf( __( 'revision %d', 'k8or-orbit' ), absint( $state['revision'] ) ) );
@@ -255,25 +306,30 @@ if ( ! function_exists( 'k8or_orbit_blocks_resolve_app' ) ) {
 			$state       = is_array( $state ) ? $state : array();
 			$status      = isset( $state['status'] ) && is_string( $state['status'] ) ? $state['status'] : 'none';
 			$rolled_back = k8or_orbit_blocks_rolled_back_label( $state );
+			$ready       = k8or_orbit_blocks_ready_line( $state );
+			$reason      = k8or_orbit_blocks_environment_reason( $status, $state );
 			$rows       .= sprintf(
-				'<tr><th scope="row">%1$s</th><td><span class="k8or-orbit-environment-status is-status-%2$s">%3$s</span>%7$s</td><td>%4$s</td><td>%5$s</td><td>%6$s</td></tr>',
+				'<tr data-environment="%1$s"><th scope="row">%1$s</th><td><span class="k8or-orbit-environment-status is-status-%2$s">%3$s</span>%9$s%4$s</td><td>%5$s</td><td>%6$s</td><td>%7$s</td><td>%8$s</td></tr>',
 				esc_html( (string) $name ),
 				esc_attr( sanitize_html_class( $status, 'none' ) ),
 				esc_html( k8or_orbit_blocks_environment_status_label( $status ) ),
+				'' === $reason ? '' : '<span class="k8or-orbit-environment-status__reason">' . esc_html( $reason ) . '</span>',
+				isset( $state['health'] ) && is_string( $state['health'] ) ? esc_html( $state['health'] ) : '&mdash;',
+				'' !== $ready ? esc_html( $ready ) : ( isset( $state['replicas'] ) ? esc_html( (string) absint( $state['replicas'] ) ) : '&mdash;' ),
 				isset( $state['revision'] ) ? esc_html( (string) absint( $state['revision'] ) ) : '&mdash;',
-				isset( $state['replicas'] ) ? esc_html( (string) absint( $state['replicas'] ) ) : '&mdash;',
 				esc_html( k8or_orbit_blocks_format_time( k8or_orbit_blocks_environment_time( $state ) ) ),
 				'' === $rolled_back ? '' : ' <span class="k8or-orbit-environment-status__rolled-back">' . esc_html( $rolled_back ) . '</span>'
 			);
 		}
 		return sprintf(
-			'<table class="k8or-orbit-environments"><caption class="screen-reader-text">%1$s</caption><thead><tr><th scope="col">%2$s</th><th scope="col">%3$s</th><th scope="col">%4$s</th><th scope="col">%5$s</th><th scope="col">%6$s</th></tr></thead><tbody>%7$s</tbody></table>',
+			'<table class="k8or-orbit-environments"><caption class="screen-reader-text">%1$s</caption><thead><tr><th scope="col">%2$s</th><th scope="col">%3$s</th><th scope="col">%4$s</th><th scope="col">%5$s</th><th scope="col">%6$s</th><th scope="col">%7$s</th></tr></thead><tbody>%8$s</tbody></table>',
 			esc_html__( 'Status per environment', 'k8or-orbit' ),
 			esc_html__( 'Environment', 'k8or-orbit' ),
 			esc_html__( 'Status', 'k8or-orbit' ),
-			esc_html__( 'Revision', 'k8or-orbit' ),
+			esc_html__( 'Health', 'k8or-orbit' ),
 			esc_html__( 'Replicas', 'k8or-orbit' ),
-			esc_html__( 'Deployed at', 'k8or-orbit' ),
+			esc_html__( 'Revision', 'k8or-orbit' ),
+			esc_html__( 'Since', 'k8or-orbit' ),
 			$rows
 		);
 	}

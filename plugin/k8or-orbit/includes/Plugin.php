@@ -70,6 +70,7 @@ final class Plugin {
 			new Rest\Scan_Controller(),
 			new Rest\Deployments_Controller(),
 			new Rest\Rollbacks_Controller(),
+			new Rest\Environment_Status_Controller(),
 			new Rest\Manifests_Controller(),
 			new Rest\Versions_Controller(),
 			new Rest\Jobs_Controller(),

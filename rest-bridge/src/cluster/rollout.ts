@@ -3,8 +3,10 @@
  * for the direct mode's watch, the Refresh action and the status job.
  */
 
-/** Health words shared with Argo CD and shown on every screen. */
-export type WorkloadHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing';
+import type { WorkloadHealth } from '@k8or-orbit/contract';
+
+/** Health words shared with Argo CD and shown on every screen (the contract's). */
+export type { WorkloadHealth };
 
 export interface ReplicaCounts {
 	desired: number;

@@ -280,18 +280,14 @@ final class App_Meta {
 				'minimum' => 0,
 			),
 			'deployedAt' => self::date_schema(),
-			'replicas'   => array(
-				'type'    => 'integer',
-				'minimum' => 0,
-				'maximum' => 1000,
-			),
+			'replicas'   => self::replica_count(),
 			'rolledBack' => array( 'type' => 'boolean' ),
 			'message'    => array(
 				'type'      => 'string',
 				'maxLength' => 2000,
 			),
 			'updatedAt'  => self::date_schema(),
-		) + self::deploy_state();
+		) + self::deploy_state() + self::cluster_state();
 
 		$schema                      = self::object( __( 'State of the app in each environment, keyed by environment name.', 'k8or-orbit' ), array() );
 		$schema['patternProperties'] = array(
@@ -535,6 +531,35 @@ final class App_Meta {
 				'type'    => 'integer',
 				'minimum' => 1,
 			),
+		);
+	}
+
+	/**
+	 * What the cluster (or Argo CD) last said about the environment, as the bridge delivers it.
+	 */
+	private static function cluster_state(): array {
+		$health                = Contract::schema( 'WorkloadHealth' );
+		$health['description'] = __( 'Health of the app as the rollout or Argo CD reports it.', 'k8or-orbit' );
+		return array(
+			'health'        => $health,
+			'readyReplicas' => self::replica_count(),
+			// The bridge's own "2/3 ready"; pages word it themselves from the counts.
+			'ready'         => array(
+				'type'      => 'string',
+				'maxLength' => 32,
+			),
+			'checkedAt'     => self::date_schema(),
+		);
+	}
+
+	/**
+	 * A replica count of a Deployment.
+	 */
+	private static function replica_count(): array {
+		return array(
+			'type'    => 'integer',
+			'minimum' => 0,
+			'maximum' => 1000,
 		);
 	}
 

@@ -86,6 +86,8 @@ final class Permission_Matrix_Test extends Orbit_Test_Case {
 					'revision'    => 1,
 				),
 			),
+			// The matrix's app was never deployed: allowed users get 409 without a job starting.
+			'POST /k8or-orbit/v1/apps/(?P<id>[\d]+)/environments/(?P<environment>[a-z0-9-]+)/status' => array( array( 'orbit_deploy_dev' ), '/k8or-orbit/v1/apps/{app}/environments/dev/status' ),
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/manifests'    => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/apps/{app}/manifests', array( 'environment' => 'dev' ) ),
 			'GET /k8or-orbit/v1/apps/(?P<id>[\d]+)/versions'     => array( 'public', '/k8or-orbit/v1/apps/{app}/versions' ),
 			'GET /k8or-orbit/v1/jobs/(?P<id>[A-Za-z0-9._:-]{1,128})' => array( array( 'orbit_read_jobs' ), '/k8or-orbit/v1/jobs/no-such-job' ),
