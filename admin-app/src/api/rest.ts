@@ -133,6 +133,15 @@ export const scanApp = ( appId: number, environment?: string ) =>
 		data: environment ? { environment } : {},
 	} );
 
+/** Refresh: the bridge reads what runs in the environment now (a cluster-status job). */
+export const refreshEnvironment = ( appId: number, environment: string ) =>
+	apiFetch< { jobId: string } >( {
+		path: `${ NAMESPACE }/apps/${ appId }/environments/${ encodeURIComponent(
+			environment
+		) }/status`,
+		method: 'POST',
+	} );
+
 export const getScanReport = async ( appId: number ) =>
 	normaliseScanReport(
 		await apiFetch< RawScanReport >( {

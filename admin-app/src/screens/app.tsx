@@ -8,10 +8,16 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
-import { errorMessage, getApp, listEnvironments } from '../api/rest';
+import {
+	errorMessage,
+	getApp,
+	listEnvironments,
+	refreshEnvironment,
+} from '../api/rest';
 import type { Environment, OrbitApp } from '../api/types';
 import { DeployProgress } from '../components/deploy-progress';
 import { formatTime } from '../components/format';
+import { RefreshProgress } from '../components/refresh-progress';
 import { YamlView } from '../components/yaml-view';
 import type { Route } from '../routes';
 import {
@@ -284,6 +290,11 @@ export function AppScreen( {
 		environment: string;
 		revision: Revision;
 	} | null >( null );
+	/** The Refresh job of each environment, once asked. */
+	const [ refreshes, setRefreshes ] = useState< Record< string, string > >(
+		{}
+	);
+	const [ refreshError, setRefreshError ] = useState< string | null >( null );
 
 	useEffect( () => {
 		let current = true;
@@ -325,6 +336,17 @@ export function AppScreen( {
 		return <Spinner />;
 	}
 	const digest = app.image.manifestDigest ?? app.image.configDigest;
+	const refresh = ( environment: string ) => {
+		setRefreshError( null );
+		refreshEnvironment( app.id, environment )
+			.then( ( { jobId } ) =>
+				setRefreshes( ( jobs ) => ( {
+					...jobs,
+					[ environment ]: jobId,
+				} ) )
+			)
+			.catch( ( failure ) => setRefreshError( errorMessage( failure ) ) );
+	};
 	const shownChart = chartEnvironment ?? environments[ 0 ]?.name ?? null;
 	const mayRollBack =
 		shownChart !== null &&
@@ -388,9 +410,42 @@ export function AppScreen( {
 										) }
 									</Button>
 								) }
+							{ /* Refresh is for those who may deploy there, once something was deployed. */ }
+							{ environment.canDeploy &&
+								!! app.environments[ environment.name ]
+									?.revision && (
+									<Button
+										variant="tertiary"
+										size="small"
+										onClick={ () =>
+											refresh( environment.name )
+										}
+									>
+										{ sprintf(
+											/* translators: %s: environment. */
+											__( 'Refresh %s', 'k8or-orbit' ),
+											environment.name
+										) }
+									</Button>
+								) }
+							{ refreshes[ environment.name ] && (
+								<RefreshProgress
+									key={ refreshes[ environment.name ] }
+									jobId={ refreshes[ environment.name ]! }
+									environment={ environment.name }
+									onEnded={ () =>
+										setReload( ( count ) => count + 1 )
+									}
+								/>
+							) }
 						</li>
 					) ) }
 				</ul>
+				{ refreshError && (
+					<Notice status="error" isDismissible={ false }>
+						{ refreshError }
+					</Notice>
+				) }
 			</section>
 			{ readsJobs && shownChart && (
 				<section

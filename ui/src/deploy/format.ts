@@ -78,8 +78,26 @@ export function rolledBackLabel( revision: number ): string {
 }
 
 /**
+ * Ready replicas of the desired count, "2/3 ready", when the cluster reported them.
+ *
+ * @param state The environment's state.
+ */
+export function readyLine( state: EnvironmentState ): string {
+	if ( state.readyReplicas === undefined || state.replicas === undefined ) {
+		return '';
+	}
+	return sprintf(
+		/* translators: 1: ready replicas, 2: desired replicas. */
+		__( '%1$d/%2$d ready', 'k8or-orbit' ),
+		state.readyReplicas,
+		state.replicas
+	);
+}
+
+/**
  * "dev: revision 3, committed 2 min ago by operator, waiting for sync", with
- * "rolled back to revision 2" after a rollback.
+ * "rolled back to revision 2" after a rollback; "dev: revision 3, deployed 1 min ago,
+ * Healthy, 3/3 ready" once the cluster reported.
  *
  * @param environment Environment name.
  * @param state       The app's state there.
@@ -121,6 +139,11 @@ export function environmentLine(
 	if ( state.status === 'committed' ) {
 		parts.push( __( 'waiting for sync', 'k8or-orbit' ) );
 	}
+	// A Degraded health under a degraded status says nothing new.
+	if ( state.health && state.health.toLowerCase() !== state.status ) {
+		parts.push( state.health );
+	}
+	parts.push( readyLine( state ) );
 	if ( state.message && [ 'failed', 'degraded' ].includes( state.status ) ) {
 		parts.push( state.message );
 	}

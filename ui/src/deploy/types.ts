@@ -1,6 +1,7 @@
 /**
  * Shapes of the deploy routes of `k8or-orbit/v1` (docs/architecture.md, "Deploy").
  */
+import type { WorkloadHealth } from '@k8or-orbit/contract';
 
 export interface EnvVar {
 	name: string;
@@ -125,6 +126,12 @@ export interface EnvironmentState {
 	rolledBack?: boolean;
 	rolledBackTo?: number;
 	message?: string;
+	/** What the cluster (or Argo CD) last said: health, desired and ready replicas, when asked. */
+	health?: WorkloadHealth;
+	readyReplicas?: number;
+	/** The bridge's own "2/3 ready"; screens word it from the counts. */
+	ready?: string;
+	checkedAt?: string;
 	/** The fields below only for users who may read jobs. */
 	image?: string;
 	commit?: string;
