@@ -165,6 +165,28 @@ final class Environment_Status_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( array(), $this->sent );
 	}
 
+	public function test_an_environment_a_job_is_changing_is_409_without_a_job(): void {
+		$app = $this->app(
+			array(),
+			array(
+				App_Meta::ENVIRONMENTS => array(
+					'dev' => array(
+						'status'   => 'deploying',
+						'revision' => 3,
+						'jobId'    => 'deploy-running-job',
+					),
+				),
+			)
+		);
+		$this->act_as( 'administrator' );
+
+		$response = $this->refresh( $app, 'dev' );
+
+		$this->assertSame( 409, $response->get_status() );
+		$this->assertSame( 'orbit_environment_busy', $response->get_data()['code'] );
+		$this->assertSame( array(), $this->sent );
+	}
+
 	public function test_an_unknown_environment_is_400(): void {
 		$app = $this->deployed_app();
 		$this->act_as( 'administrator' );
