@@ -204,11 +204,12 @@ describe( 'cluster status through the bridge', () => {
 		expect( started.status, JSON.stringify( started.body ) ).toBe( 202 );
 		const events = await eventsOf(
 			started.body.jobId,
-			'deployment-status-updated'
+			'cluster-status-completed'
 		);
 		expect( events.map( ( e ) => e.name ) ).toEqual( [
 			'deployment-status-read',
 			'deployment-status-updated',
+			'cluster-status-completed',
 		] );
 		const state = environmentOf( events );
 		expect( state ).toMatchObject( {
