@@ -89,7 +89,7 @@ final class Environment_Status_Controller extends Controller {
 				array( 'status' => 409 )
 			);
 		}
-		$environment = current( wp_list_filter( Settings::environments(), array( 'name' => $name ) ) );
+		$environment = Settings::environment( $name );
 		$answer      = $this->bridge()->request(
 			'POST',
 			'/v1/apps/' . App_Post_Type::app_name( $post ) . '/status',

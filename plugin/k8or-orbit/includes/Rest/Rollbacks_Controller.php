@@ -9,6 +9,7 @@ namespace K8or\Orbit\Rest;
 
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Deploy\Environment_Policy;
+use K8or\Orbit\Settings\Settings;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
@@ -72,6 +73,7 @@ final class Rollbacks_Controller extends Deploy_Controller {
 				'revision'    => (int) $request['revision'],
 				'policy'      => Environment_Policy::for_environment( $environment ),
 				'actor'       => $this->actor(),
+				'mode'        => Settings::environment( $environment )['mode'],
 			),
 			$request
 		);

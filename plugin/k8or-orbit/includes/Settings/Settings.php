@@ -75,6 +75,17 @@ final class Settings {
 	}
 
 	/**
+	 * One configured environment by name.
+	 *
+	 * @param string $name Environment name.
+	 * @return array{name: string, namespace: string, bucket: string, registry: string, mode: string, restricted: bool, policy: array{scanRequired: bool, maxSeverity: string}}|null
+	 */
+	public static function environment( string $name ): ?array {
+		$found = current( wp_list_filter( self::environments(), array( 'name' => $name ) ) );
+		return false === $found ? null : $found;
+	}
+
+	/**
 	 * Names of the configured environments.
 	 *
 	 * @return list<string>

@@ -136,6 +136,7 @@ final class Deployments_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( '/v1/apps/' . get_post( $app )->post_name . '/deployments', $call['path'] );
 		$this->assertSame( 'deploy-key-0001', $call['headers']['Idempotency-Key'] );
 		$this->assertSame( 'test', $call['body']['environment'] );
+		$this->assertSame( 'gitops', $call['body']['mode'], 'the environment\'s mode from the settings' );
 		$this->assertSame( '1.0.0', $call['body']['version'] );
 		$this->assertSame( $login, $call['body']['actor']['login'] );
 		$this->assertSame( $this->inputs(), $call['body']['inputs'] );
