@@ -90,6 +90,26 @@ final class Environment_Status_Block_Test extends Orbit_Test_Case {
 		$this->assertStringNotContainsString( 'back-off 5m0s', $prod, 'the reason in one line' );
 	}
 
+	public function test_the_card_line_names_health_and_ready_count(): void {
+		// The helpers are loaded with the blocks' render files.
+		require_once dirname( __DIR__, 3 ) . '/build/blocks/shared/render-helpers.php';
+		$line = wp_strip_all_tags(
+			k8or_orbit_blocks_environment_summary(
+				array(
+					'dev'  => array(
+						'status'        => 'deployed',
+						'revision'      => 3,
+						'health'        => 'Healthy',
+						'replicas'      => 3,
+						'readyReplicas' => 2,
+					),
+					'prod' => array( 'status' => 'none' ),
+				)
+			)
+		);
+		$this->assertSame( 'dev: Deployed · Healthy · 2/3 ready · revision 3', html_entity_decode( trim( $line ) ) );
+	}
+
 	public function test_a_message_is_escaped(): void {
 		$app  = $this->app(
 			array(),
