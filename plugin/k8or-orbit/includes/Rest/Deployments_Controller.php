@@ -147,7 +147,7 @@ final class Deployments_Controller extends Deploy_Controller {
 			'policy'      => Environment_Policy::for_environment( $environment ),
 			'actor'       => $this->actor(),
 			// How the commit reaches the cluster: Argo CD syncs it, or the bridge applies it.
-			'mode'        => Settings::environment( $environment )['mode'],
+			'mode'        => Settings::environment_named( $environment )['mode'],
 		);
 		$version     = App_Meta::read( $post->ID, App_Meta::IMAGE )['tag'] ?? '';
 		if ( '' !== $version ) {

@@ -89,7 +89,7 @@ final class Environment_Status_Controller extends Controller {
 				array( 'status' => 409 )
 			);
 		}
-		$environment = Settings::environment( $name );
+		$environment = Settings::environment_named( $name );
 		$answer      = $this->bridge()->request(
 			'POST',
 			'/v1/apps/' . App_Post_Type::app_name( $post ) . '/status',

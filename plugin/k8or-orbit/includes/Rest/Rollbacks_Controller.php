@@ -73,7 +73,7 @@ final class Rollbacks_Controller extends Deploy_Controller {
 				'revision'    => (int) $request['revision'],
 				'policy'      => Environment_Policy::for_environment( $environment ),
 				'actor'       => $this->actor(),
-				'mode'        => Settings::environment( $environment )['mode'],
+				'mode'        => Settings::environment_named( $environment )['mode'],
 			),
 			$request
 		);

@@ -80,7 +80,7 @@ final class Settings {
 	 * @param string $name Environment name.
 	 * @return array{name: string, namespace: string, bucket: string, registry: string, mode: string, restricted: bool, policy: array{scanRequired: bool, maxSeverity: string}}|null
 	 */
-	public static function environment( string $name ): ?array {
+	public static function environment_named( string $name ): ?array {
 		$found = current( wp_list_filter( self::environments(), array( 'name' => $name ) ) );
 		return false === $found ? null : $found;
 	}
