@@ -12,6 +12,7 @@ use K8or\Orbit\Content\App_Meta;
 use K8or\Orbit\Content\App_Post_Type;
 use K8or\Orbit\Deploy\Deploy_Inputs;
 use K8or\Orbit\Deploy\Environment_Policy;
+use K8or\Orbit\Settings\Settings;
 use WP_Post;
 use WP_REST_Request;
 use WP_REST_Response;

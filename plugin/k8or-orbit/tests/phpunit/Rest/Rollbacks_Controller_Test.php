@@ -123,7 +123,8 @@ final class Rollbacks_Controller_Test extends Orbit_Test_Case {
 		$this->assertSame( 'POST', $call['method'] );
 		$this->assertSame( '/v1/apps/' . get_post( $app )->post_name . '/rollbacks', $call['path'] );
 		$this->assertSame( 'rollback-key-0001', $call['headers']['Idempotency-Key'] );
-		$this->assertSame( array( 'environment', 'revision', 'policy', 'actor' ), array_keys( $call['body'] ) );
+		$this->assertSame( array( 'environment', 'revision', 'policy', 'actor', 'mode' ), array_keys( $call['body'] ) );
+		$this->assertSame( 'gitops', $call['body']['mode'], 'the environment\'s mode from the settings, not the browser' );
 		$this->assertSame( 2, $call['body']['revision'] );
 		$this->assertSame( $login, $call['body']['actor']['login'] );
 		$this->assertSame( 'CRITICAL', $call['body']['policy']['unknownSeverityAs'] );
