@@ -7,7 +7,8 @@ import type { OrbitApp } from '../src/api/types';
 import { AppScreen } from '../src/screens/app';
 import { rest, server } from './support/msw-server';
 
-const JOB_ID = 'cluster-status-7-dev-1';
+/** Each test's Refresh job: the console's store keeps followed jobs for the whole file. */
+let jobNumber = 0;
 
 const committed: OrbitApp = {
 	id: 7,
@@ -58,6 +59,7 @@ function serve(
 	jobEnding: 'succeeded' | 'failed' = 'succeeded',
 	failure = ''
 ) {
+	const JOB_ID = `cluster-status-7-dev-${ ++jobNumber }`;
 	const sent = { refreshes: [] as string[] };
 	let ended = false;
 	server.use(
