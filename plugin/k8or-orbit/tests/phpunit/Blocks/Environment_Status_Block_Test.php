@@ -91,7 +91,7 @@ final class Environment_Status_Block_Test extends Orbit_Test_Case {
 	}
 
 	public function test_the_card_line_names_health_and_ready_count(): void {
-		// The helpers are loaded with the blocks' render files.
+		// Loaded with the blocks' render files; loaded here to call the card line directly.
 		require_once dirname( __DIR__, 3 ) . '/build/blocks/shared/render-helpers.php';
 		$line = wp_strip_all_tags(
 			k8or_orbit_blocks_environment_summary(
