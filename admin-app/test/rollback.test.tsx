@@ -150,8 +150,8 @@ function serveApp( refusal?: { code: string; message: string } ) {
 				environment: 'dev',
 				status: 'succeeded',
 				steps: [
-					{ name: 'publish', status: 'succeeded' },
-					{ name: 'finish', status: 'succeeded' },
+					{ name: 'publish', status: 'done' },
+					{ name: 'finish', status: 'done' },
 				],
 			};
 			return HttpResponse.json( job );

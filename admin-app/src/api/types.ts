@@ -141,11 +141,13 @@ export interface DeadLetterDelivery {
 	duplicates?: number;
 }
 
+/** A step as the console shows it: the job's own state, refined by the step's events. */
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
+/** A step as the job reports it: a step that emits no event (nothing to do) still ends `done`. */
 export interface JobStep {
 	name: string;
-	status: StepStatus;
+	status: 'pending' | 'running' | 'done';
 }
 
 export interface Job {

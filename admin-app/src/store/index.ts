@@ -16,7 +16,7 @@ import { createReduxStore, register } from '@wordpress/data';
 /**
  * Internal dependencies
  */
-import type { Job, JobStep, OrbitEvent, StepStatus } from '../api/types';
+import type { Job, OrbitEvent, StepStatus } from '../api/types';
 
 export type UploadPhase =
 	| 'idle'
@@ -46,7 +46,9 @@ export interface FollowedJob {
 	events: Record< number, OrbitEvent >;
 }
 
-export interface StepView extends JobStep {
+export interface StepView {
+	name: string;
+	status: StepStatus;
 	message?: string;
 }
 
@@ -132,7 +134,10 @@ const OUTCOME_STATUS: Record< OrbitEvent[ 'outcome' ], StepStatus > = {
 export function jobSteps( followed: FollowedJob ): StepView[] {
 	const steps = new Map< string, StepView >();
 	for ( const step of followed.job?.steps ?? [] ) {
-		steps.set( step.name, { ...step } );
+		steps.set( step.name, {
+			name: step.name,
+			status: step.status === 'done' ? 'succeeded' : step.status,
+		} );
 	}
 	const ordered = Object.values( followed.events ).sort(
 		( a, b ) => a.seq - b.seq
