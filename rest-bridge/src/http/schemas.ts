@@ -6,6 +6,8 @@ import {
 } from '@k8or-orbit/contract';
 import { z } from 'zod';
 import { checkShape } from '../contract/schemas.js';
+import { deployInputsSchema, describeInputProblems } from '../deploy/inputs.js';
+import { GatePolicyError, parsePolicy } from '../scan/gate.js';
 
 /** Request fields several resources share; each route plugin holds its own body schemas. */
 
@@ -33,6 +35,32 @@ export const policies = z
 	.transform( ( value ) =>
 		checkShape< Policies >( 'Policies', value ?? {}, 'policies' )
 	);
+
+/** One environment's policy as WordPress sends it, checked by the contract's Policy shape. */
+export const policy = z.unknown().transform( ( value, context ) => {
+	try {
+		return parsePolicy( value, 'policy' );
+	} catch ( error ) {
+		if ( ! ( error instanceof GatePolicyError ) ) {
+			throw error;
+		}
+		context.addIssue( { code: 'custom', message: error.message } );
+		return z.NEVER;
+	}
+} );
+
+/** A deploy's inputs, with every problem named in one message. */
+export const deployInputs = z.unknown().transform( ( value, context ) => {
+	const parsed = deployInputsSchema.safeParse( value ?? {} );
+	if ( ! parsed.success ) {
+		context.addIssue( {
+			code: 'custom',
+			message: describeInputProblems( parsed.error ),
+		} );
+		return z.NEVER;
+	}
+	return parsed.data;
+} );
 
 export const uuid = z.uuid( { error: 'must be an id this API handed out' } );
 

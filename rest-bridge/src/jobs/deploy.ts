@@ -1,64 +1,27 @@
 import { CONTRACT, type Verdict } from '@k8or-orbit/contract';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 
-import type { ClusterObject } from '../adapters/kube.js';
-import {
-	argocdApplicationPath,
-	defaultSyncPolicy,
-	renderArgoCdApplication,
-} from '../cluster/argocd-application.js';
-import type { Actor } from '../events/event.js';
 import { registryLocation, RegistryError } from '../adapters/registry.js';
-import { gitopsPaths, writeAppDeployment } from '../deploy/gitops-layout.js';
-import { kustomizeBuild } from '../deploy/kustomize.js';
-import { renderAppFiles, renderNamespace } from '../deploy/manifests.js';
+import { namespaceOf } from '../config.js';
+import type {
+	DeployingState,
+	EnvironmentState,
+	PushedImageRef,
+} from '../deploy/environment-state.js';
+import { renderAppFiles } from '../deploy/manifests.js';
+import { renderedObjects } from '../deploy/rendered-objects.js';
 import { storedArchive } from '../deploy/stored-archive.js';
 import { deployVerdict } from '../deploy/verdict.js';
-import { namespaceOf } from '../config.js';
 import type { JobRecord } from '../job-model/job.js';
 import { DEPLOY_JOB, type DeployJobInput } from '../job-model/kinds.js';
+import type { JobServices } from '../job-model/services.js';
+import { deliverToCluster, type ClusterOutcome } from './cluster-rollout.js';
 import {
 	contractSteps,
 	type JobDefinition,
 	type StepContext,
 } from './definition.js';
-import { deliverToCluster, type ClusterOutcome } from './cluster-rollout.js';
+import { commitManifests, deployList } from './deploy-commit.js';
 import { PermanentJobError } from './errors.js';
-import type { JobServices } from '../job-model/services.js';
-
-export interface PushedImageRef {
-	reference: string;
-	digest: string;
-	configDigest: string;
-}
-
-/** An app's state in one environment, as WordPress keeps it (post meta k8or_orbit_environments). */
-export interface EnvironmentState extends Omit<
-	ClusterOutcome,
-	'status' | 'message'
-> {
-	status: ClusterOutcome[ 'status' ];
-	revision: number;
-	image: string;
-	commit: string;
-	actor: Actor;
-	committedAt: string;
-	updatedAt: string;
-	rolledBackTo?: number;
-	message?: string;
-}
-
-/** The state while the deploy runs; `jobId` lets WordPress undo it when this job fails. */
-export interface DeployingState {
-	status: 'deploying';
-	revision: number;
-	jobId: string;
-	actor: Actor;
-	message: string;
-}
 
 const input = ( job: JobRecord ) => job.input as unknown as DeployJobInput;
 
@@ -69,9 +32,6 @@ const [ POLICY_CHECKED ] = STEP.gate.events;
 const [ RETRIEVAL_STARTED, IMAGE_RETRIEVED ] = STEP[ 'retrieve-image' ].events;
 const [ PUSH_STARTED, IMAGE_PUSHED ] = STEP[ 'push-image' ].events;
 const [ RENDER_STARTED, RENDERED ] = STEP.render.events;
-const [ COMMIT_STARTED, COMMITTED ] = STEP.commit.events;
-const [ DEPLOY_LIST_STARTED, DEPLOY_LIST_UPDATED ] =
-	STEP[ 'deploy-list' ].events;
 const [ STATUS_UPDATED ] = STEP.publish.events;
 const [ COMPLETED ] = STEP.finish.events;
 
@@ -333,90 +293,6 @@ async function render(
 	return { files };
 }
 
-async function commitManifests(
-	context: StepContext,
-	{ config, gitops }: JobServices
-) {
-	const { job } = context;
-	const deploy = input( job );
-	if ( ! gitops ) {
-		throw new PermanentJobError(
-			'gitops_not_configured',
-			'No GitOps repository is configured: set ORBIT_GITOPS_URL on the bridge.'
-		);
-	}
-	const image = context.output< PushedImageRef >( 'push-image' );
-	const { files } = context.output< {
-		files: Record< string, string >;
-	} >( 'render' );
-	await context.emit( COMMIT_STARTED, 'started', {
-		path: gitopsPaths.app( job.environment, job.appName ),
-	} );
-	const time = new Date().toISOString();
-	const result = await gitops.commitForJob( {
-		jobId: job.jobId,
-		subject: `Deploy ${ job.appName } revision ${ deploy.revision } to ${ job.environment }`,
-		details: [
-			`App: ${ job.appName }`,
-			`Revision: ${ deploy.revision }`,
-			`Environment: ${ job.environment }`,
-			`Image: ${ image.reference }`,
-			`Actor: ${ job.actor.login } (${ job.actor.id })`,
-		],
-		apply: async ( checkout ) => {
-			context.heartbeat();
-			await writeAppDeployment( checkout, {
-				environment: job.environment,
-				namespace: namespaceOf( config, job.environment ),
-				app: job.appName,
-				files,
-				entry: {
-					action: 'deploy',
-					app: job.appName,
-					revision: deploy.revision,
-					image: image.reference,
-					digest: image.digest,
-					actor: job.actor,
-					time,
-					job: job.jobId,
-				},
-				kustomizeBinary: config.kustomizePath,
-			} );
-			if ( ( deploy.mode ?? 'gitops' ) === 'gitops' ) {
-				await writeArgoCdApplication(
-					checkout,
-					config,
-					job.environment,
-					deploy
-				);
-			}
-		},
-	} );
-	await context.emit( COMMITTED, 'succeeded', {
-		commit: result.commit,
-		attempts: result.attempts,
-	} );
-	return { commit: result.commit, committedAt: time };
-}
-
-async function deployList( context: StepContext, { revisions }: JobServices ) {
-	const { job } = context;
-	const deploy = input( job );
-	const { commit } = context.output< { commit: string } >( 'commit' );
-	await context.emit( DEPLOY_LIST_STARTED, 'started', {
-		path: gitopsPaths.deployList( job.environment ),
-	} );
-	await revisions.finish( job.appName, job.environment, deploy.revision, {
-		status: 'committed',
-		commit,
-	} );
-	await context.emit( DEPLOY_LIST_UPDATED, 'succeeded', {
-		revision: deploy.revision,
-		commit,
-	} );
-	return null;
-}
-
 async function publish( context: StepContext ) {
 	const { job } = context;
 	const deploy = input( job );
@@ -487,57 +363,4 @@ async function cluster( context: StepContext, services: JobServices ) {
 		commit,
 		objects,
 	} );
-}
-
-/**
- * The objects of the app's folder as kustomize renders them (as Argo CD
- * would), after the environment's Namespace.
- */
-async function renderedObjects(
-	files: Record< string, string >,
-	namespace: string,
-	environment: string,
-	kustomizeBinary?: string
-): Promise< ClusterObject[] > {
-	const directory = await mkdtemp( join( tmpdir(), 'orbit-apply-' ) );
-	try {
-		for ( const [ name, text ] of Object.entries( files ) ) {
-			await writeFile( join( directory, name ), text );
-		}
-		const rendered = await kustomizeBuild( directory, kustomizeBinary );
-		return [ renderNamespace( namespace, environment ), rendered ].flatMap(
-			( text ) =>
-				parseAllDocuments( text )
-					.map( ( document ) => document.toJS() as ClusterObject )
-					.filter( Boolean )
-		);
-	} finally {
-		await rm( directory, { recursive: true, force: true } );
-	}
-}
-
-/** `argocd/<env>.yaml`: the Application that syncs the environment's folder. */
-async function writeArgoCdApplication(
-	checkout: string,
-	config: JobServices[ 'config' ],
-	environment: string,
-	deploy: DeployJobInput
-) {
-	if ( ! config.gitopsUrl ) {
-		return;
-	}
-	const file = join( checkout, argocdApplicationPath( environment ) );
-	await mkdir( dirname( file ), { recursive: true } );
-	await writeFile(
-		file,
-		renderArgoCdApplication( {
-			environment,
-			name: config.clusters.argocdApplications[ environment ]!,
-			namespace: namespaceOf( config, environment ),
-			repoURL: config.gitopsUrl,
-			branch: config.gitopsBranch,
-			path: gitopsPaths.environment( environment ),
-			syncPolicy: deploy.syncPolicy ?? defaultSyncPolicy( environment ),
-		} )
-	);
 }

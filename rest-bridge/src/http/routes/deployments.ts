@@ -10,10 +10,7 @@ import { z } from 'zod';
 import { registryLocation } from '../../adapters/registry.js';
 import { namespaceOf, type BridgeConfig } from '../../config.js';
 import { diffFiles } from '../../deploy/diff.js';
-import {
-	deployInputsSchema,
-	describeInputProblems,
-} from '../../deploy/inputs.js';
+import { deployInputsSchema } from '../../deploy/inputs.js';
 import { renderAppFiles } from '../../deploy/manifests.js';
 import {
 	refusalMessage,
@@ -30,10 +27,15 @@ import { readArchiveImage } from '../../image/archive-image.js';
 import type { JobQueue } from '../../job-model/job.js';
 import { DEPLOY_JOB, type DeployJobInput } from '../../job-model/kinds.js';
 import type { JobServices } from '../../job-model/services.js';
-import { GatePolicyError, parsePolicy } from '../../scan/gate.js';
 import { HttpError } from '../errors.js';
 import { jobIdFor } from '../idempotency.js';
-import { actor, appName, environmentName } from '../schemas.js';
+import {
+	actor,
+	appName,
+	deployInputs,
+	environmentName,
+	policy,
+} from '../schemas.js';
 
 const MAX_DEPLOY_BODY_BYTES = 256 * 1024;
 
@@ -47,40 +49,16 @@ export interface DeploymentRouteOptions {
  * The deploy API: start a deploy (policy gate first, one deploy at a time per
  * app and environment, idempotent by key), roll back to an earlier revision
  * (a deploy of that revision's image and inputs), preview a deploy (verdict,
- * image, manifests and their diff against the revision running now), list the
- * revisions and read the manifests of one.
+ * image, manifests and their diff against the revision running now).
  */
 export const deploymentRoutes: FastifyPluginAsync<
 	DeploymentRouteOptions
 > = async ( app, { config, jobs, services } ) => {
 	const { revisions } = services;
 	const environment = environmentName( config.environments );
-	const inputs = z.unknown().transform( ( value, context ) => {
-		const parsed = deployInputsSchema.safeParse( value ?? {} );
-		if ( ! parsed.success ) {
-			context.addIssue( {
-				code: 'custom',
-				message: describeInputProblems( parsed.error ),
-			} );
-			return z.NEVER;
-		}
-		return parsed.data;
-	} );
-	// The environment's policy as WordPress sends it, checked by the contract's Policy shape.
-	const policy = z.unknown().transform( ( value, context ) => {
-		try {
-			return parsePolicy( value, 'policy' );
-		} catch ( error ) {
-			if ( ! ( error instanceof GatePolicyError ) ) {
-				throw error;
-			}
-			context.addIssue( { code: 'custom', message: error.message } );
-			return z.NEVER;
-		}
-	} );
 	const previewBody = z.object( {
 		environment,
-		inputs,
+		inputs: deployInputs,
 		policy,
 	} );
 	// How the commit reaches the environment's cluster: the environment's
@@ -398,49 +376,4 @@ export const deploymentRoutes: FastifyPluginAsync<
 			};
 		}
 	);
-
-	app.get< {
-		Params: { appName: string };
-		Querystring: { environment?: string };
-	} >( '/v1/apps/:appName/deployments', async ( request ) => {
-		const name = appName.parse( request.params.appName );
-		const target = environment.parse( request.query.environment );
-		const items = await revisions.list( name, target );
-		return {
-			items: items.map(
-				( { manifests: _files, app: _app, ...rest } ) => rest
-			),
-		};
-	} );
-
-	app.get< {
-		Params: { appName: string };
-		Querystring: { environment?: string; revision?: string };
-	} >( '/v1/apps/:appName/manifests', async ( request ) => {
-		const name = appName.parse( request.params.appName );
-		const query = z
-			.object( {
-				environment,
-				revision: z.coerce.number().int().min( 1 ).optional(),
-			} )
-			.parse( request.query );
-		const found =
-			query.revision === undefined
-				? await revisions.current( name, query.environment )
-				: await revisions.get(
-						name,
-						query.environment,
-						query.revision
-					);
-		if ( ! found?.manifests ) {
-			throw new HttpError(
-				404,
-				'orbit_revision_not_found',
-				query.revision === undefined
-					? `${ name } is not deployed to ${ query.environment }.`
-					: `${ name } has no revision ${ query.revision } with manifests in ${ query.environment }.`
-			);
-		}
-		return { revision: found.revision, files: found.manifests };
-	} );
 };

@@ -12,6 +12,7 @@ import {
 	type DeploymentRouteOptions,
 } from './deployments.js';
 import { jobRoutes, type JobRouteOptions } from './jobs.js';
+import { revisionRoutes, type RevisionRouteOptions } from './revisions.js';
 import { scanRoutes, type ScanRouteOptions } from './scans.js';
 import { uploadRoutes, type UploadRouteOptions } from './uploads.js';
 import { versionRoutes, type VersionRouteOptions } from './versions.js';
@@ -23,6 +24,7 @@ export type RouteOptions = UploadRouteOptions &
 	VersionRouteOptions &
 	JobRouteOptions &
 	DeploymentRouteOptions &
+	RevisionRouteOptions &
 	DeadLetterRouteOptions &
 	ClusterStatusRouteOptions;
 
@@ -41,6 +43,7 @@ export async function registerRoutes(
 	await app.register( versionRoutes, options );
 	await app.register( jobRoutes, options );
 	await app.register( deploymentRoutes, options );
+	await app.register( revisionRoutes, options );
 	await app.register( deadLetterRoutes, options );
 	await app.register( clusterStatusRoutes, options );
 }
