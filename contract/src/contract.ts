@@ -631,6 +631,14 @@ export const CONTRACT = {
 					"Degraded",
 					"Missing"
 				]
+			},
+			"DeployMode": {
+				"description": "How an environment's commits reach its cluster: Argo CD syncs the GitOps folder (gitops), or the bridge applies the rendered objects itself (direct).",
+				"type": "string",
+				"enum": [
+					"gitops",
+					"direct"
+				]
 			}
 		}
 	}
@@ -706,3 +714,4 @@ export type Verdict = {
 };
 export type Verdicts = Record< string, Verdict >;
 export type WorkloadHealth = "Healthy" | "Progressing" | "Degraded" | "Missing";
+export type DeployMode = "gitops" | "direct";

@@ -1,4 +1,4 @@
-import type { Policies, Policy } from '@k8or-orbit/contract';
+import type { DeployMode, Policies, Policy } from '@k8or-orbit/contract';
 import type { DeployInputs } from '../deploy/inputs.js';
 import type { DeploySource } from '../deploy/source.js';
 
@@ -43,7 +43,7 @@ export interface DeployJobInput {
 	rollbackOf?: number;
 	source: DeploySource;
 	/** How the commit reaches the cluster; older jobs without one are `gitops`. */
-	mode?: 'gitops' | 'direct';
+	mode?: DeployMode;
 	/** How the environment's Argo CD Application syncs (gitops). */
 	syncPolicy?: 'automated' | 'manual';
 }
@@ -60,7 +60,7 @@ export const CLUSTER_STATUS_JOB = 'cluster-status';
 /** A look at what runs: asked for by an operator, or told by Argo CD Notifications. */
 export interface ClusterStatusJobInput {
 	source: 'refresh' | 'notification';
-	mode: 'gitops' | 'direct';
+	mode: DeployMode;
 	/** The environment's namespace, where the app's objects are. */
 	namespace: string;
 	/** The Argo CD Notifications body (source `notification`). */

@@ -1,3 +1,4 @@
+import type { DeployMode } from '@k8or-orbit/contract';
 import {
 	FieldManagerConflictError,
 	type ClusterObject,
@@ -11,10 +12,6 @@ import {
 import { DEPLOY_JOB } from '../job-model/kinds.js';
 import type { JobServices } from '../job-model/services.js';
 import { contractSteps, type StepContext } from './definition.js';
-
-/** How an environment's commits reach its cluster (the per-environment setting). */
-export const DEPLOY_MODES = [ 'gitops', 'direct' ] as const;
-export type DeployMode = ( typeof DEPLOY_MODES )[ number ];
 
 // The cluster step's event names, as the contract gives them for the deploy job.
 const [

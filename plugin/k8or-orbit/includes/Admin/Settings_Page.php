@@ -183,7 +183,7 @@ final class Settings_Page {
 				);
 			}
 			echo '<td><select name="' . esc_attr( $name ) . '[mode]">';
-			foreach ( Settings::MODES as $mode ) {
+			foreach ( Settings::modes() as $mode ) {
 				echo '<option value="' . esc_attr( $mode ) . '" ' . selected( $environment['mode'] ?? 'gitops', $mode, false ) . '>' . esc_html( $mode ) . '</option>';
 			}
 			echo '</select></td>';

@@ -308,7 +308,7 @@ final class App_Meta {
 				)
 			),
 		);
-		$schema['maxProperties']     = Settings::MAX_ENVIRONMENTS;
+		$schema['maxProperties']     = Settings::max_environments();
 		return $schema;
 	}
 

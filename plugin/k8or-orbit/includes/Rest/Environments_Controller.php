@@ -148,7 +148,7 @@ final class Environments_Controller extends Controller {
 				'mode'       => array(
 					'description' => __( 'gitops (commit and let Argo CD sync) or direct (server-side apply).', 'k8or-orbit' ),
 					'type'        => 'string',
-					'enum'        => Settings::MODES,
+					'enum'        => Settings::modes(),
 					'context'     => $edit,
 					'readonly'    => true,
 				),

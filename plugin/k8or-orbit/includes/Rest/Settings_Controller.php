@@ -133,7 +133,7 @@ final class Settings_Controller extends Controller {
 				'registry'   => array( 'type' => 'string' ),
 				'mode'       => array(
 					'type' => 'string',
-					'enum' => Settings::MODES,
+					'enum' => Settings::modes(),
 				),
 				'restricted' => array( 'type' => 'boolean' ),
 				'policy'     => array(
@@ -186,7 +186,7 @@ final class Settings_Controller extends Controller {
 				'environments'             => array(
 					'description' => __( 'Environments in promotion order.', 'k8or-orbit' ),
 					'type'        => 'array',
-					'maxItems'    => Settings::MAX_ENVIRONMENTS,
+					'maxItems'    => Settings::max_environments(),
 					'items'       => $environment,
 					'context'     => $both,
 				),

@@ -20,9 +20,22 @@ final class Settings {
 
 	public const OPTION = 'k8or_orbit_settings';
 
-	public const MODES = array( 'gitops', 'direct' );
+	/**
+	 * How an environment's commits may reach its cluster: the contract's DeployMode.
+	 *
+	 * @return string[]
+	 */
+	public static function modes(): array {
+		return Contract::schema( 'DeployMode' )['enum'];
+	}
 
-	public const MAX_ENVIRONMENTS = 10;
+	/**
+	 * How many environments Orbit serves at most: the contract's limit.
+	 */
+	public static function max_environments(): int {
+		return (int) Contract::limit( 'environments' );
+	}
+
 
 
 	/** A Kubernetes namespace is a DNS-1123 label (a Kubernetes rule, not one the parts share). */
@@ -187,11 +200,11 @@ final class Settings {
 			$errors->add( 'orbit_invalid_environments', __( 'Environments: configure at least one environment.', 'k8or-orbit' ) );
 			return array();
 		}
-		if ( count( $submitted ) > self::MAX_ENVIRONMENTS ) {
+		if ( count( $submitted ) > self::max_environments() ) {
 			$errors->add(
 				'orbit_invalid_environments',
 				/* translators: %d: maximum number of environments. */
-				sprintf( __( 'Environments: at most %d are supported.', 'k8or-orbit' ), self::MAX_ENVIRONMENTS )
+				sprintf( __( 'Environments: at most %d are supported.', 'k8or-orbit' ), self::max_environments() )
 			);
 			return array();
 		}
@@ -233,7 +246,7 @@ final class Settings {
 				/* translators: %s: environment name. */
 				$errors->add( 'orbit_invalid_environment_registry', sprintf( __( 'Environment %s: the registry must be host[:port][/path] without a scheme, e.g. registry.example.com:5000/orbit.', 'k8or-orbit' ), $label ) );
 			}
-			if ( ! in_array( $mode, self::MODES, true ) ) {
+			if ( ! in_array( $mode, self::modes(), true ) ) {
 				/* translators: %s: environment name. */
 				$errors->add( 'orbit_invalid_environment_mode', sprintf( __( 'Environment %s: the mode must be gitops or direct.', 'k8or-orbit' ), $label ) );
 			}

@@ -1,3 +1,4 @@
+import { CONTRACT } from '@k8or-orbit/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 
@@ -7,7 +8,6 @@ import {
 	CLUSTER_STATUS_JOB,
 	type ClusterStatusJobInput,
 } from '../../job-model/kinds.js';
-import { DEPLOY_MODES } from '../../jobs/cluster-rollout.js';
 import { jobIdFor } from '../idempotency.js';
 import { actor, appName, environmentName } from '../schemas.js';
 
@@ -30,7 +30,7 @@ export const clusterStatusRoutes: FastifyPluginAsync<
 	const body = z.object( {
 		actor,
 		environment: environmentName( config.environments ),
-		mode: z.enum( DEPLOY_MODES ),
+		mode: z.enum( CONTRACT.schemas.$defs.DeployMode.enum ),
 		namespace: appName,
 		state: environmentState.optional(),
 	} );

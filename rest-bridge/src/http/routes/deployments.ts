@@ -1,9 +1,8 @@
-import type { Policy } from '@k8or-orbit/contract';
+import { CONTRACT, type Policy } from '@k8or-orbit/contract';
 import {
 	SYNC_POLICIES,
 	defaultSyncPolicy,
 } from '../../cluster/argocd-application.js';
-import { DEPLOY_MODES } from '../../jobs/cluster-rollout.js';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 
@@ -64,7 +63,9 @@ export const deploymentRoutes: FastifyPluginAsync<
 	// How the commit reaches the environment's cluster: the environment's
 	// settings, sent with every deploy and rollback.
 	const delivery = {
-		mode: z.enum( DEPLOY_MODES ).default( 'gitops' ),
+		mode: z
+			.enum( CONTRACT.schemas.$defs.DeployMode.enum )
+			.default( 'gitops' ),
 		/** How Argo CD syncs the environment (gitops mode). */
 		syncPolicy: z.enum( SYNC_POLICIES ).optional(),
 	};
