@@ -9,7 +9,7 @@ import { DynamoJobStore } from './adapters/dynamo-jobs.js';
 import { RevisionStore } from './adapters/dynamo-revisions.js';
 import { DynamoUploadSessions } from './adapters/dynamo-uploads.js';
 import type { GitOpsRepository } from './adapters/git.js';
-import type { ClusterClient } from './adapters/kube.js';
+import type { ClusterClient } from './adapters/cluster-client.js';
 import type { MessageBus } from './adapters/nats.js';
 import type { OciRegistry } from './adapters/registry.js';
 import type { ObjectStore } from './adapters/object-store.js';

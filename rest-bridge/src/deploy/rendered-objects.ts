@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-import type { ClusterObject } from '../adapters/kube.js';
+import type { ClusterObject } from '../adapters/cluster-client.js';
 import { kustomizeBuild } from './kustomize.js';
 import { renderNamespace } from './manifests.js';
 

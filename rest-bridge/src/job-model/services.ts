@@ -2,7 +2,7 @@ import type { RevisionStore } from '../adapters/dynamo-revisions.js';
 import type { GitOpsRepository } from '../adapters/git.js';
 import type { OciRegistry } from '../adapters/registry.js';
 import type { GitOpsController } from '../adapters/argocd.js';
-import type { ClusterClient } from '../adapters/kube.js';
+import type { ClusterClient } from '../adapters/cluster-client.js';
 import type { ObjectStore } from '../adapters/object-store.js';
 import type { ImageScanner } from '../adapters/trivy.js';
 import type { BridgeConfig } from '../config.js';

@@ -2,7 +2,7 @@ import type { DeployMode } from '@k8or-orbit/contract';
 import {
 	FieldManagerConflictError,
 	type ClusterObject,
-} from '../adapters/kube.js';
+} from '../adapters/cluster-client.js';
 import type { SyncVerdict } from '../cluster/argocd-status.js';
 import {
 	readyLine,

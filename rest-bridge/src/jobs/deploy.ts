@@ -2,6 +2,7 @@ import { CONTRACT, type Verdict } from '@k8or-orbit/contract';
 
 import { registryLocation, RegistryError } from '../adapters/registry.js';
 import { namespaceOf } from '../config.js';
+import { environmentVariableSuffix } from '../config-environments.js';
 import type {
 	DeployingState,
 	EnvironmentState,
@@ -208,7 +209,7 @@ async function pushImage(
 	if ( ! url ) {
 		throw new PermanentJobError(
 			'registry_not_configured',
-			`No registry is configured for ${ job.environment }: set ORBIT_REGISTRY_URL_${ job.environment.toUpperCase().replace( /-/g, '_' ) } (or ORBIT_REGISTRY_URL) on the bridge.`
+			`No registry is configured for ${ job.environment }: set ORBIT_REGISTRY_URL_${ environmentVariableSuffix( job.environment ) } (or ORBIT_REGISTRY_URL) on the bridge.`
 		);
 	}
 	const location = registryLocation( url );

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
 	FieldManagerConflictError,
-	KubernetesClusters,
 	type ClusterObject,
-} from '../../src/adapters/kube.js';
+} from '../../src/adapters/cluster-client.js';
+import { KubernetesClusters } from '../../src/adapters/kube.js';
 import type { ReplicaCounts } from '../../src/cluster/rollout.js';
 import { KubernetesApiStandIn } from '../support/kubernetes-api-stand-in.js';
 
