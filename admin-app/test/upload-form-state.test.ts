@@ -162,6 +162,41 @@ describe( 'the upload form reducer', () => {
 		expect( isUploadFormComplete( state ) ).toBe( false );
 	} );
 
+	it( 'checks deploy inputs as the deploy form does: a request above its limit, a variable set twice', () => {
+		const state = run( [
+			{
+				type: 'resource-changed',
+				kind: 'requests',
+				resource: 'cpu',
+				value: '2',
+			},
+			{
+				type: 'resource-changed',
+				kind: 'limits',
+				resource: 'cpu',
+				value: '500m',
+			},
+			{ type: 'variable-added' },
+			{
+				type: 'variable-changed',
+				index: 0,
+				change: { name: 'LOG_LEVEL', value: 'info' },
+			},
+			{ type: 'variable-added' },
+			{
+				type: 'variable-changed',
+				index: 1,
+				change: { name: 'LOG_LEVEL', value: 'debug' },
+			},
+		] );
+		const { inputs } = uploadFormErrors( state );
+		expect( inputs.cpu ).toBe(
+			'CPU request: at most the CPU limit, as Kubernetes requires.'
+		);
+		expect( inputs.env ).toBe( 'LOG_LEVEL is set twice; keep one.' );
+		expect( inputs.replicas ).toBeUndefined();
+	} );
+
 	it( 'sends environment variables as a map and leaves out an empty port', () => {
 		const state = run( [
 			{ type: 'variable-added' },

@@ -14,17 +14,17 @@ import {
 /**
  * WordPress dependencies
  */
-import { __, sprintf } from '@wordpress/i18n';
+import { __ } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
-import type { DeployInputs, EnvVar } from '../api/types';
+import type { DeployInputs } from '../api/types';
+import {
+	deployFormErrors,
+	valuesFromInputs,
+} from '../../../ui/src/deploy/inputs';
 
-const CPU = new RegExp( LIMITS.deployInputs.cpuPattern );
-const MEMORY = new RegExp( LIMITS.deployInputs.memoryPattern );
-const ENV_NAME = new RegExp( LIMITS.deployInputs.envNamePattern );
-export const MAX_REPLICAS = LIMITS.deployInputs.replicasMax;
 export const MAX_ENV_VARS = LIMITS.deployInputs.envVars;
 
 export function appNameError( name: string ): string | null {
@@ -86,86 +86,44 @@ export function appNameFromReference( reference: string ): string {
 		.replace( /-+$/, '' );
 }
 
-function envError( env: EnvVar[] ): string | null {
-	if ( env.length > MAX_ENV_VARS ) {
-		return sprintf(
-			/* translators: %d: the most environment variables allowed. */
-			__( 'At most %d environment variables.', 'k8or-orbit' ),
-			MAX_ENV_VARS
-		);
-	}
-	const names = new Set< string >();
-	for ( const { name } of env ) {
-		if ( ! ENV_NAME.test( name ) ) {
-			return __(
-				'Environment variable names use letters, digits and underscores and do not start with a digit.',
-				'k8or-orbit'
-			);
-		}
-		if ( names.has( name ) ) {
-			return __(
-				'Each environment variable may appear once.',
-				'k8or-orbit'
-			);
-		}
-		names.add( name );
-	}
-	return null;
-}
-
 /**
- * Problems in the deploy inputs, keyed by the field they belong to.
+ * Problems in the deploy inputs, keyed by the field of the upload form they belong to: the
+ * deploy form's checks (ui/src/deploy/inputs), grouped the way this form lays its fields out.
  *
  * @param inputs The deploy inputs.
  */
 export function deployInputErrors(
 	inputs: DeployInputs
-): Partial<
-	Record< 'replicas' | 'containerPort' | 'cpu' | 'memory' | 'env', string >
-> {
-	const errors: ReturnType< typeof deployInputErrors > = {};
-	if (
-		! Number.isInteger( inputs.replicas ) ||
-		inputs.replicas < LIMITS.deployInputs.replicasMin ||
-		inputs.replicas > MAX_REPLICAS
-	) {
-		errors.replicas = sprintf(
-			/* translators: %d: the most replicas allowed. */
-			__( 'Replicas: a whole number from 1 to %d.', 'k8or-orbit' ),
-			MAX_REPLICAS
-		);
-	}
-	if (
-		inputs.containerPort !== null &&
-		( ! Number.isInteger( inputs.containerPort ) ||
-			inputs.containerPort < 1 ||
-			inputs.containerPort > 65535 )
-	) {
-		errors.containerPort = __(
-			'Container port: a number from 1 to 65535, or empty to use the image’s first exposed port.',
-			'k8or-orbit'
-		);
-	}
-	const { requests, limits } = inputs.resources;
-	if ( ! [ requests.cpu, limits.cpu ].every( ( cpu ) => CPU.test( cpu ) ) ) {
-		errors.cpu = __(
-			'CPU: cores such as 0.5 or millicores such as 500m.',
-			'k8or-orbit'
-		);
-	}
-	if (
-		! [ requests.memory, limits.memory ].every( ( memory ) =>
-			MEMORY.test( memory )
-		)
-	) {
-		errors.memory = __(
-			'Memory: a quantity such as 128Mi or 1Gi.',
-			'k8or-orbit'
-		);
-	}
-	const env = envError( inputs.env );
-	if ( env ) {
-		errors.env = env;
+): Partial< Record< UploadInputField, string > > {
+	const errors: Partial< Record< UploadInputField, string > > = {};
+	const found = deployFormErrors(
+		valuesFromInputs( {
+			...inputs,
+			containerPort: inputs.containerPort ?? undefined,
+		} )
+	);
+	for ( const [ key, message ] of Object.entries( found ) ) {
+		const field = uploadFieldOf( key );
+		if ( field && ! errors[ field ] ) {
+			errors[ field ] = message;
+		}
 	}
 	return errors;
+}
+
+type UploadInputField = 'replicas' | 'containerPort' | 'cpu' | 'memory' | 'env';
+
+/**
+ * `resources.limits.cpu` → `cpu`, `env.2.name` → `env`.
+ *
+ * @param key A field key of the deploy form.
+ */
+function uploadFieldOf( key: string ): UploadInputField | undefined {
+	const [ head, , resource ] = key.split( '.' );
+	if ( head === 'resources' ) {
+		return resource as 'cpu' | 'memory';
+	}
+	return ( [ 'replicas', 'containerPort', 'env' ] as const ).find(
+		( field ) => field === head
+	);
 }
