@@ -7,18 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-	CALLBACK_ROUTE,
 	basicAuth,
 	call,
 	loadStack,
 	restUrl,
-	signedHeaders,
+	sendBridgeEvents,
 	uniqueAppName,
 	uploadEvent,
 	userWithRole,
 	type OrbitEvent,
 	type Stack,
 	type StackUser,
+	deleteAppPost,
 } from './support';
 
 let stack: Stack;
@@ -67,22 +67,8 @@ async function makeUser( role: string ): Promise< Record< string, string > > {
 }
 
 /** Sends events to WordPress as the bridge does. */
-async function deliver( ...events: OrbitEvent[] ) {
-	const body = JSON.stringify( { events } );
-	const answer = await call( restUrl( stack, CALLBACK_ROUTE ), {
-		method: 'POST',
-		headers: {
-			'Content-Type': 'application/json',
-			...signedHeaders( {
-				secret: stack.bridge.secret,
-				method: 'POST',
-				path: CALLBACK_ROUTE,
-				body,
-			} ),
-		},
-		body,
-	} );
-	return answer;
+function deliver( ...events: OrbitEvent[] ) {
+	return sendBridgeEvents( stack, events );
 }
 
 /** A new app made by the bridge's events, with a word in its title to search for. */
@@ -146,10 +132,7 @@ beforeAll( async () => {
 
 afterAll( async () => {
 	for ( const id of createdPosts ) {
-		await call(
-			restUrl( stack, `/wp/v2/orbit_app/${ id }`, { force: 'true' } ),
-			{ method: 'DELETE', headers: admin }
-		);
+		await deleteAppPost( stack, id );
 	}
 	for ( const id of createdUsers ) {
 		await call(

@@ -16,6 +16,7 @@ import {
 	uploadEvent,
 	userWithRole,
 	type Stack,
+	deleteAppPost,
 } from './support';
 
 let stack: Stack;
@@ -26,15 +27,8 @@ beforeAll( () => {
 } );
 
 afterAll( async () => {
-	const admin = userWithRole( stack, 'administrator' );
 	for ( const id of createdPosts ) {
-		await call(
-			restUrl( stack, `/wp/v2/orbit_app/${ id }`, { force: 'true' } ),
-			{
-				method: 'DELETE',
-				headers: basicAuth( admin ),
-			}
-		);
+		await deleteAppPost( stack, id );
 	}
 } );
 

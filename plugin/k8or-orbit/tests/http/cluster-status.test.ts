@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-	CALLBACK_ROUTE,
 	basicAuth,
 	call,
+	deleteAppPost,
 	loadStack,
 	restUrl,
-	signedHeaders,
+	sendBridgeEvents,
 	uniqueAppName,
 	uploadEvent,
 	userWithRole,
@@ -23,23 +23,6 @@ import {
 let stack: Stack;
 let appId: number;
 let appName: string;
-
-async function callback( events: object[] ) {
-	const body = JSON.stringify( { events } );
-	return call( restUrl( stack, CALLBACK_ROUTE ), {
-		method: 'POST',
-		headers: {
-			'Content-Type': 'application/json',
-			...signedHeaders( {
-				secret: stack.bridge.secret,
-				method: 'POST',
-				path: CALLBACK_ROUTE,
-				body,
-			} ),
-		},
-		body,
-	} );
-}
 
 /** A status event as a job delivers it, for the dev environment. */
 function statusEvent( state: Record< string, unknown > ) {
@@ -80,11 +63,13 @@ async function appPage(): Promise< string > {
 beforeAll( async () => {
 	stack = loadStack();
 	appName = uniqueAppName();
-	const created = await callback( [ uploadEvent( appName, randomUUID() ) ] );
+	const created = await sendBridgeEvents( stack, [
+		uploadEvent( appName, randomUUID() ),
+	] );
 	expect( created.status ).toBe( 200 );
 	appId = created.body.app.id;
 	const committedAt = new Date().toISOString();
-	const committed = await callback( [
+	const committed = await sendBridgeEvents( stack, [
 		statusEvent( {
 			status: 'committed',
 			revision: 1,
@@ -97,15 +82,7 @@ beforeAll( async () => {
 	expect( committed.status ).toBe( 200 );
 } );
 
-afterAll( async () => {
-	await call(
-		restUrl( stack, `/wp/v2/orbit_app/${ appId }`, { force: 'true' } ),
-		{
-			method: 'DELETE',
-			headers: basicAuth( userWithRole( stack, 'administrator' ) ),
-		}
-	);
-} );
+afterAll( () => deleteAppPost( stack, appId ) );
 
 describe( 'cluster status', () => {
 	it( 'Refresh: 401 for visitors, 403 for editors and for operators on prod, 409 where the app was never deployed', async () => {
@@ -173,7 +150,7 @@ describe( 'cluster status', () => {
 
 	it( 'the app page shows what a status job delivered: deployed, Healthy, 3/3 ready; then degraded with the reason', async () => {
 		const checkedAt = new Date().toISOString();
-		const deployed = await callback( [
+		const deployed = await sendBridgeEvents( stack, [
 			statusEvent( {
 				status: 'deployed',
 				revision: 1,
@@ -193,7 +170,7 @@ describe( 'cluster status', () => {
 		);
 		expect( page ).not.toContain( 'no Argo CD is configured' );
 
-		const degraded = await callback( [
+		const degraded = await sendBridgeEvents( stack, [
 			statusEvent( {
 				status: 'degraded',
 				revision: 1,

@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-	CALLBACK_ROUTE,
 	basicAuth,
 	call,
+	deleteAppPost,
 	loadStack,
 	restUrl,
-	signedHeaders,
+	sendBridgeEvents,
 	uniqueAppName,
 	uploadEvent,
 	userWithRole,
@@ -32,23 +32,6 @@ const INPUTS = {
 	},
 	env: [ { name: 'GREETING', value: 'hello' } ],
 };
-
-async function callback( events: object[] ) {
-	const body = JSON.stringify( { events } );
-	return call( restUrl( stack, CALLBACK_ROUTE ), {
-		method: 'POST',
-		headers: {
-			'Content-Type': 'application/json',
-			...signedHeaders( {
-				secret: stack.bridge.secret,
-				method: 'POST',
-				path: CALLBACK_ROUTE,
-				body,
-			} ),
-		},
-		body,
-	} );
-}
 
 function deploy(
 	role: string | null,
@@ -71,20 +54,14 @@ function deploy(
 beforeAll( async () => {
 	stack = loadStack();
 	appName = uniqueAppName();
-	const created = await callback( [ uploadEvent( appName, randomUUID() ) ] );
+	const created = await sendBridgeEvents( stack, [
+		uploadEvent( appName, randomUUID() ),
+	] );
 	expect( created.status ).toBe( 200 );
 	appId = created.body.app.id;
 } );
 
-afterAll( async () => {
-	await call(
-		restUrl( stack, `/wp/v2/orbit_app/${ appId }`, { force: 'true' } ),
-		{
-			method: 'DELETE',
-			headers: basicAuth( userWithRole( stack, 'administrator' ) ),
-		}
-	);
-} );
+afterAll( () => deleteAppPost( stack, appId ) );
 
 describe( 'deploy routes', () => {
 	it( 'refuse visitors (401), editors (403) and operators for prod (403) before anything starts', async () => {
@@ -147,7 +124,7 @@ describe( 'deploy routes', () => {
 
 	it( 'show visitors the status, revision and time a deploy callback left, and operators who and what', async () => {
 		const committedAt = new Date().toISOString();
-		const status = await callback( [
+		const status = await sendBridgeEvents( stack, [
 			{
 				...uploadEvent( appName, randomUUID(), 1 ),
 				name: 'deployment-status-updated',
@@ -236,7 +213,7 @@ describe( 'deploy routes', () => {
 		const rolledBackAt = new Date( Date.now() + 1000 ).toISOString();
 		expect(
 			(
-				await callback( [
+				await sendBridgeEvents( stack, [
 					stateEvent( 1, rolledBackAt, {
 						revision: 3,
 						rolledBackTo: 1,
@@ -256,7 +233,7 @@ describe( 'deploy routes', () => {
 		const deployedAt = new Date( Date.now() + 2000 ).toISOString();
 		expect(
 			(
-				await callback( [
+				await sendBridgeEvents( stack, [
 					stateEvent( 1, deployedAt, { revision: 4 } ),
 				] )
 			).status

@@ -25,6 +25,7 @@ import {
 	uniqueAppName,
 	userWithRole,
 	type Stack,
+	deleteAppPost,
 } from './support';
 import { completion, startUpload } from './uploads';
 
@@ -110,13 +111,7 @@ beforeAll( () => {
 afterAll( async () => {
 	rmSync( workDir, { recursive: true, force: true } );
 	for ( const id of appIds ) {
-		await call(
-			restUrl( stack, `/wp/v2/orbit_app/${ id }`, { force: 'true' } ),
-			{
-				method: 'DELETE',
-				headers: basicAuth( userWithRole( stack, 'administrator' ) ),
-			}
-		);
+		await deleteAppPost( stack, id );
 	}
 } );
 

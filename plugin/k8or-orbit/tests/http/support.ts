@@ -130,6 +130,38 @@ export async function call(
 	return { status: response.status, body, headers: response.headers };
 }
 
+/** Sends events to WordPress as the bridge does: a signed POST of the callback route. */
+export async function sendBridgeEvents(
+	stack: Stack,
+	events: object[]
+): Promise< JsonAnswer > {
+	const body = JSON.stringify( { events } );
+	return call( restUrl( stack, CALLBACK_ROUTE ), {
+		method: 'POST',
+		headers: {
+			'Content-Type': 'application/json',
+			...signedHeaders( {
+				secret: stack.bridge.secret,
+				method: 'POST',
+				path: CALLBACK_ROUTE,
+				body,
+			} ),
+		},
+		body,
+	} );
+}
+
+/** Deletes an app's post for good, as the administrator. */
+export async function deleteAppPost( stack: Stack, id: number ) {
+	await call(
+		restUrl( stack, `/wp/v2/orbit_app/${ id }`, { force: 'true' } ),
+		{
+			method: 'DELETE',
+			headers: basicAuth( userWithRole( stack, 'administrator' ) ),
+		}
+	);
+}
+
 export function uniqueAppName(): string {
 	return 'orbit-http-' + randomUUID().slice( 0, 8 );
 }

@@ -20,7 +20,9 @@ import {
 	uniqueAppName,
 	userWithRole,
 	type Stack,
+	deleteAppPost,
 } from './support';
+import { startUpload } from './uploads';
 
 let stack: Stack;
 let workDir: string;
@@ -34,13 +36,7 @@ beforeAll( () => {
 afterAll( async () => {
 	rmSync( workDir, { recursive: true, force: true } );
 	for ( const appId of appIds ) {
-		await call(
-			restUrl( stack, `/wp/v2/orbit_app/${ appId }`, { force: 'true' } ),
-			{
-				method: 'DELETE',
-				headers: basicAuth( userWithRole( stack, 'administrator' ) ),
-			}
-		);
+		await deleteAppPost( stack, appId );
 	}
 } );
 
@@ -58,49 +54,23 @@ async function uploadThroughWordPress(
 ) {
 	const operator = basicAuth( userWithRole( stack, 'orbit_operator' ) );
 	const json = { ...operator, 'Content-Type': 'application/json' };
-	const started = await call( restUrl( stack, '/k8or-orbit/v1/uploads' ), {
-		method: 'POST',
-		headers: json,
-		body: JSON.stringify( {
-			appName,
-			version,
-			filename: 'hello.tar',
-			size: archive.length,
-		} ),
-	} );
-	expect( started.status, JSON.stringify( started.body ) ).toBe( 201 );
-	const { uploadId, partSize, parts } = started.body as {
-		uploadId: string;
-		partSize: number;
-		parts: Array< { partNumber: number; url: string } >;
-	};
-
-	const uploaded: Array< { partNumber: number; etag: string } > = [];
-	for ( const part of parts ) {
-		const put = await fetch( part.url, {
-			method: 'PUT',
-			body: new Uint8Array(
-				archive.subarray(
-					( part.partNumber - 1 ) * partSize,
-					part.partNumber * partSize
-				)
-			),
-			signal: AbortSignal.timeout( 30_000 ),
-		} );
-		expect( put.status ).toBe( 200 );
-		uploaded.push( {
-			partNumber: part.partNumber,
-			etag: put.headers.get( 'etag' ) ?? '',
-		} );
-	}
-
+	const upload = await startUpload(
+		stack,
+		userWithRole( stack, 'orbit_operator' ),
+		appName,
+		archive,
+		version
+	);
 	const completed = await call(
-		restUrl( stack, `/k8or-orbit/v1/uploads/${ uploadId }/complete` ),
+		restUrl(
+			stack,
+			`/k8or-orbit/v1/uploads/${ upload.uploadId }/complete`
+		),
 		{
 			method: 'POST',
 			headers: json,
 			body: JSON.stringify( {
-				parts: uploaded,
+				parts: upload.parts,
 				app: {
 					name: appName,
 					title: 'Hello from the plugin test',

@@ -21,14 +21,15 @@ export async function startUpload(
 	stack: Stack,
 	user: StackUser,
 	appName: string,
-	archive: Buffer
+	archive: Buffer,
+	version = '1.0.0'
 ): Promise< StartedUpload > {
 	const started = await call( restUrl( stack, '/k8or-orbit/v1/uploads' ), {
 		method: 'POST',
 		headers: { ...basicAuth( user ), 'Content-Type': 'application/json' },
 		body: JSON.stringify( {
 			appName,
-			version: '1.0.0',
+			version,
 			filename: 'hello.tar',
 			size: archive.length,
 		} ),

@@ -20,16 +20,14 @@ import {
 	summarizeReport,
 } from '../../../../rest-bridge/src/scan/summary';
 import {
-	CALLBACK_ROUTE,
-	basicAuth,
 	call,
 	loadStack,
 	restUrl,
-	signedHeaders,
+	sendBridgeEvents,
 	uniqueAppName,
 	uploadEvent,
-	userWithRole,
 	type Stack,
+	deleteAppPost,
 } from './support';
 
 const POLICIES: Record< string, Policy > = {
@@ -45,12 +43,8 @@ beforeAll( () => {
 } );
 
 afterAll( async () => {
-	const admin = userWithRole( stack, 'administrator' );
 	for ( const id of createdPosts ) {
-		await call(
-			restUrl( stack, `/wp/v2/orbit_app/${ id }`, { force: 'true' } ),
-			{ method: 'DELETE', headers: basicAuth( admin ) }
-		);
+		await deleteAppPost( stack, id );
 	}
 } );
 
@@ -62,20 +56,7 @@ async function publish(
 	const appName = uniqueAppName();
 	const event = uploadEvent( appName, randomUUID() );
 	Object.assign( event.data.app as object, { scan, verdicts } );
-	const body = JSON.stringify( { events: [ event ] } );
-	const answer = await call( restUrl( stack, CALLBACK_ROUTE ), {
-		method: 'POST',
-		headers: {
-			'Content-Type': 'application/json',
-			...signedHeaders( {
-				secret: stack.bridge.secret,
-				method: 'POST',
-				path: CALLBACK_ROUTE,
-				body,
-			} ),
-		},
-		body,
-	} );
+	const answer = await sendBridgeEvents( stack, [ event ] );
 	expect( answer.status, JSON.stringify( answer.body ) ).toBe( 200 );
 	const id = ( answer.body as { app: { id: number } } ).app.id;
 	createdPosts.push( id );
